@@ -1,0 +1,1 @@
+"""The `csperf` command line."""
