@@ -15,6 +15,10 @@ from csperf import __version__
 from csperf.cli.common import CliError
 
 
+# records: import / indicators / demo-data;  web: demo / serve / manage
+OPTIONAL_COMMAND_MODULES = ("records", "web")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csperf",
@@ -28,12 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     score.register(sub)
     templates.register(sub)
-    try:  # the records/indicators commands need the metrics extras
-        from csperf.cli import records
-    except ImportError:  # pragma: no cover - only when the module is absent
-        records = None
-    if records is not None:
-        records.register(sub)
+    # Areas built on other parts of the product register themselves the same way.
+    import importlib
+
+    for name in OPTIONAL_COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"csperf.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"csperf.cli.{name}":
+                raise
+            continue
+        module.register(sub)
     return parser
 
 
