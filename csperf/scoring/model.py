@@ -1,0 +1,555 @@
+"""The template's shape, as pydantic models.
+
+Shape, types and unknown keys are checked here; rules that span several fields (a fallback
+only last, strictly increasing points, rater weights summing to 1, unique codes …) are checked
+in :mod:`csperf.scoring.validate`, which knows the paths to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    model_validator,
+)
+
+from csperf.scoring.formula import Formula, compile_formula
+from csperf.scoring.periods import Period
+
+FULL = "full"  # the keyword that stands for a rule's scale in min/max/start
+
+
+def _type_name(v: Any) -> str:
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, str):
+        return f"text {v!r}"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    return type(v).__name__
+
+
+def to_number(v: Any) -> Decimal:
+    """A YAML/JSON number as Decimal; booleans and text are refused."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {_type_name(v)}")
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, float):  # from Python callers; YAML/JSON numbers arrive as Decimal
+        v = Decimal(repr(v))
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise ValueError("expected a finite number")
+        return v
+    raise ValueError(f"expected a number, got {_type_name(v)}")
+
+
+def _number_or_full(v: Any) -> Decimal | str:
+    if v == FULL and isinstance(v, str):
+        return FULL
+    try:
+        return to_number(v)
+    except ValueError:
+        raise ValueError(f"expected a number or 'full', got {_type_name(v)}") from None
+
+
+def _integer(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, Decimal)) or v != int(v):
+        raise ValueError(f"expected a whole number, got {_type_name(v)}")
+    return int(v)
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"expected non-empty text, got {_type_name(v)}")
+    return v
+
+
+Num = Annotated[Decimal, PlainValidator(to_number)]
+NumOrFull = Annotated[Decimal | str, PlainValidator(_number_or_full)]
+Int = Annotated[int, PlainValidator(_integer)]
+Text = Annotated[str, PlainValidator(_text)]
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ByPeriod:
+    """``{by_period: {"2026-01": 0.82, "2026-Q2": 0.78, default: 0.8}}``."""
+
+    entries: tuple[tuple[Period, Decimal], ...]
+    default: Decimal | None
+
+    def resolve(self, period: Period) -> Decimal | None:
+        """The most specific entry containing ``period`` (month → quarter → half → year)."""
+        best: tuple[int, Decimal] | None = None
+        for key, value in self.entries:
+            if key.contains(period):
+                rank = ("month", "quarter", "half", "year").index(key.kind)
+                if best is None or rank < best[0]:
+                    best = (rank, value)
+        return best[1] if best is not None else self.default
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """``{assigned: true}``: the employee's own target, ``targets.<item code>``."""
+
+
+def _target(v: Any) -> Decimal | ByPeriod | Assigned:
+    if isinstance(v, dict):
+        keys = set(v) - {k for k in v if isinstance(k, str) and k.startswith("x-")}
+        if keys == {"assigned"}:
+            if v["assigned"] is not True:
+                raise ValueError("assigned must be true")
+            return Assigned()
+        if keys == {"by_period"}:
+            table = v["by_period"]
+            if not isinstance(table, dict) or not table:
+                raise ValueError("by_period must be a non-empty mapping of period -> number")
+            entries: list[tuple[Period, Decimal]] = []
+            default = None
+            for key, value in table.items():
+                try:
+                    number = to_number(value)
+                except ValueError as exc:
+                    raise ValueError(f"by_period[{key!r}]: {exc}") from None
+                if key == "default":
+                    default = number
+                    continue
+                try:
+                    entries.append((Period.parse(str(key)), number))
+                except ValueError as exc:
+                    raise ValueError(f"by_period: {exc}") from None
+            return ByPeriod(tuple(entries), default)
+        raise ValueError(
+            "a target is a number, {by_period: {...}} or {assigned: true}; "
+            f"got keys {sorted(map(str, v))}"
+        )
+    try:
+        return to_number(v)
+    except ValueError:
+        raise ValueError(
+            f"a target is a number, {{by_period: …}} or {{assigned: true}}; got {_type_name(v)}"
+        ) from None
+
+
+Target = Annotated[Decimal | ByPeriod | Assigned, PlainValidator(_target)]
+
+
+# -- base -------------------------------------------------------------------------------------
+
+
+class Node(BaseModel):
+    """Unknown keys are errors; keys starting with ``x-`` are extensions, kept aside."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _split_extensions(cls, data: Any, handler: Any) -> Any:
+        ext: dict[str, Any] = {}
+        if isinstance(data, dict):
+            ext = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+            data = {k: v for k, v in data.items() if k not in ext}
+        obj = handler(data)
+        if ext:
+            obj._extensions = ext
+        return obj
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return dict(self._extensions)
+
+
+class Condition(Node):
+    gte: Num | None = None
+    gt: Num | None = None
+    lte: Num | None = None
+    lt: Num | None = None
+
+    @property
+    def has_condition(self) -> bool:
+        return any(x is not None for x in (self.gte, self.gt, self.lte, self.lt))
+
+    def holds(self, x: Decimal) -> bool:
+        return (
+            (self.gte is None or x >= self.gte)
+            and (self.gt is None or x > self.gt)
+            and (self.lte is None or x <= self.lte)
+            and (self.lt is None or x < self.lt)
+        )
+
+    def describe(self) -> str:
+        from csperf.scoring.numbers import plain
+
+        parts = []
+        for op, sym in (("gte", "≥"), ("gt", ">"), ("lte", "≤"), ("lt", "<")):
+            value = getattr(self, op)
+            if value is not None:
+                parts.append(f"{sym}{plain(value)}")
+        return " 且 ".join(parts) if parts else "其他"
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+class RuleBase(Node):
+    scale: Num | None = None
+
+
+class TierEntry(Condition):
+    score: Num
+
+
+class TiersRule(RuleBase):
+    type: Literal["tiers"]
+    tiers: list[TierEntry] = Field(min_length=1)
+
+
+class LinearRule(RuleBase):
+    type: Literal["linear"]
+    points: list[tuple[Num, Num]] = Field(min_length=1)
+    below: Num | None = None
+
+
+class StepRule(RuleBase):
+    type: Literal["step"]
+    target: Target
+    better: Literal["higher", "lower"] = "higher"
+    step: Num
+    per_step: Num
+    bonus_per_step: Num = Decimal(0)
+    rounding: Literal["exact", "ceil", "floor"] = "exact"
+    start: NumOrFull = FULL
+    min: NumOrFull = Decimal(0)
+    max: NumOrFull = FULL
+
+
+class PerCountRule(RuleBase):
+    type: Literal["per_count"]
+    start: NumOrFull
+    per: Num | dict[Text, Num]
+    zero_at: Num | None = None
+    min: NumOrFull = Decimal(0)
+    max: NumOrFull = FULL
+
+
+class RatioRule(RuleBase):
+    type: Literal["ratio"]
+    target: Target
+    better: Literal["higher", "lower"] = "higher"
+    cap: Num = Decimal(1)
+
+
+class Level(Node):
+    level: Int
+    score: Num
+    anchor: str | None = None
+
+
+class LevelsRule(RuleBase):
+    type: Literal["levels"]
+    levels: list[Level] = Field(min_length=1)
+
+
+class ManualRule(RuleBase):
+    type: Literal["manual"]
+    min: NumOrFull = Decimal(0)
+    max: NumOrFull = FULL
+
+
+class RelativeRule(RuleBase):
+    type: Literal["relative"]
+    peers: Literal["team", "department", "all"] = "all"
+    stat: Literal["mean", "median", "max"] = "mean"
+    tiers: list[TierEntry] = Field(min_length=1)
+
+
+def _formula(v: Any) -> Formula:
+    if not isinstance(v, str):
+        raise ValueError(f"expected an expression as text, got {_type_name(v)}")
+    return compile_formula(v)  # FormulaSyntaxError is a ValueError: reported at this path
+
+
+class FormulaRule(RuleBase):
+    type: Literal["formula"]
+    expr: Annotated[Formula, PlainValidator(_formula)]
+    target: Target | None = None
+
+
+Rule = Annotated[
+    Union[  # noqa: UP007 - discriminated unions read better this way
+        TiersRule,
+        LinearRule,
+        StepRule,
+        PerCountRule,
+        RatioRule,
+        LevelsRule,
+        ManualRule,
+        RelativeRule,
+        FormulaRule,
+    ],
+    Field(discriminator="type"),
+]
+RATED_RULES = ("levels", "manual")
+
+
+# -- raters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeightedRaters:
+    weights: tuple[tuple[str, Decimal], ...]
+
+    @property
+    def roles(self) -> list[str]:
+        return [r for r, _ in self.weights]
+
+
+@dataclass(frozen=True)
+class LastRaters:
+    order: tuple[str, ...]
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.order)
+
+
+def _raters(v: Any) -> WeightedRaters | LastRaters:
+    if not isinstance(v, dict) or not v:
+        raise ValueError("raters is a mapping of rater -> weight, or {mode: last, order: [...]}")
+    if "mode" in v:
+        if v["mode"] != "last":
+            raise ValueError(f"unknown raters mode {v['mode']!r} (only 'last')")
+        unknown = set(v) - {"mode", "order"}
+        if unknown:
+            raise ValueError(f"unknown key {sorted(unknown)[0]!r} in raters")
+        order = v.get("order")
+        if not isinstance(order, list) or not order:
+            raise ValueError("mode: last needs a non-empty order: [self, supervisor, …]")
+        if not all(isinstance(r, str) and r for r in order):
+            raise ValueError("order lists rater names")
+        if len(set(order)) != len(order):
+            raise ValueError("a rater appears twice in order")
+        return LastRaters(tuple(order))
+    weights = []
+    for role, weight in v.items():
+        if not isinstance(role, str):
+            raise ValueError(f"rater names are text, got {role!r}")
+        try:
+            w = to_number(weight)
+        except ValueError as exc:
+            raise ValueError(f"raters.{role}: {exc}") from None
+        if w < 0:
+            raise ValueError(f"raters.{role}: a weight cannot be negative")
+        weights.append((role, w))
+    total = sum((w for _, w in weights), Decimal(0))
+    if total != 1:
+        raise ValueError(f"rater weights must sum to exactly 1 (they sum to {total})")
+    return WeightedRaters(tuple(weights))
+
+
+Raters = Annotated[WeightedRaters | LastRaters, PlainValidator(_raters)]
+DEFAULT_RATERS = WeightedRaters((("supervisor", Decimal(1)),))
+
+
+# -- items, sections, template ----------------------------------------------------------------
+
+
+class Item(Node):
+    code: Text
+    name: str | None = None
+    value: Text | None = None
+    points: Num
+    missing: Literal["exclude", "zero", "full"] = "exclude"
+    raters: Raters | None = None
+    rule: Rule
+
+    @property
+    def rated(self) -> bool:
+        return self.rule.type in RATED_RULES
+
+    @property
+    def scale(self) -> Decimal:
+        return self.rule.scale if self.rule.scale is not None else self.points
+
+    @property
+    def effective_raters(self) -> WeightedRaters | LastRaters:
+        return self.raters or DEFAULT_RATERS
+
+    @property
+    def label(self) -> str:
+        return self.name or self.code
+
+
+class Section(Node):
+    code: Text
+    name: str | None = None
+    kind: Literal["base", "bonus", "deduction", "multiplier"] = "base"
+    weight: Num | None = None
+    min: Num | None = None
+    max: Num | None = None
+    items: list[Item] = Field(min_length=1)
+
+    @property
+    def effective_weight(self) -> Decimal:
+        return self.weight if self.weight is not None else Decimal(1)
+
+    @property
+    def points(self) -> Decimal:
+        return sum((i.points for i in self.items), Decimal(0))
+
+    @property
+    def full(self) -> Decimal:
+        if self.kind in ("bonus", "deduction") and self.max is not None:
+            return self.max
+        return self.points
+
+    @property
+    def label(self) -> str:
+        return self.name or self.code
+
+
+class Veto(Condition):
+    value: Text
+    total: Num | None = None
+    grade: Text | None = None
+    reason: Text
+
+
+class Total(Node):
+    min: Num = Decimal(0)
+    max: Num | None = None
+    veto: list[Veto] = Field(default_factory=list)
+
+
+class GradeEntry(Condition):
+    grade: Text
+
+
+class RankLabel(Node):
+    count: Int
+    label: Text
+
+
+class Ranking(Node):
+    group: Literal["team", "department", "all"] = "all"
+    top: RankLabel | None = None
+    bottom: RankLabel | None = None
+
+
+class Band(Condition):
+    factor: Num
+
+
+class PayComponent(Node):
+    name: Text
+    value: Text
+    rate: Num
+
+
+def _pay_base(v: Any) -> Decimal | Assigned:
+    if isinstance(v, dict):
+        if set(v) == {"assigned"} and v["assigned"] is True:
+            return Assigned()
+        raise ValueError("base is a number or {assigned: true} (the employee's pay_base)")
+    return to_number(v)
+
+
+class Pay(Node):
+    base: Annotated[Decimal | Assigned, PlainValidator(_pay_base)]
+    mode: Literal["bands", "proportional"] = "bands"
+    bands: list[Band] = Field(default_factory=list)
+    min_factor: Num | None = None
+    prorate: bool = False
+    components: list[PayComponent] = Field(default_factory=list)
+
+
+class AlertWhen(Node):
+    grade: Text | None = None
+    total_lt: Num | None = None
+    total_gte: Num | None = None
+    rank: Int | None = None
+    rank_from_bottom: Int | None = None
+
+
+class Alert(Node):
+    when: AlertWhen
+    consecutive: Int = 1
+    message: Text
+
+
+CODE_RE = re.compile(r"^[a-z0-9-]+$")
+
+
+class Template(Node):
+    code: Text
+    version: Int
+    name: str | None = None
+    period: Literal["month", "quarter", "half", "year"]
+    period_start_day: Int = 1
+    sections: list[Section] = Field(min_length=1)
+    total: Total = Field(default_factory=Total)
+    grades: list[GradeEntry] = Field(default_factory=list)
+    ranking: Ranking | None = None
+    pay: Pay | None = None
+    alerts: list[Alert] = Field(default_factory=list)
+
+    # -- conveniences for callers (CLI, web app, metrics) --
+
+    @property
+    def items(self) -> list[tuple[Section, Item]]:
+        return [(s, i) for s in self.sections for i in s.items]
+
+    def item(self, code: str) -> Item:
+        for _, item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def rated_items(self) -> list[Item]:
+        return [i for _, i in self.items if i.rated]
+
+    def rater_roles(self) -> list[str]:
+        """Every rater the template names, in chain order (self → supervisor → reviewer …)."""
+        seen: list[str] = []
+        for item in self.rated_items():
+            for role in item.effective_raters.roles:
+                if role not in seen:
+                    seen.append(role)
+        order = {"self": 0, "supervisor": 1, "reviewer": 2}
+        return sorted(seen, key=lambda r: (order.get(r, 1.5), seen.index(r)))
+
+    def value_names(self) -> set[str]:
+        """The input values the template reads (item values, formula v.<name>, vetoes, pay)."""
+        names: set[str] = set()
+        for _, item in self.items:
+            if item.value:
+                names.add(item.value)
+            if item.rule.type == "formula":
+                names |= set(item.rule.expr.values)
+        names |= {v.value for v in self.total.veto}
+        if self.pay:
+            names |= {c.value for c in self.pay.components}
+        return names
+
+    @property
+    def positions(self) -> list[str]:
+        """Positions (岗位) that use this template by default: the ``x-positions`` extension."""
+        value = self._extensions.get("x-positions") or []
+        return [str(p) for p in value] if isinstance(value, list) else [str(value)]

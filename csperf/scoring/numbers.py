@@ -1,0 +1,65 @@
+"""Decimal arithmetic as the contract prescribes: exact intermediates, half-up rounding once."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+
+# 50 significant digits: the contract asks for at least 28 and never rounds intermediates.
+CONTEXT = Context(prec=50, rounding=ROUND_HALF_UP)
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def engine_context() -> localcontext:
+    """A context manager that runs a block with the engine's precision."""
+    return localcontext(CONTEXT)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Half-up (ties away from zero) to 2 decimals."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_to(value: Decimal, places: int = 0) -> Decimal:
+    """Half-up to ``places`` decimals (the formula language's ``round``)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def ceil(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+def floor(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_FLOOR)
+
+
+def clamp(value: Decimal, low: Decimal | None, high: Decimal | None) -> Decimal:
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high:
+        value = high
+    return value
+
+
+def plain(value: Decimal | int | None, places: int | None = None) -> str:
+    """A human-readable number: no exponent, no trailing zeros.
+
+    ``places`` limits the shown decimals (used in explanations, never in stored results).
+    """
+    if value is None:
+        return "—"
+    d = Decimal(value)
+    if places is not None and d.as_tuple().exponent < -places:  # type: ignore[operator]
+        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(d, "f")
+    if "." in text:
+        whole, frac = text.split(".")
+        # Keep decimals as written (0.70 stays 0.70); drop only an all-zero fraction (28.00 -> 28).
+        text = (
+            whole
+            if not frac.strip("0")
+            else whole + "." + frac[:20].rstrip("0").ljust(min(len(frac), 2), "0")
+        )
+    return "0" if text in ("-0", "") else text

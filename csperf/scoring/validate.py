@@ -1,0 +1,295 @@
+"""Load a template: parse, check the shape (pydantic), then the cross-field rules.
+
+Every problem is reported with its path inside the document (``sections[0].items[2].rule``)
+and, for YAML, its line; all problems found are reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from csperf.scoring.errors import Problem, TemplateError, join_path
+from csperf.scoring.formula import FormulaSyntaxError, compile_formula
+from csperf.scoring.loader import Document, LoadError, parse_document
+from csperf.scoring.model import (
+    CODE_RE,
+    FULL,
+    ByPeriod,
+    Condition,
+    Item,
+    Section,
+    Template,
+)
+
+
+def load_template(text: str, *, source: str = "<template>", fmt: str | None = None) -> Template:
+    """Parse and validate a template written in YAML or JSON; raise :class:`TemplateError`."""
+    try:
+        doc = parse_document(text, fmt)
+    except LoadError as exc:
+        raise TemplateError(source, [exc.problem]) from None
+    return template_from_document(doc, source=source)
+
+
+def template_from_data(data: Any, *, source: str = "<template>") -> Template:
+    """Validate already-parsed data (e.g. from a database JSON column)."""
+    return template_from_document(Document(data), source=source)
+
+
+def template_from_document(doc: Document, *, source: str) -> Template:
+    if not isinstance(doc.data, dict):
+        raise TemplateError(source, [Problem("", "a template is a mapping (code, version, …)")])
+    try:
+        template = Template.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_problem(err, doc) for err in exc.errors()]
+        raise TemplateError(source, _dedupe(problems)) from None
+    problems = list(_semantic_problems(template))
+    if problems:
+        raise TemplateError(
+            source, [Problem(p.path, p.message, doc.line_of(p.path)) for p in problems]
+        )
+    return template
+
+
+# -- turning pydantic errors into paths ------------------------------------------------------
+
+
+def _path_of(loc: Sequence[str | int], data: Any) -> str:
+    """Follow ``loc`` through the input, dropping pydantic's own segments (union tags)."""
+    path, node = "", data
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
+        if isinstance(node, dict) and not isinstance(part, int) and part in node:
+            path, node = join_path(path, part), node[part]
+        elif isinstance(node, dict) and isinstance(part, int) and str(part) in map(str, node):
+            path, node = join_path(path, str(part)), None
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path, node = join_path(path, part), node[part]
+        elif isinstance(node, (list, tuple)) and isinstance(part, str) and part.isdigit():
+            idx = int(part)
+            path, node = join_path(path, idx), node[idx] if idx < len(node) else None
+        elif last and isinstance(node, dict) and isinstance(part, str):
+            path = join_path(path, part)  # a required key that is absent
+        # otherwise: a union member's tag or a validator's name, not a place in the document
+    return path
+
+
+def _problem(err: Any, doc: Document) -> Problem:
+    path = _path_of(err["loc"], doc.data)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key (extensions must start with 'x-')"
+    elif kind == "missing":
+        message = (
+            "expected a [value, score] pair" if isinstance(err["loc"][-1], int) else "required"
+        )
+    elif kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        message = (
+            f"unknown rule type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+        )
+    elif kind == "union_tag_not_found":
+        message = "a rule needs a 'type' (tiers, linear, step, per_count, ratio, levels, manual, relative, formula)"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "expected a mapping"
+    elif kind in ("list_type", "tuple_type"):
+        message = "expected a list"
+    elif kind in ("string_type",):
+        message = "expected text"
+    elif kind == "bool_type":
+        message = "expected true or false"
+    elif kind == "literal_error":
+        message = f"must be one of {err.get('ctx', {}).get('expected')}, got {err.get('input')!r}"
+    elif kind == "too_short":
+        message = "must not be empty" if err.get("ctx", {}).get("min_length") == 1 else err["msg"]
+    elif kind == "value_error":
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+    else:
+        message = err["msg"]
+    if kind in ("too_short", "too_long") and isinstance(err.get("input"), (list, tuple)):
+        if "tuple" in str(err["loc"]) or (len(err["loc"]) and isinstance(err["loc"][-1], int)):
+            message = "expected a [value, score] pair"
+    return Problem(path, message, doc.line_of(path))
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out
+
+
+# -- rules that span fields -------------------------------------------------------------------
+
+
+def _conditions(entries: Sequence[Condition], path: str, what: str) -> Iterable[Problem]:
+    for i, entry in enumerate(entries):
+        if not entry.has_condition and i != len(entries) - 1:
+            yield Problem(
+                join_path(path, i),
+                f"an entry without a condition is the fallback and may only be the last {what}",
+            )
+
+
+def _positive(
+    value: Decimal | None, path: str, what: str = "must be greater than 0"
+) -> Iterable[Problem]:
+    if value is not None and value <= 0:
+        yield Problem(path, what)
+
+
+def _resolve(bound: Decimal | str, scale: Decimal) -> Decimal:
+    return scale if bound == FULL else bound  # type: ignore[return-value]
+
+
+def _semantic_problems(t: Template) -> Iterable[Problem]:
+    if not CODE_RE.match(t.code):
+        yield Problem("code", "must be lowercase letters, digits and '-' ([a-z0-9-]+)")
+    if t.version < 1:
+        yield Problem("version", "must be a whole number ≥ 1")
+    if not 1 <= t.period_start_day <= 28:
+        yield Problem("period_start_day", "must be between 1 and 28")
+    sections_seen: dict[str, int] = {}
+    items_seen: dict[str, str] = {}
+    for s_idx, section in enumerate(t.sections):
+        spath = f"sections[{s_idx}]"
+        if section.code in sections_seen:
+            yield Problem(f"{spath}.code", f"duplicate section code {section.code!r}")
+        sections_seen.setdefault(section.code, s_idx)
+        yield from _section_problems(section, spath)
+        for i_idx, item in enumerate(section.items):
+            ipath = f"{spath}.items[{i_idx}]"
+            if item.code in items_seen:
+                yield Problem(
+                    f"{ipath}.code",
+                    f"duplicate item code {item.code!r} (also at {items_seen[item.code]})",
+                )
+            items_seen.setdefault(item.code, ipath)
+            yield from _item_problems(item, ipath)
+    if t.total.max is not None and t.total.max < t.total.min:
+        yield Problem("total.max", "must not be less than total.min")
+    for v_idx, veto in enumerate(t.total.veto):
+        if not veto.has_condition:
+            yield Problem(f"total.veto[{v_idx}]", "a veto needs a condition (gte, gt, lte or lt)")
+    yield from _conditions(t.grades, "grades", "grade")
+    if t.ranking:
+        for end in ("top", "bottom"):
+            label = getattr(t.ranking, end)
+            if label is not None and label.count < 1:
+                yield Problem(f"ranking.{end}.count", "must be at least 1")
+    if t.pay:
+        if t.pay.mode == "bands" and not t.pay.bands:
+            yield Problem("pay.bands", "mode: bands needs a list of bands")
+        yield from _conditions(t.pay.bands, "pay.bands", "band")
+        if t.pay.min_factor is not None and t.pay.min_factor < 0:
+            yield Problem("pay.min_factor", "must not be negative")
+    for a_idx, alert in enumerate(t.alerts):
+        w = alert.when
+        if all(
+            getattr(w, k) is None
+            for k in ("grade", "total_lt", "total_gte", "rank", "rank_from_bottom")
+        ):
+            yield Problem(
+                f"alerts[{a_idx}].when",
+                "needs at least one of grade, total_lt, total_gte, rank, rank_from_bottom",
+            )
+        if alert.consecutive < 1:
+            yield Problem(f"alerts[{a_idx}].consecutive", "must be at least 1")
+
+
+def _section_problems(section: Section, path: str) -> Iterable[Problem]:
+    if section.weight is not None:
+        if section.kind != "base":
+            yield Problem(
+                f"{path}.weight",
+                f"weight is allowed on base sections only (this one is {section.kind})",
+            )
+        elif section.weight < 0:
+            yield Problem(f"{path}.weight", "must not be negative")
+    if section.min is not None and section.max is not None and section.max < section.min:
+        yield Problem(f"{path}.max", "must not be less than min")
+
+
+def _item_problems(item: Item, path: str) -> Iterable[Problem]:
+    rule, rpath = item.rule, f"{path}.rule"
+    yield from _positive(item.points, f"{path}.points")
+    yield from _positive(rule.scale, f"{rpath}.scale")
+    if item.rated:
+        if item.value is not None:
+            yield Problem(
+                f"{path}.value", f"a {rule.type} item is rated: it takes raters, not value"
+            )
+    else:
+        if item.value is None:
+            yield Problem(
+                f"{path}.value", f"required for a {rule.type} rule (the variable it scores)"
+            )
+        if item.raters is not None:
+            yield Problem(f"{path}.raters", "raters apply to rated items only (levels, manual)")
+    scale = item.scale
+    if rule.type in ("tiers", "relative"):
+        yield from _conditions(rule.tiers, f"{rpath}.tiers", "tier")
+    elif rule.type == "linear":
+        for i in range(1, len(rule.points)):
+            if rule.points[i][0] <= rule.points[i - 1][0]:
+                yield Problem(f"{rpath}.points[{i}]", "values must be strictly increasing")
+    elif rule.type == "step":
+        yield from _positive(rule.step, f"{rpath}.step")
+        if rule.per_step < 0:
+            yield Problem(
+                f"{rpath}.per_step", "must not be negative (it is removed per step short)"
+            )
+        if rule.bonus_per_step < 0:
+            yield Problem(f"{rpath}.bonus_per_step", "must not be negative")
+        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
+            yield Problem(f"{rpath}.max", "must not be less than min")
+        yield from _target_problems(rule.target, f"{rpath}.target", ratio=False)
+    elif rule.type == "per_count":
+        if isinstance(rule.per, dict) and not rule.per:
+            yield Problem(f"{rpath}.per", "must name at least one kind")
+        if rule.zero_at is not None and rule.zero_at <= 0:
+            yield Problem(f"{rpath}.zero_at", "must be greater than 0")
+        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
+            yield Problem(f"{rpath}.max", "must not be less than min")
+    elif rule.type == "ratio":
+        yield from _positive(rule.cap, f"{rpath}.cap")
+        yield from _target_problems(rule.target, f"{rpath}.target", ratio=True)
+    elif rule.type == "levels":
+        seen: set[int] = set()
+        for i, level in enumerate(rule.levels):
+            if level.level in seen:
+                yield Problem(f"{rpath}.levels[{i}].level", f"level {level.level} is listed twice")
+            seen.add(level.level)
+    elif rule.type == "manual":
+        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
+            yield Problem(f"{rpath}.max", "must not be less than min")
+    elif rule.type == "formula":
+        if rule.target is None and "target" in rule.expr.names:
+            try:
+                compile_formula(rule.expr.text, allow_target=False)
+            except FormulaSyntaxError as exc:
+                yield Problem(f"{rpath}.expr", str(exc))
+        if rule.target is not None:
+            yield from _target_problems(rule.target, f"{rpath}.target", ratio=False)
+
+
+def _target_problems(target: Any, path: str, *, ratio: bool) -> Iterable[Problem]:
+    if not ratio:
+        return
+    values = []
+    if isinstance(target, Decimal):
+        values = [target]
+    elif isinstance(target, ByPeriod):
+        values = [v for _, v in target.entries] + (
+            [target.default] if target.default is not None else []
+        )
+    if any(v <= 0 for v in values):
+        yield Problem(path, "a ratio target must be greater than 0")
