@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from csperf import __version__
 from csperf.cli.common import CliError
 
-
 # records: import / indicators / demo-data;  web: demo / serve / manage
 OPTIONAL_COMMAND_MODULES = ("records", "web")
 

@@ -6,6 +6,7 @@ the pay (once, at the end). Per-employee input errors are collected and fail the
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -253,11 +254,7 @@ class _Run:
             return self.count_value(value, rule.per, path)
         if value is None:
             return _Missing("no data")
-        if (
-            isinstance(value, dict)
-            or isinstance(value, bool)
-            or not isinstance(value, (int, Decimal, float))
-        ):
+        if isinstance(value, (dict, bool)) or not isinstance(value, (int, Decimal, float)):
             self.problem(path, "expected a number")
             return _Missing("bad value")
         return number(value)
@@ -847,7 +844,7 @@ def _linear(rule: Any, x: Decimal) -> _Scored:
         return _Scored(below, f"{plain(x)} < {plain(pts[0][0])} -> {plain(below)}")
     if x >= pts[-1][0]:
         return _Scored(pts[-1][1], f"{plain(x)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}")
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         if x0 <= x < x1:
             y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
             return _Scored(y, f"{plain(x)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}")

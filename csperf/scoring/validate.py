@@ -111,9 +111,9 @@ def _problem(err: Any, doc: Document) -> Problem:
         message = str(err.get("ctx", {}).get("error", err["msg"]))
     else:
         message = err["msg"]
-    if kind in ("too_short", "too_long") and isinstance(err.get("input"), (list, tuple)):
-        if "tuple" in str(err["loc"]) or (len(err["loc"]) and isinstance(err["loc"][-1], int)):
-            message = "expected a [value, score] pair"
+    pair = "tuple" in str(err["loc"]) or (len(err["loc"]) and isinstance(err["loc"][-1], int))
+    if kind in ("too_short", "too_long") and isinstance(err.get("input"), (list, tuple)) and pair:
+        message = "expected a [value, score] pair"
     return Problem(path, message, doc.line_of(path))
 
 
