@@ -1,0 +1,94 @@
+"""A scored run as a readable Chinese table for the terminal."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from csperf.scoring import ScoreRun, describe_rule
+from csperf.scoring.numbers import plain
+
+
+def _v(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {plain(v)}" for k, v in value.items()) or "0"
+    return plain(value, 4)  # type: ignore[arg-type]
+
+
+def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False) -> str:
+    out = io.StringIO()
+    console = Console(
+        file=out, width=width or 140, force_terminal=color, no_color=not color, highlight=False
+    )
+    t = run.template
+    summary = Table(
+        title=f"{t.name or t.code}  {run.period.label}  (v{t.version})", title_justify="left"
+    )
+    for col, justify in (
+        ("工号", "left"),
+        ("姓名", "left"),
+        ("总分", "right"),
+        ("等级", "left"),
+        ("排名", "right"),
+        ("奖惩", "left"),
+        ("绩效工资", "right"),
+        ("预警", "left"),
+    ):
+        summary.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in run.results:
+        summary.add_row(
+            r.id,
+            r.name or "",
+            f"{r.total:.2f}",
+            r.grade or "—",
+            str(r.rank) if r.rank is not None else "—",
+            r.rank_label or "",
+            f"{r.pay:.2f}" if r.pay is not None else "—",
+            "; ".join(r.alerts),
+        )
+    console.print(summary)
+    for r in run.results:
+        card = Table(
+            title=f"{r.id} {r.name or ''}  总分 {r.total:.2f}  {r.grade or ''}",
+            title_justify="left",
+        )
+        for col, justify in (
+            ("考核项目", "left"),
+            ("分值", "right"),
+            ("评分标准", "left"),
+            ("实际值", "right"),
+            ("得分", "right"),
+            ("说明", "left"),
+        ):
+            card.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for spec, section in zip(t.sections, r.sections, strict=True):
+            for spec_item, item in zip(spec.items, section.items, strict=True):
+                card.add_row(
+                    item.name,
+                    plain(item.points),
+                    describe_rule(spec_item),
+                    _v(item.value),
+                    f"{item.contribution:.2f}" if item.contribution is not None else "—",
+                    item.explain,
+                )
+            card.add_row(
+                f"[b]{section.name} 小计[/b]",
+                plain(section.full),
+                "",
+                "",
+                f"[b]{section.score:.2f}[/b]",
+                "",
+                end_section=True,
+            )
+        if r.pay is not None:
+            card.caption = f"绩效工资 {r.pay:.2f}: {r.pay_explain}"
+        if r.flags:
+            card.caption = (
+                ((card.caption + "\n") if card.caption else "") + "备注: " + "; ".join(r.flags)
+            )
+        console.print(card)
+    return out.getvalue()

@@ -1,0 +1,119 @@
+"""``csperf score``: score a template for employees, from an input file or imported records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from csperf.cli.common import CliError, read_text, write_output
+from csperf.scoring import (
+    ScoreRun,
+    ScoringError,
+    Template,
+    load_input,
+    load_template,
+    score,
+    to_jsonable,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score a template (考核表) for employees",
+        description="Score TEMPLATE (a file, or the code of a built-in template) for the employees "
+        "of --input, or for the employees of the imported records with --period.",
+    )
+    p.add_argument(
+        "template", metavar="TEMPLATE", help="template file (YAML/JSON) or built-in code"
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--input", metavar="INPUT.json", help="per-employee inputs (contract format)")
+    src.add_argument(
+        "--period", metavar="P", help="score from imported records for period P (2026-03)"
+    )
+    p.add_argument("--data", metavar="DIR", help="records data directory (with --period)")
+    p.add_argument(
+        "--employees", metavar="IDS", help="comma-separated employee ids (with --period)"
+    )
+    p.add_argument("--format", choices=("json", "table", "xlsx"), default="json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(handler=run)
+
+
+def resolve_template(ref: str) -> tuple[Template, str]:
+    """A template from a path, or from the built-in library by code."""
+    path = Path(ref)
+    if path.is_file() or path.suffix.lower() in (".yaml", ".yml", ".json") or "/" in ref:
+        text = read_text(path)
+        return load_template(text, source=str(path)), str(path)
+    from csperf.templates import builtin_codes, builtin_path, load_builtin
+
+    try:
+        return load_builtin(ref), str(builtin_path(ref))
+    except KeyError:
+        known = ", ".join(builtin_codes())
+        raise CliError(
+            f"{ref}: no such file, and no built-in template of that code (built-in: {known})"
+        ) from None
+
+
+def _inputs_from_records(template: Template, args: argparse.Namespace) -> dict:
+    try:
+        from csperf.metrics.scorecard import build_score_input
+    except ImportError as exc:  # pragma: no cover - the metrics engine is part of the package
+        raise CliError(f"scoring from records needs the indicator engine: {exc}") from None
+    employees = (
+        [e.strip() for e in args.employees.split(",") if e.strip()] if args.employees else None
+    )
+    try:
+        return build_score_input(
+            template.value_names(),
+            args.period,
+            period_start_day=template.period_start_day,
+            positions=None if employees else (template.positions or None),
+            employees=employees,
+            data_dir=args.data,
+        )
+    except (ValueError, LookupError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        template, tsource = resolve_template(args.template)
+        if args.input:
+            data = load_input(read_text(args.input), source=args.input)
+            result = score(template, data, source=args.input, template_source=tsource)
+        else:
+            data_obj = _inputs_from_records(template, args)
+            if not data_obj.get("employees"):
+                raise CliError(
+                    f"no employees to score for {args.period} (check --employees or the roster's positions)"
+                )
+            result = score(
+                template, data_obj, source=f"records {args.period}", template_source=tsource
+            )
+    except ScoringError as exc:
+        raise CliError(exc.render()) from None
+    emit(result, args.format, args.output)
+    return 0
+
+
+def emit(result: ScoreRun, fmt: str, output: str | None) -> None:
+    if fmt == "json":
+        text = json.dumps(to_jsonable(result.to_dict()), ensure_ascii=False, indent=2)
+        write_output(text + "\n", output)
+    elif fmt == "table":
+        from csperf.cli.render import render_table
+
+        write_output(render_table(result, color=output is None and sys.stdout.isatty()), output)
+    else:
+        from csperf.exports.scorecard_xlsx import scorecard_workbook
+
+        if output is None:
+            output = f"{result.template.code}-{result.period.label}.xlsx"
+            print(f"csperf: wrote {output}", file=sys.stderr)
+        write_output(scorecard_workbook(result), output)

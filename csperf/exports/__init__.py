@@ -1,0 +1,1 @@
+"""Documents people print and keep: scorecards and summaries as Excel workbooks."""
