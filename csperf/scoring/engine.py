@@ -582,10 +582,10 @@ class _Run:
             all_points = sum((i.points for i in items), Decimal(0))
             present_points = sum((i.points for i in present), Decimal(0))
             if present:
-                factor = all_points / present_points
                 for i in present:
                     assert i.contribution is not None
-                    i.contribution = i.contribution * factor
+                    # multiply before dividing: 30 x 100 / 60 is exactly 50
+                    i.contribution = i.contribution * all_points / present_points
                     i.explain += (
                         f" (x {plain(all_points)}/{plain(present_points)} for excluded items)"
                     )
@@ -643,7 +643,7 @@ class _Run:
         for entry in self.t.grades:
             if entry.holds(total):
                 return entry.grade
-        flags.append(f"no grade matches total {plain(total)}")
+        flags.append(f"no grade matches total {total}")
         return None
 
     # ---- ranking, pay, alerts
@@ -696,7 +696,7 @@ class _Run:
             if factor is None:
                 factor = N.ZERO
                 how = "no band"
-                res.flags.append(f"pay: no band matches total {plain(res.total)}")
+                res.flags.append(f"pay: no band matches total {res.total}")
         if pay.min_factor is not None and factor < pay.min_factor:
             factor = pay.min_factor
             how += f", floor {plain(pay.min_factor)}"

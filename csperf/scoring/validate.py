@@ -64,6 +64,8 @@ def _path_of(loc: Sequence[str | int], data: Any) -> str:
     path, node = "", data
     for n, part in enumerate(loc):
         last = n == len(loc) - 1
+        if isinstance(node, dict) and not last and part == node.get("type"):
+            continue  # the discriminated union's tag (a rule type), not a key
         if isinstance(node, dict) and not isinstance(part, int) and part in node:
             path, node = join_path(path, part), node[part]
         elif isinstance(node, dict) and isinstance(part, int) and str(part) in map(str, node):
