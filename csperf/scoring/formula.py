@@ -148,10 +148,10 @@ class _Checker:
                 self.fail(node, f"operator {type(node.op).__name__} is not allowed")
             if isinstance(node.op, ast.Pow):
                 exp = _literal(node.right)
-                if exp is None or abs(exp) > MAX_EXPONENT:
-                    self.fail(
-                        node, f"the exponent of ** must be a number literal within ±{MAX_EXPONENT}"
-                    )
+                if exp is not None and abs(exp) > MAX_EXPONENT:
+                    self.fail(node, f"the exponent of ** must be within ±{MAX_EXPONENT}")
+                if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow):
+                    self.fail(node, "a power of a power (a ** b ** c) is not allowed")
             self.check(node.left, d)
             self.check(node.right, d)
         elif isinstance(node, ast.UnaryOp):
@@ -243,8 +243,8 @@ class _Eval:
                 return N.floor(a / b)
             if isinstance(op, ast.Mod):
                 return a - b * N.floor(a / b)  # Python's sign convention
-            if abs(a) > MAX_MAGNITUDE:
-                raise FormulaRuntimeError("result out of range")
+            if abs(a) > MAX_MAGNITUDE or abs(b) > MAX_EXPONENT:
+                raise FormulaRuntimeError("power out of range")
             return a**b
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):

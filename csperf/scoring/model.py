@@ -349,6 +349,8 @@ def _raters(v: Any) -> WeightedRaters | LastRaters:
         return LastRaters(tuple(order))
     weights = []
     for role, weight in v.items():
+        if isinstance(role, str) and role.startswith("x-"):
+            continue  # an extension, not a rater
         if not isinstance(role, str):
             raise ValueError(f"rater names are text, got {role!r}")
         try:

@@ -65,7 +65,12 @@ def _path_of(loc: Sequence[str | int], data: Any) -> str:
     tag_skipped_at = None
     for n, part in enumerate(loc):
         last = n == len(loc) - 1
-        if isinstance(node, dict) and not last and part == node.get("type") and tag_skipped_at is not node:
+        if (
+            isinstance(node, dict)
+            and not last
+            and part == node.get("type")
+            and tag_skipped_at is not node
+        ):
             tag_skipped_at = node
             continue  # the discriminated union's tag (a rule type), not a key
         if isinstance(node, dict) and not isinstance(part, int) and part in node:
