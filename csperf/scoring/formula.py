@@ -225,9 +225,10 @@ class _Eval:
             value = self.v.get(node.attr)
             if value is None:
                 raise MissingName(f"v.{node.attr}")
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
                 raise FormulaRuntimeError(f"v.{node.attr} is not a number")
-            return Decimal(value)
+            # a float from a Python caller is read as the decimal text it prints as
+            return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if isinstance(node, ast.BinOp):
             a, b = self.num(node.left), self.num(node.right)
             op = node.op

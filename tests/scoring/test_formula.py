@@ -121,6 +121,7 @@ def test_runtime_errors():
     with pytest.raises(FormulaRuntimeError, match="power out of range"):
         ev("2 ** v.n", n=5000)
     assert ev("2 ** v.n", n=10) == 1024
+    assert ev("v.f * 10", f=0.7) == 7  # Python floats are read as their decimal text
     with pytest.raises(FormulaRuntimeError):
         ev("clamp(1, 5, 2)")
     with pytest.raises(MissingName, match=r"v\.absent"):
