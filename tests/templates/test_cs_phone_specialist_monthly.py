@@ -149,12 +149,6 @@ def test_complaint_standards_read_separately() -> None:
     assert r.total == D("40.00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a formula's v.<name> refuses a Python float input value "
-    "('v.complaint_response_2h_rate is not a number' -> 0) although item values, "
-    "pay components and vetoes accept floats as numbers",
-)
 def test_complaint_standards_with_float_input() -> None:
     # the same month with the value given as a float (as json.loads gives it): 20 - 5 = 15
     r = score(load_builtin(CODE), _one_month(0.99)).result("X")
