@@ -6,6 +6,7 @@ the pay (once, at the end). Per-employee input errors are collected and fail the
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
@@ -656,10 +657,11 @@ class _Run:
         for emp, res in zip(employees, results, strict=True):
             groups[self._group_key(emp, ranking.group)].append(res)
         for members in groups.values():
-            totals = [m.total for m in members]
+            totals = sorted(m.total for m in members)
             for m in members:
-                m.rank = 1 + sum(1 for t in totals if t > m.total)
-                m.rank_from_bottom = 1 + sum(1 for t in totals if t < m.total)
+                # competition ranking: 1 + how many are strictly higher (ties share a rank)
+                m.rank = 1 + len(totals) - bisect.bisect_right(totals, m.total)
+                m.rank_from_bottom = 1 + bisect.bisect_left(totals, m.total)
                 if ranking.top and m.rank <= ranking.top.count:
                     m.rank_label = ranking.top.label
                 elif ranking.bottom and m.rank_from_bottom <= ranking.bottom.count:
