@@ -1,0 +1,1 @@
+"""JSON API (django-ninja): token auth, cycles, cards, ratings, transitions, appeals."""

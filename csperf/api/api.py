@@ -1,0 +1,502 @@
+"""The JSON API (OpenAPI at /api/docs).
+
+Authentication: ``POST /api/auth/token`` with username and password returns a token; send it as
+``Authorization: Bearer <token>``. Every object is fetched through the same access helpers as the
+pages, so out-of-scope ids answer 404. Bad input answers 422 with the field in ``detail[].loc``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.contrib.auth import authenticate
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from csperf.api.models import ApiToken
+from csperf.core.errors import ActionError, InvalidInput
+from csperf.core.models import AuditEvent, Job
+from csperf.cycles import actions as cycle_actions
+from csperf.cycles.access import (
+    cycles_for_user,
+    get_cycle_for_user,
+    get_template_for_user,
+    templates_for_user,
+)
+from csperf.org.access import employees_for_user, get_employee_for_user, scope_for
+from csperf.reviews import actions
+from csperf.reviews.access import cards_for_user, get_card_for_user
+from csperf.reviews.models import Appeal, Card
+from csperf.reviews.presenters import card_detail
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="csperf API",
+    version="1",
+    description="客服绩效考核系统 — cycles, scorecards, ratings, workflow and appeals.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ActionError)
+def _action_error(request: HttpRequest, exc: ActionError):
+    if isinstance(exc, InvalidInput):
+        loc = [
+            "body",
+            *[p for p in (exc.field or "").replace("[", ".").replace("]", "").split(".") if p],
+        ]
+        detail = [
+            {
+                "loc": [int(p) if p.isdigit() else p for p in loc],
+                "msg": exc.message,
+                "type": "value_error",
+            }
+        ]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+
+# -- schemas ---------------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1)
+    password: str = Field(min_length=1)
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    period: str
+    status: str
+    rating_deadline: dt.date
+    appeal_days: int
+    computed_at: dt.datetime | None
+
+
+class CycleIn(Schema):
+    period: str = Field(min_length=4, max_length=10, examples=["2026-03"])
+    name: str = ""
+    rating_deadline: dt.date | None = None
+    appeal_days: int = Field(7, ge=0, le=90)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    total: int
+    percent: int
+    message: str
+    error: str
+    result: Any = None
+
+
+class CardSummary(Schema):
+    id: int
+    cycle_id: int
+    period: str
+    employee_code: str
+    employee_name: str
+    team: str
+    department: str
+    position: str
+    template: str
+    status: str
+    total: Decimal | None
+    grade: str | None
+    rank: int | None
+
+
+class RatingIn(Schema):
+    item: str
+    value: Decimal | None = None
+    comment: str = ""
+
+
+class RatingsIn(Schema):
+    ratings: list[RatingIn] = Field(min_length=1)
+
+
+class TransitionIn(Schema):
+    action: Literal[
+        "start", "submit", "return", "approve", "publish", "acknowledge", "close", "reopen"
+    ]
+    reason: str = ""
+    to_role: str | None = None
+
+
+class AppealItemIn(Schema):
+    item: str
+    reason: str
+
+
+class AppealIn(Schema):
+    reason: str = ""
+    items: list[AppealItemIn] = Field(min_length=1)
+
+
+class ResolveIn(Schema):
+    accept: bool
+    resolution: str
+    corrections: dict[str, Decimal] = Field(default_factory=dict)
+
+
+class AppealOut(Schema):
+    id: int
+    card_id: int
+    status: str
+    reason: str
+    items: list[dict[str, Any]]
+    resolution: str
+    old_total: Decimal | None
+    new_total: Decimal | None
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    who: str | None
+    kind: str
+    action: str
+    field: str
+    old: Any = None
+    new: Any = None
+    reason: str
+
+
+class TemplateOut(Schema):
+    id: int
+    code: str
+    version: int
+    name: str
+    period: str
+    positions: list[str]
+    rater_roles: list[str]
+
+
+class EmployeeOut(Schema):
+    id: int
+    code: str
+    name: str
+    hired_on: dt.date | None
+    left_on: dt.date | None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _card_summary(card: Card, user: Any) -> dict[str, Any]:
+    from csperf.reviews.workflow import sees_scores
+
+    show = sees_scores(user, card)
+    return {
+        "id": card.pk,
+        "cycle_id": card.cycle_id,
+        "period": card.cycle.period,
+        "employee_code": card.employee.code,
+        "employee_name": card.employee.name,
+        "team": card.team.name,
+        "department": card.department.name,
+        "position": card.position.name,
+        "template": f"{card.template.code}@{card.template.version}",
+        "status": card.status,
+        "total": card.total if show else None,
+        "grade": (card.grade or None) if show else None,
+        "rank": card.rank if show else None,
+    }
+
+
+def _card_full(card: Card, user: Any) -> dict[str, Any]:
+    view = card_detail(user, card)
+    show = view["show_scores"]
+    sections = []
+    for sec in view["sections"]:
+        sections.append(
+            {
+                "code": sec["code"],
+                "name": sec["name"],
+                "kind": sec["kind"],
+                "score": sec["score"],
+                "full": sec["full"],
+                "items": [
+                    {
+                        "code": it["code"],
+                        "name": it["name"],
+                        "points": it["points"],
+                        "rule": it["rule"],
+                        "value": it["value"],
+                        "target": it["target"],
+                        "score": it["score"],
+                        "scale": it["scale"],
+                        "contribution": it["contribution"],
+                        "explain": it["explain"],
+                        "ratings": {
+                            c["role"]: {"value": c["value"], "comment": c["comment"]}
+                            for c in it["cells"]
+                            if c["applies"]
+                        },
+                    }
+                    for it in sec["items"]
+                ],
+            }
+        )
+    out = _card_summary(card, user)
+    out.update(
+        {
+            "status_label": str(card.get_status_display()),
+            "chain": card.chain,
+            "current_role": view["current_role"],
+            "actions": view["actions"],
+            "rank_from_bottom": card.rank_from_bottom if show else None,
+            "rank_label": (card.rank_label or None) if show else None,
+            "pay": card.pay if show else None,
+            "flags": view["flags"],
+            "alerts": view["alerts"],
+            "moves": card.moves,
+            "published_at": card.published_at,
+            "appeal_deadline": card.appeal_deadline,
+            "sections": sections,
+        }
+    )
+    return out
+
+
+def _appeal_out(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "id": appeal.pk,
+        "card_id": appeal.card_id,
+        "status": appeal.status,
+        "reason": appeal.reason,
+        "items": [
+            {"item": i.item_code, "reason": i.reason, "corrected": i.corrected}
+            for i in appeal.items.all()
+        ],
+        "resolution": appeal.resolution,
+        "old_total": appeal.old_total,
+        "new_total": appeal.new_total,
+        "created_at": appeal.created_at,
+        "resolved_at": appeal.resolved_at,
+    }
+
+
+# -- auth ------------------------------------------------------------------------------------
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: dict}, tags=["auth"])
+def issue_token(request: HttpRequest, payload: TokenIn):
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return 401, {"detail": "wrong username or password"}
+    token, raw = ApiToken.issue(user)
+    return 200, {"token": raw, "expires_at": token.expires_at}
+
+
+@api.get("/me", tags=["auth"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    return {"username": request.user.username, "roles": [str(r) for r in scope.roles()]}
+
+
+# -- cycles ----------------------------------------------------------------------------------
+
+
+@api.get("/cycles", response=list[CycleOut], tags=["cycles"])
+def list_cycles(request: HttpRequest):
+    return list(cycles_for_user(request.user))
+
+
+@api.get("/cycles/{cycle_id}", response=CycleOut, tags=["cycles"])
+def get_cycle(request: HttpRequest, cycle_id: int):
+    return get_cycle_for_user(request.user, cycle_id)
+
+
+@api.post("/cycles", response={201: CycleOut}, tags=["cycles"])
+def create_cycle(request: HttpRequest, payload: CycleIn):
+    cycle = cycle_actions.create_cycle(
+        request.user,
+        period=payload.period,
+        name=payload.name,
+        rating_deadline=payload.rating_deadline,
+        appeal_days=payload.appeal_days,
+    )
+    return 201, cycle
+
+
+@api.post("/cycles/{cycle_id}/compute", response={202: JobOut}, tags=["cycles"])
+def compute_cycle(request: HttpRequest, cycle_id: int):
+    """Queue the background job that computes the indicators and scores the cards."""
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    return 202, cycle_actions.request_compute(request.user, cycle)
+
+
+@api.post("/cycles/{cycle_id}/open", response=CycleOut, tags=["cycles"])
+def open_cycle(request: HttpRequest, cycle_id: int):
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    cycle_actions.open_cycle(request.user, cycle)
+    return cycle
+
+
+@api.get("/jobs/{job_id}", response=JobOut, tags=["cycles"])
+def get_job(request: HttpRequest, job_id: int):
+    scope = scope_for(request.user)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
+        raise Http404("no such job")
+    return job
+
+
+# -- templates and organisation --------------------------------------------------------------
+
+
+@api.get("/templates", response=list[TemplateOut], tags=["templates"])
+def list_templates(request: HttpRequest):
+    return list(templates_for_user(request.user))
+
+
+@api.get("/templates/{template_id}", tags=["templates"])
+def get_template(request: HttpRequest, template_id: int) -> dict[str, Any]:
+    tpl = get_template_for_user(request.user, template_id)
+    return {**TemplateOut.from_orm(tpl).dict(), "source": tpl.source}
+
+
+@api.get("/employees", response=list[EmployeeOut], tags=["organisation"])
+def list_employees(request: HttpRequest):
+    return list(employees_for_user(request.user))
+
+
+@api.get("/employees/{employee_id}", response=EmployeeOut, tags=["organisation"])
+def get_employee(request: HttpRequest, employee_id: int):
+    return get_employee_for_user(request.user, employee_id)
+
+
+# -- cards -----------------------------------------------------------------------------------
+
+
+@api.get("/cards", response=list[CardSummary], tags=["cards"])
+def list_cards(request: HttpRequest, cycle: int | None = None):
+    """The cards the caller may see, optionally of one cycle."""
+    if cycle is not None:
+        get_cycle_for_user(request.user, cycle)
+    cards = cards_for_user(request.user, cycle_id=cycle).order_by(
+        "cycle_id", "team__code", "employee__code"
+    )
+    return [_card_summary(c, request.user) for c in cards]
+
+
+@api.get("/cards/{card_id}", tags=["cards"])
+def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
+    """The card with items, scores, total, grade, rank, pay and status (as far as visible)."""
+    return _card_full(get_card_for_user(request.user, card_id), request.user)
+
+
+@api.put("/cards/{card_id}/ratings", tags=["cards"])
+def put_ratings(request: HttpRequest, card_id: int, payload: RatingsIn) -> dict[str, Any]:
+    """Fill the caller's rating column (levels or scores, with comments)."""
+    card = get_card_for_user(request.user, card_id, log=False)
+    actions.save_ratings(
+        request.user,
+        card,
+        [{"item": r.item, "value": r.value, "comment": r.comment} for r in payload.ratings],
+    )
+    return _card_full(card, request.user)
+
+
+@api.post("/cards/{card_id}/transitions", tags=["cards"])
+def transition(request: HttpRequest, card_id: int, payload: TransitionIn) -> dict[str, Any]:
+    card = get_card_for_user(request.user, card_id, log=False)
+    step = payload.action
+    if step == "start":
+        actions.start_rating(request.user, card, payload.reason)
+    elif step == "submit":
+        actions.submit(request.user, card, payload.reason)
+    elif step == "return":
+        actions.return_card(request.user, card, payload.reason)
+    elif step == "approve":
+        actions.approve(request.user, card, payload.reason)
+    elif step == "publish":
+        actions.publish(request.user, card, payload.reason)
+    elif step == "acknowledge":
+        actions.acknowledge(request.user, card)
+    elif step == "close":
+        actions.close(request.user, card, payload.reason)
+    elif step == "reopen":
+        actions.reopen(request.user, card, payload.reason, payload.to_role)
+    return _card_full(card, request.user)
+
+
+@api.get("/cards/{card_id}/history", response=list[EventOut], tags=["cards"])
+def card_history(request: HttpRequest, card_id: int):
+    card = get_card_for_user(request.user, card_id)
+    events = AuditEvent.objects.filter(card_id=card.pk, kind=AuditEvent.Kind.CHANGE).select_related(
+        "actor"
+    )
+    return [
+        {
+            "at": e.at,
+            "who": e.actor.username if e.actor else None,
+            "kind": e.kind,
+            "action": e.action,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+            "reason": e.reason,
+        }
+        for e in events
+    ]
+
+
+@api.get("/cards/{card_id}/appeals", response=list[AppealOut], tags=["appeals"])
+def list_appeals(request: HttpRequest, card_id: int):
+    card = get_card_for_user(request.user, card_id)
+    return [_appeal_out(a) for a in card.appeals.prefetch_related("items")]
+
+
+@api.post("/cards/{card_id}/appeals", response={201: AppealOut}, tags=["appeals"])
+def file_appeal(request: HttpRequest, card_id: int, payload: AppealIn):
+    card = get_card_for_user(request.user, card_id, log=False)
+    appeal = actions.file_appeal(
+        request.user,
+        card,
+        [{"item": i.item, "reason": i.reason} for i in payload.items],
+        payload.reason,
+    )
+    return 201, _appeal_out(appeal)
+
+
+@api.post("/appeals/{appeal_id}/resolve", response=AppealOut, tags=["appeals"])
+def resolve_appeal(request: HttpRequest, appeal_id: int, payload: ResolveIn):
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404("no such appeal")
+    get_card_for_user(request.user, appeal.card_id, log=False)  # 404 when out of scope
+    appeal = actions.resolve_appeal(
+        request.user,
+        appeal,
+        accept=payload.accept,
+        resolution=payload.resolution,
+        corrections=dict(payload.corrections),
+    )
+    return _appeal_out(appeal)

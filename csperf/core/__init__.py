@@ -1,0 +1,1 @@
+"""Core of the web application: audit trail, background jobs, action errors."""

@@ -1,0 +1,32 @@
+"""Errors raised by actions; pages show them as messages, the API maps them to status codes."""
+
+from __future__ import annotations
+
+
+class ActionError(Exception):
+    """A request the action refuses; ``str()`` is the message shown to the user."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(ActionError):
+    """The user may see the object but may not do this to it (HTTP 403)."""
+
+    status = 403
+
+
+class InvalidTransition(ActionError):
+    """The object is not in a state where this step applies (HTTP 409)."""
+
+    status = 409
+
+
+class InvalidInput(ActionError):
+    """A value is wrong; ``field`` names it (HTTP 422)."""
+
+    status = 422

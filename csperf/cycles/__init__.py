@@ -1,0 +1,1 @@
+"""Evaluation cycles: scorecard templates, cycles, template assignment, computing the cards."""

@@ -1,0 +1,50 @@
+"""Which cycles and templates a login may see or manage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from csperf.cycles.models import Cycle, ScorecardTemplate
+from csperf.org.access import scope_for
+
+
+def cycles_for_user(user: Any) -> QuerySet[Cycle]:
+    """Staff roles see every cycle (their cards are scoped separately); agents see the cycles
+    they have a card in."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Cycle.objects.none()
+    if scope.is_staff_role:
+        return Cycle.objects.all()
+    if scope.employee_id:
+        return Cycle.objects.filter(cards__employee_id=scope.employee_id).distinct()
+    return Cycle.objects.none()
+
+
+def get_cycle_for_user(user: Any, cycle_id: Any) -> Cycle:
+    try:
+        return cycles_for_user(user).get(pk=int(cycle_id))
+    except (Cycle.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such cycle") from None
+
+
+def can_manage_cycles(user: Any) -> bool:
+    return scope_for(user).hr
+
+
+def templates_for_user(user: Any) -> QuerySet[ScorecardTemplate]:
+    """Templates are the rules everyone is scored by: any logged-in staff or agent may read them."""
+    scope = scope_for(user)
+    if not (scope.is_staff_role or scope.employee_id):
+        return ScorecardTemplate.objects.none()
+    return ScorecardTemplate.objects.all()
+
+
+def get_template_for_user(user: Any, template_id: Any) -> ScorecardTemplate:
+    try:
+        return templates_for_user(user).get(pk=int(template_id))
+    except (ScorecardTemplate.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such template") from None

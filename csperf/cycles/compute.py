@@ -1,0 +1,234 @@
+"""Building and scoring a cycle's cards (run as the ``cycle.compute`` background job).
+
+Each employee is evaluated where they were at the end of the period (or on their last day, for
+leavers); moves inside the period are kept on the card. Eligibility and proration follow the
+template: ``x-eligibility: {min_days: N}`` leaves out people employed fewer than N days of the
+period, and ``days_worked`` / ``period_days`` feed the template's ``pay.prorate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from csperf.core import audit
+from csperf.core.errors import ActionError
+from csperf.cycles import inputs as cycle_inputs
+from csperf.cycles.models import Cycle, ScorecardTemplate
+from csperf.org.models import Assignment, Employee
+from csperf.reviews import workflow
+from csperf.reviews.models import EDITABLE, RELEASED, Card, CardStatus
+from csperf.reviews.scoring import rescore
+
+Progress = Callable[..., None]
+
+
+def _min_days(template: ScorecardTemplate) -> int:
+    rule = template.parsed.extensions.get("x-eligibility") or {}
+    try:
+        return max(1, int(rule.get("min_days", 1)))
+    except (TypeError, ValueError, AttributeError):
+        raise ActionError(
+            _("Template %(tpl)s: x-eligibility.min_days must be a whole number.")
+            % {"tpl": template}
+        ) from None
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def _history(employee_ids: list[int], template_code: str, before: str) -> dict[int, list[dict]]:
+    """Earlier released cards of the same template, for the template's alerts."""
+    out: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        Card.objects.filter(
+            employee_id__in=employee_ids,
+            template__code=template_code,
+            status__in=RELEASED,
+            cycle__period__lt=before,
+        )
+        .order_by("cycle__period")
+        .values_list("employee_id", "cycle__period", "total", "grade", "rank", "rank_from_bottom")
+    )
+    for emp_id, period, total, grade, rank, bottom in rows:
+        entry: dict[str, Any] = {"period": period}
+        if total is not None:
+            entry["total"] = _jsonable(total)
+        if grade:
+            entry["grade"] = grade
+        if rank is not None:
+            entry["rank"] = rank
+        if bottom is not None:
+            entry["rank_from_bottom"] = bottom
+        out[emp_id].append(entry)
+    return out
+
+
+def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
+    """Who gets a card with which template, placement and days; and who is left out, why."""
+    period = cycle.period_obj
+    first, last = period.date_range(1)
+    by_position = {ct.position_id: ct.template for ct in cycle.templates.select_related("template")}
+    overrides = {o.employee_id: o.template for o in cycle.overrides.select_related("template")}
+    report: dict[str, list] = {"no_placement": [], "no_template": [], "not_eligible": []}
+    plan = []
+    employees = Employee.objects.filter(
+        Q(hired_on__isnull=True) | Q(hired_on__lte=last),
+        Q(left_on__isnull=True) | Q(left_on__gte=first),
+    ).order_by("code")
+    for emp in employees:
+        end = min(last, emp.left_on) if emp.left_on else last
+        placement = emp.placement_on(end)
+        if placement is None:
+            report["no_placement"].append({"code": emp.code, "name": emp.name})
+            continue
+        template = overrides.get(emp.pk) or by_position.get(placement.position_id)
+        if template is None:
+            report["no_template"].append(
+                {"code": emp.code, "name": emp.name, "position": placement.position.name}
+            )
+            continue
+        start_day = template.period_start_day or 1
+        f, last_day = period.date_range(start_day)
+        if start_day != 1:
+            end = min(last_day, emp.left_on) if emp.left_on else last_day
+            placement = emp.placement_on(end) or placement
+        days = emp.employed_days(f, last_day)
+        if days < _min_days(template):
+            report["not_eligible"].append({"code": emp.code, "name": emp.name, "days": days})
+            continue
+        moves = [
+            {
+                "from": a.start.isoformat(),
+                "team": a.team.name,
+                "position": a.position.name,
+                "reason": a.reason,
+            }
+            for a in Assignment.objects.filter(
+                employee=emp, start__gt=f, start__lte=last_day
+            ).select_related("team", "position")
+        ]
+        plan.append(
+            {
+                "employee": emp,
+                "template": template,
+                "placement": placement,
+                "days": days,
+                "period_days": (last_day - f).days + 1,
+                "moves": moves,
+            }
+        )
+    return plan, report
+
+
+def compute_cycle(
+    cycle: Cycle, progress: Progress | None = None, actor: Any = None
+) -> dict[str, Any]:
+    progress = progress or (lambda *a, **k: None)
+    if cycle.status == Cycle.Status.CLOSED:
+        raise ActionError(_("The cycle is closed."))
+    plan, report = plan_cycle(cycle)
+    total_steps = len(plan) + 1
+    progress(0, total_steps, _("Planning %(n)s cards") % {"n": len(plan)})
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for entry in plan:
+        groups[entry["template"].pk].append(entry)
+    existing = {c.employee_id: c for c in Card.objects.filter(cycle=cycle)}
+    done = created = kept = 0
+    for entries in groups.values():
+        template = entries[0]["template"]
+        chain = workflow.chain_for(template.rater_roles or template.parsed.rater_roles())
+        codes = [e["employee"].code for e in entries]
+        values = cycle_inputs.collect(cycle, template, codes)
+        history = _history([e["employee"].pk for e in entries], template.code, cycle.period)
+        with transaction.atomic():
+            for entry in entries:
+                emp, placement = entry["employee"], entry["placement"]
+                got = values.get(emp.code) or {}
+                inputs = {
+                    "values": _jsonable(got.get("values") or {}),
+                    "targets": _jsonable(got.get("targets") or {}),
+                    "pay_base": _jsonable(got.get("pay_base", emp.pay_base)),
+                    "days_worked": _jsonable(got.get("days_worked", entry["days"])),
+                    "period_days": _jsonable(got.get("period_days", entry["period_days"])),
+                    "history": history.get(emp.pk, []),
+                }
+                card = existing.get(emp.pk)
+                if card is not None and card.status not in EDITABLE:
+                    kept += 1  # published: never changed by a recompute (reopen it first)
+                    continue
+                fields = {
+                    "template": template,
+                    "team": placement.team,
+                    "department": placement.team.department,
+                    "position": placement.position,
+                    "chain": chain,
+                    "inputs": inputs,
+                    "moves": entry["moves"],
+                }
+                if card is None:
+                    card = Card.objects.create(
+                        cycle=cycle, employee=emp, status=CardStatus.DRAFT, **fields
+                    )
+                    audit.record(actor, "create_card", card, new={"template": str(template)})
+                    created += 1
+                else:
+                    for k, v in fields.items():
+                        setattr(card, k, v)
+                    card.save()
+                done += 1
+                progress(done, total_steps)
+    # Draft cards of people no longer in the plan (left, moved to a position without a card).
+    planned = {e["employee"].pk for e in plan}
+    removed = 0
+    for card in Card.objects.filter(cycle=cycle, status=CardStatus.DRAFT).exclude(
+        employee_id__in=planned
+    ):
+        audit.record(actor, "remove_card", card, reason=_("no longer in the cycle"))
+        card.delete()
+        removed += 1
+    progress(len(plan), total_steps, _("Scoring"))
+    template_ids = set(Card.objects.filter(cycle=cycle).values_list("template_id", flat=True))
+    changes = rescore(cycle.pk, template_ids)
+    for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
+        old, new = changes[card.pk]
+        if old is not None:
+            audit.record(
+                actor,
+                "rescore",
+                card,
+                field="total",
+                old=old,
+                new=new,
+                reason=_("cycle recomputed"),
+            )
+    summary = {
+        "cards": len(plan),
+        "created": created,
+        "unchanged_published": kept,
+        "removed": removed,
+        "left_out": {k: len(v) for k, v in report.items()},
+    }
+    Cycle.objects.filter(pk=cycle.pk).update(compute_report=report)
+    from csperf.cycles.actions import mark_computed
+
+    mark_computed(cycle)
+    audit.record(actor, "computed", cycle, new=summary)
+    progress(total_steps, total_steps, _("Done"))
+    return summary

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from csperf.cycles import views
+
+app_name = "cycles"
+urlpatterns = [
+    path("", views.cycle_list, name="list"),
+    path("new/", views.cycle_create, name="create"),
+    path("<int:cycle_id>/", views.cycle_detail, name="detail"),
+    path("<int:cycle_id>/compute/", views.compute, name="compute"),
+    path("<int:cycle_id>/open/", views.open_rating, name="open"),
+    path("<int:cycle_id>/close/", views.close, name="close"),
+    path("<int:cycle_id>/assign/", views.assign, name="assign"),
+    path("<int:cycle_id>/override/", views.override, name="override"),
+    path("<int:cycle_id>/value/", views.input_value, name="value"),
+    path("<int:cycle_id>/bulk/", views.bulk, name="bulk"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/new/", views.template_upload, name="template-upload"),
+    path("templates/<int:template_id>/", views.template_detail, name="template"),
+]

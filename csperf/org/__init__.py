@@ -1,0 +1,1 @@
+"""Organisation: company, departments, teams, positions, employees, moves and roles."""

@@ -1,0 +1,143 @@
+"""Organisation pages: departments, teams and people in the user's scope; HR records moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from csperf.core.errors import InvalidInput
+from csperf.org import actions
+from csperf.org.access import (
+    can_manage_org,
+    employees_for_user,
+    get_employee_for_user,
+    teams_for_user,
+)
+from csperf.org.models import Membership, Position, Team
+from csperf.reviews.access import cards_for_user
+from csperf.reviews.views import mark_visibility
+from csperf.web.views import action_view
+
+
+def _date(request: HttpRequest, name: str) -> dt.date:
+    raw = request.POST.get(name, "")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}, field=name
+        ) from None
+
+
+def _team_position(request: HttpRequest) -> tuple[Team, Position]:
+    team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+    position = Position.objects.filter(pk=request.POST.get("position") or 0).first()
+    if team is None:
+        raise InvalidInput(_("Choose a team."), field="team")
+    if position is None:
+        raise InvalidInput(_("Choose a position."), field="position")
+    return team, position
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    teams = list(teams_for_user(request.user))
+    employees = employees_for_user(request.user).order_by("code")
+    by_team: dict[int | None, list] = {}
+    for e in employees:
+        by_team.setdefault(e.current_team_id, []).append(e)
+    supervisors: dict[int, list[str]] = {}
+    for m in Membership.objects.filter(role="supervisor", team__in=teams).select_related("user"):
+        supervisors.setdefault(m.team_id, []).append(m.user.get_full_name() or m.user.username)
+    rows = [
+        {"team": t, "employees": by_team.get(t.pk, []), "supervisors": supervisors.get(t.pk, [])}
+        for t in teams
+    ]
+    return render(
+        request,
+        "org/index.html",
+        {
+            "rows": rows,
+            "can_manage": can_manage_org(request.user),
+            "positions": Position.objects.all(),
+            "all_teams": teams,
+            "today": dt.date.today().isoformat(),
+        },
+    )
+
+
+@login_required
+def employee(request: HttpRequest, employee_id: int) -> HttpResponse:
+    emp = get_employee_for_user(request.user, employee_id)
+    cards = mark_visibility(
+        request.user, cards_for_user(request.user).filter(employee=emp).order_by("-cycle__period")
+    )
+    return render(
+        request,
+        "org/employee.html",
+        {
+            "emp": emp,
+            "assignments": emp.assignments.select_related("team__department", "position").order_by(
+                "-start"
+            ),
+            "cards": cards,
+            "can_manage": can_manage_org(request.user),
+            "teams": Team.objects.select_related("department"),
+            "positions": Position.objects.all(),
+        },
+    )
+
+
+@action_view
+def hire(request: HttpRequest) -> HttpResponse:
+    team, position = _team_position(request)
+    raw_pay = request.POST.get("pay_base", "").strip()
+    try:
+        pay = Decimal(raw_pay) if raw_pay else None
+    except InvalidOperation:
+        raise InvalidInput(
+            _("%(value)s is not a number.") % {"value": raw_pay}, field="pay_base"
+        ) from None
+    emp = actions.hire(
+        request.user,
+        code=request.POST.get("code", ""),
+        name=request.POST.get("name", ""),
+        team=team,
+        position=position,
+        hired_on=_date(request, "hired_on"),
+        pay_base=pay,
+    )
+    messages.success(request, _("Employee added."))
+    return redirect("org:employee", emp.pk)
+
+
+@action_view
+def move(request: HttpRequest, employee_id: int) -> HttpResponse:
+    emp = get_employee_for_user(request.user, employee_id)
+    team, position = _team_position(request)
+    actions.move(
+        request.user,
+        emp,
+        team=team,
+        position=position,
+        effective=_date(request, "effective"),
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("Move recorded."))
+    return redirect("org:employee", emp.pk)
+
+
+@action_view
+def leave(request: HttpRequest, employee_id: int) -> HttpResponse:
+    emp = get_employee_for_user(request.user, employee_id)
+    actions.leave(
+        request.user, emp, left_on=_date(request, "left_on"), reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Leaving date recorded."))
+    return redirect("org:employee", emp.pk)

@@ -1,0 +1,1 @@
+"""Cards, ratings, the rating workflow and appeals."""

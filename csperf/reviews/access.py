@@ -1,0 +1,59 @@
+"""The one place that decides which cards a login may see.
+
+Every page, API endpoint and export fetches cards through :func:`cards_for_user` or
+:func:`get_card_for_user`. Out-of-scope ids raise Http404 (never 403): a colleague's card does
+not exist for an agent. Looking at or exporting someone else's card writes an audit row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from csperf.core import audit
+from csperf.core.models import AuditEvent
+from csperf.org.access import scope_for
+from csperf.reviews.models import Card
+
+
+def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
+    scope = scope_for(user)
+    qs = Card.objects.select_related(
+        "employee", "team", "department", "position", "cycle", "template"
+    )
+    if cycle_id is not None:
+        qs = qs.filter(cycle_id=cycle_id)
+    if scope.user_id is None:
+        return qs.none()
+    if scope.sees_everything:
+        return qs
+    cond = Q(employee_id=scope.employee_id) if scope.employee_id else Q(pk__in=[])
+    if scope.supervised_team_ids:
+        cond |= Q(team_id__in=scope.supervised_team_ids)
+    if scope.department_ids:
+        cond |= Q(department_id__in=scope.department_ids)
+    return qs.filter(cond)
+
+
+def get_card_for_user(
+    user: Any, card_id: Any, *, purpose: str = AuditEvent.Kind.VIEW, log: bool = True
+) -> Card:
+    """The card, or Http404 when it does not exist or is out of the user's scope.
+
+    ``purpose`` is ``view`` or ``export``; either is logged when the card is someone else's.
+    """
+    try:
+        card = cards_for_user(user).get(pk=int(card_id))
+    except (Card.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such card") from None
+    if log and card.employee.user_id != getattr(user, "pk", None):
+        audit.record_access(user, purpose, card)
+    return card
+
+
+def log_list_view(user: Any, cycle: Any, count: int) -> None:
+    """A list of other people's cards was shown: one row for the list, not one per card."""
+    if count:
+        audit.record_access(user, AuditEvent.Kind.VIEW, cycle, detail=f"card list ({count})")

@@ -1,0 +1,530 @@
+"""Every step of a card's life, each written once: check the move, lock the row, save, audit.
+
+Pages and API endpoints fetch the card through ``reviews.access`` (scope) and then call one of
+these functions; they never change a card themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from csperf.core import audit
+from csperf.core.errors import ActionError, InvalidInput, InvalidTransition, NotAllowed
+from csperf.org.access import scope_for
+from csperf.reviews import workflow
+from csperf.reviews.models import (
+    EDITABLE,
+    REVIEW_STATUSES,
+    Appeal,
+    AppealItem,
+    Card,
+    CardStatus,
+    Evidence,
+    Rating,
+)
+from csperf.reviews.scoring import rescore
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(card: Card):
+    """The card re-read under a row lock, inside a transaction."""
+    with transaction.atomic():
+        locked = (
+            Card.objects.select_for_update(of=("self",))
+            .select_related("employee", "team", "department", "cycle", "template", "position")
+            .get(pk=card.pk)
+        )
+        yield locked
+    # Keep the caller's object in step with what was saved.
+    card.refresh_from_db()
+
+
+def _set_status(
+    actor: Any, card: Card, to: str, action: str, reason: str = "", **fields: Any
+) -> None:
+    old = card.status
+    card.status = to
+    for name, value in fields.items():
+        setattr(card, name, value)
+    card.save(update_fields=["status", *fields, "updated_at"])
+    audit.record(actor, action, card, field="status", old=old, new=to, reason=reason)
+
+
+def _require_status(card: Card, allowed: Iterable[str], what: str) -> None:
+    if card.status not in set(allowed):
+        raise InvalidTransition(
+            _("Cannot %(what)s a card that is %(status)s.")
+            % {"what": what, "status": card.get_status_display()}
+        )
+
+
+def _require_hr(actor: Any, what: str) -> None:
+    if not scope_for(actor).hr:
+        raise NotAllowed(_("Only HR may %(what)s.") % {"what": what})
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A reason is required."), field=field)
+    return reason
+
+
+def _audit_rescore(actor: Any, changes: dict[int, tuple], why: str) -> None:
+    for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
+        old, new = changes[card.pk]
+        audit.record(actor, "rescore", card, field="total", old=old, new=new, reason=why)
+
+
+def _rescore_after(actor: Any, card: Card, why: str, *, force: bool = False) -> None:
+    changes = rescore(card.cycle_id, [card.template_id], also=[card.pk] if force else [])
+    _audit_rescore(actor, changes, why)
+
+
+# -- ratings ---------------------------------------------------------------------------------
+
+
+def _check_rating_value(item: Any, raw: Any, field: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field) from None
+    if not value.is_finite():
+        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field)
+    rule = item.rule
+    if rule.type == "levels":
+        levels = [lv.level for lv in rule.levels]
+        if value not in levels:
+            raise InvalidInput(
+                _("Level %(value)s is not one of %(levels)s.")
+                % {"value": raw, "levels": ", ".join(str(v) for v in levels)},
+                field=field,
+            )
+    elif rule.type == "manual":
+        low = item.scale if rule.min == "full" else Decimal(rule.min)
+        high = item.scale if rule.max == "full" else Decimal(rule.max)
+        if not low <= value <= high:
+            raise InvalidInput(
+                _("The score must be between %(low)s and %(high)s.") % {"low": low, "high": high},
+                field=field,
+            )
+    return value
+
+
+def save_ratings(actor: Any, card: Card, entries: list[dict[str, Any]]) -> Card:
+    """Save the actor's column: entries are {item, value, comment}; value may be empty."""
+    with _locked(card) as c:
+        role = workflow.current_role(c)
+        if c.status not in REVIEW_STATUSES or role is None:
+            raise InvalidTransition(
+                _("Ratings can only be entered while the card is under review (it is %(status)s).")
+                % {"status": c.get_status_display()}
+            )
+        if role not in workflow.rater_roles_of(actor, c):
+            raise NotAllowed(_("It is not your turn to rate this card."))
+        template = c.template.parsed
+        rated = {it.code: it for it in template.rated_items() if role in it.effective_raters.roles}
+        existing = {r.item_code: r for r in Rating.objects.filter(card=c, role=role)}
+        changed = False
+        for i, entry in enumerate(entries):
+            code = entry.get("item")
+            field = f"ratings[{i}].item"
+            if code not in rated:
+                raise InvalidInput(
+                    _("Item %(item)s is not rated by %(role)s on this card.")
+                    % {"item": code, "role": role},
+                    field=field,
+                )
+            raw = entry.get("value")
+            value = None
+            if raw is not None and str(raw).strip() != "":
+                value = _check_rating_value(rated[code], raw, f"ratings[{i}].value")
+            comment = (entry.get("comment") or "").strip()
+            old = existing.get(code)
+            old_value = old.value if old else None
+            old_comment = old.comment if old else ""
+            if old is not None and old_value == value and old_comment == comment:
+                continue
+            rating, _created = Rating.objects.update_or_create(
+                card=c,
+                item_code=code,
+                role=role,
+                defaults={"value": value, "comment": comment, "rater": actor},
+            )
+            rating.card = c
+            audit.record(
+                actor,
+                "rate",
+                rating,
+                field=f"{code}.{role}",
+                old={"value": old_value, "comment": old_comment} if old else None,
+                new={"value": value, "comment": comment},
+            )
+            changed = True
+        if changed:
+            _rescore_after(actor, c, _("ratings changed"))
+    return card
+
+
+def _missing_ratings(card: Card, role: str) -> list[str]:
+    template = card.template.parsed
+    needed = [it.code for it in template.rated_items() if role in it.effective_raters.roles]
+    given = set(
+        Rating.objects.filter(card=card, role=role, value__isnull=False).values_list(
+            "item_code", flat=True
+        )
+    )
+    return [code for code in needed if code not in given]
+
+
+# -- the workflow ----------------------------------------------------------------------------
+
+
+def start_rating(actor: Any, card: Card, reason: str = "") -> Card:
+    """draft -> the first rater's stage (HR opens the cycle's ratings)."""
+    _require_hr(actor, _("open a card for rating"))
+    with _locked(card) as c:
+        _require_status(c, [CardStatus.DRAFT], _("open for rating"))
+        _set_status(actor, c, workflow.first_status(c), "start_rating", reason)
+    return card
+
+
+def submit(actor: Any, card: Card, reason: str = "") -> Card:
+    """The current rater hands the card on: to the next rater, or approved after the last one."""
+    with _locked(card) as c:
+        role = workflow.current_role(c)
+        if role is None:
+            raise InvalidTransition(
+                _("Cannot %(what)s a card that is %(status)s.")
+                % {"what": _("submit"), "status": c.get_status_display()}
+            )
+        if role not in workflow.rater_roles_of(actor, c):
+            raise NotAllowed(_("It is not your turn to rate this card."))
+        missing = _missing_ratings(c, role)
+        if missing:
+            raise InvalidInput(
+                _("Rate every item of your column first; missing: %(items)s.")
+                % {"items": ", ".join(missing)},
+                field="ratings",
+            )
+        to = workflow.next_status(c, role)
+        _set_status(actor, c, to, "approve" if to == CardStatus.APPROVED else "submit", reason)
+    return card
+
+
+def return_card(actor: Any, card: Card, reason: str) -> Card:
+    """The current rater sends the card back to the previous rater, with a reason."""
+    reason = _require_reason(reason)
+    with _locked(card) as c:
+        role = workflow.current_role(c)
+        if role is None or workflow.previous_status(c, role) is None:
+            raise InvalidTransition(_("This card cannot be sent back from its current stage."))
+        if role not in workflow.rater_roles_of(actor, c) and not scope_for(actor).hr:
+            raise NotAllowed(_("It is not your turn to rate this card."))
+        _set_status(actor, c, workflow.previous_status(c, role), "return", reason)
+    return card
+
+
+def approve(actor: Any, card: Card, reason: str = "") -> Card:
+    """Approve a card at its last review stage (the last rater, the department manager or HR).
+
+    Used for bulk approval of a team or department; unlike ``submit`` it accepts the ratings
+    as they stand.
+    """
+    with _locked(card) as c:
+        last = c.chain[-1] if c.chain else None
+        if last is None or c.status != workflow.ROLE_STAGE[last]:
+            raise InvalidTransition(
+                _("Cannot %(what)s a card that is %(status)s.")
+                % {"what": _("approve"), "status": c.get_status_display()}
+            )
+        scope = scope_for(actor)
+        if not (
+            scope.hr
+            or last in workflow.rater_roles_of(actor, c)
+            or c.department_id in scope.managed_department_ids
+        ):
+            raise NotAllowed(_("Only the last rater, the department manager or HR may approve."))
+        _set_status(actor, c, CardStatus.APPROVED, "approve", reason)
+    return card
+
+
+def publish(actor: Any, card: Card, reason: str = "") -> Card:
+    """approved -> published: the employee sees the result; the appeal window opens."""
+    _require_hr(actor, _("publish cards"))
+    with _locked(card) as c:
+        _require_status(c, [CardStatus.APPROVED], _("publish"))
+        now = timezone.now()
+        _set_status(
+            actor,
+            c,
+            CardStatus.PUBLISHED,
+            "publish",
+            reason,
+            published_at=now,
+            appeal_deadline=now + timedelta(days=c.cycle.appeal_days),
+        )
+    return card
+
+
+def acknowledge(actor: Any, card: Card) -> Card:
+    """The employee confirms having read the published card (签字确认)."""
+    with _locked(card) as c:
+        if not workflow.holds_role(scope_for(actor), c, "self"):
+            raise NotAllowed(_("Only the employee may acknowledge their card."))
+        _require_status(c, [CardStatus.PUBLISHED], _("acknowledge"))
+        _set_status(
+            actor, c, CardStatus.ACKNOWLEDGED, "acknowledge", acknowledged_at=timezone.now()
+        )
+    return card
+
+
+def file_appeal(actor: Any, card: Card, items: list[dict[str, Any]], reason: str = "") -> Appeal:
+    """The employee appeals a published card within the window, with a reason per item."""
+    with _locked(card) as c:
+        if not workflow.holds_role(scope_for(actor), c, "self"):
+            raise NotAllowed(_("Only the employee may appeal their card."))
+        _require_status(c, [CardStatus.PUBLISHED], _("appeal"))
+        if c.appeal_deadline and timezone.now() > c.appeal_deadline:
+            raise InvalidTransition(
+                _("The appeal window closed on %(day)s.")
+                % {"day": timezone.localtime(c.appeal_deadline).strftime("%Y-%m-%d %H:%M")}
+            )
+        codes = {it.code for _s, it in c.template.parsed.items}
+        cleaned = []
+        for i, entry in enumerate(items):
+            code = entry.get("item")
+            if code not in codes:
+                raise InvalidInput(
+                    _("Unknown item %(item)s.") % {"item": code}, field=f"items[{i}].item"
+                )
+            why = (entry.get("reason") or "").strip()
+            if not why:
+                raise InvalidInput(_("A reason is required."), field=f"items[{i}].reason")
+            cleaned.append((code, why))
+        if not cleaned:
+            raise InvalidInput(_("Name at least one item and why you appeal it."), field="items")
+        if len({code for code, _w in cleaned}) != len(cleaned):
+            raise InvalidInput(_("An item is named twice."), field="items")
+        appeal = Appeal.objects.create(card=c, reason=(reason or "").strip(), created_by=actor)
+        AppealItem.objects.bulk_create(
+            [AppealItem(appeal=appeal, item_code=k, reason=w) for k, w in cleaned]
+        )
+        audit.record(actor, "appeal", appeal, new={"items": dict(cleaned)}, reason=reason)
+        _set_status(actor, c, CardStatus.APPEALED, "appeal", reason)
+    return appeal
+
+
+def resolve_appeal(
+    actor: Any,
+    appeal: Appeal,
+    *,
+    accept: bool,
+    resolution: str,
+    corrections: dict[str, Any] | None = None,
+) -> Appeal:
+    """HR accepts (corrections change the score, recorded) or rejects (with a reason).
+
+    A correction of a rated item replaces the deciding rater's rating; a correction of a
+    computed item replaces its input value for this card.
+    """
+    _require_hr(actor, _("resolve appeals"))
+    resolution = _require_reason(resolution, "resolution")
+    corrections = corrections or {}
+    with _locked(appeal.card) as c:
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if appeal.status != Appeal.Status.OPEN:
+            raise InvalidTransition(_("This appeal has already been resolved."))
+        _require_status(c, [CardStatus.APPEALED], _("resolve the appeal of"))
+        if not accept and corrections:
+            raise InvalidInput(
+                _("A rejected appeal changes nothing; remove the corrections."), field="corrections"
+            )
+        template = c.template.parsed
+        appealed = set(appeal.items.values_list("item_code", flat=True))
+        old_total = c.total
+        for code, raw in corrections.items():
+            field = f"corrections.{code}"
+            if code not in appealed:
+                raise InvalidInput(
+                    _("Item %(item)s was not appealed.") % {"item": code}, field=field
+                )
+            item = template.item(code)
+            if item.rated:
+                roles = [r for r in c.chain if r in item.effective_raters.roles]
+                if not roles:
+                    raise InvalidInput(
+                        _("Item %(item)s has no rater.") % {"item": code}, field=field
+                    )
+                value = _check_rating_value(item, raw, field)
+                role = roles[-1]
+                old = Rating.objects.filter(card=c, item_code=code, role=role).first()
+                rating, _created = Rating.objects.update_or_create(
+                    card=c, item_code=code, role=role, defaults={"value": value, "rater": actor}
+                )
+                audit.record(
+                    actor,
+                    "appeal_correction",
+                    rating,
+                    field=f"{code}.{role}",
+                    old=old.value if old else None,
+                    new=value,
+                    reason=resolution,
+                )
+            else:
+                try:
+                    value = Decimal(str(raw).strip())
+                except (InvalidOperation, ValueError):
+                    raise InvalidInput(
+                        _("%(value)s is not a number.") % {"value": raw}, field=field
+                    ) from None
+                inputs = dict(c.inputs or {})
+                values = dict(inputs.get("values") or {})
+                old = values.get(item.value)
+                values[item.value] = (
+                    float(value) if value != value.to_integral_value() else int(value)
+                )
+                inputs["values"] = values
+                c.inputs = inputs
+                c.save(update_fields=["inputs", "updated_at"])
+                audit.record(
+                    actor,
+                    "appeal_correction",
+                    c,
+                    field=f"values.{item.value}",
+                    old=old,
+                    new=values[item.value],
+                    reason=resolution,
+                )
+            AppealItem.objects.filter(appeal=appeal, item_code=code).update(corrected=value)
+        if corrections:
+            _rescore_after(actor, c, _("appeal accepted"), force=True)
+            c.refresh_from_db()
+        appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
+        appeal.resolution = resolution
+        appeal.resolved_by = actor
+        appeal.resolved_at = timezone.now()
+        appeal.old_total = old_total
+        appeal.new_total = c.total
+        appeal.save()
+        audit.record(
+            actor,
+            "resolve_appeal",
+            appeal,
+            field="status",
+            old=Appeal.Status.OPEN,
+            new=appeal.status,
+            reason=resolution,
+        )
+        _set_status(actor, c, CardStatus.APPEAL_RESOLVED, "resolve_appeal", resolution)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def close(actor: Any, card: Card, reason: str = "") -> Card:
+    """Close a card once it is settled: acknowledged, appeal resolved, or its window has passed."""
+    _require_hr(actor, _("close cards"))
+    with _locked(card) as c:
+        _require_status(
+            c,
+            [CardStatus.PUBLISHED, CardStatus.ACKNOWLEDGED, CardStatus.APPEAL_RESOLVED],
+            _("close"),
+        )
+        if (
+            c.status == CardStatus.PUBLISHED
+            and c.appeal_deadline
+            and timezone.now() <= c.appeal_deadline
+        ):
+            raise InvalidTransition(_("The appeal window is still open."))
+        _set_status(actor, c, CardStatus.CLOSED, "close", reason)
+    return card
+
+
+def reopen(actor: Any, card: Card, reason: str, to_role: str | None = None) -> Card:
+    """A correction to a published card: back to a rater's stage, with a reason (never silent)."""
+    _require_hr(actor, _("reopen cards"))
+    reason = _require_reason(reason)
+    with _locked(card) as c:
+        _require_status(
+            c,
+            [
+                CardStatus.APPROVED,
+                CardStatus.PUBLISHED,
+                CardStatus.ACKNOWLEDGED,
+                CardStatus.APPEAL_RESOLVED,
+                CardStatus.CLOSED,
+            ],
+            _("reopen"),
+        )
+        if not c.chain:
+            raise InvalidTransition(_("This card has no raters to reopen it to."))
+        role = to_role or c.chain[-1]
+        if role not in c.chain:
+            raise InvalidInput(
+                _("Rater %(role)s is not in this card's chain.") % {"role": role}, field="to_role"
+            )
+        _set_status(
+            actor,
+            c,
+            workflow.ROLE_STAGE[role],
+            "reopen",
+            reason,
+            published_at=None,
+            appeal_deadline=None,
+            acknowledged_at=None,
+        )
+    return card
+
+
+# -- evidence --------------------------------------------------------------------------------
+
+
+def add_evidence(actor: Any, card: Card, item_code: str, upload: Any) -> Evidence:
+    """Attach a file to an item: the card's raters while it is open, the employee when appealing."""
+    with _locked(card) as c:
+        codes = {it.code for _s, it in c.template.parsed.items}
+        if item_code not in codes:
+            raise InvalidInput(_("Unknown item %(item)s.") % {"item": item_code}, field="item")
+        roles = workflow.rater_roles_of(actor, c)
+        if not roles:
+            raise NotAllowed(_("Only the card's raters may attach evidence."))
+        if c.status not in EDITABLE and c.status not in (CardStatus.PUBLISHED, CardStatus.APPEALED):
+            raise InvalidTransition(
+                _("Cannot %(what)s a card that is %(status)s.")
+                % {"what": _("attach evidence to"), "status": c.get_status_display()}
+            )
+        if upload.size > settings.CSPERF_EVIDENCE_MAX_BYTES:
+            raise InvalidInput(_("The file is too large."), field="file")
+        name = upload.name.rsplit("/", 1)[-1][:200]
+        ev = Evidence(card=c, item_code=item_code, name=name, size=upload.size, uploaded_by=actor)
+        ev.file.save(name, upload, save=True)
+        audit.record(actor, "evidence", ev, field=item_code, new=name)
+    return ev
+
+
+# -- bulk ------------------------------------------------------------------------------------
+
+
+def bulk(
+    actor: Any, func: Callable[..., Any], cards: Iterable[Card], **kwargs: Any
+) -> tuple[int, list[tuple[Card, str]]]:
+    """Apply one action to many cards; each in its own transaction, failures reported per card."""
+    done, failed = 0, []
+    for card in cards:
+        try:
+            func(actor, card, **kwargs)
+            done += 1
+        except ActionError as exc:
+            failed.append((card, exc.message))
+    return done, failed

@@ -1,0 +1,221 @@
+"""A scorecard (考核表) per employee and cycle, its ratings, evidence files and appeals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CardStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SELF_REVIEW = "self_review", _("Self review")
+    SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor review")
+    INSPECTOR_REVIEW = "inspector_review", _("QC review")
+    REVIEWER_REVIEW = "reviewer_review", _("Reviewer review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    APPEALED = "appealed", _("Appealed")
+    APPEAL_RESOLVED = "appeal_resolved", _("Appeal resolved")
+    CLOSED = "closed", _("Closed")
+
+
+# Statuses in which the card's scores may still change (ratings, recompute).
+EDITABLE = frozenset(
+    {
+        CardStatus.DRAFT,
+        CardStatus.SELF_REVIEW,
+        CardStatus.SUPERVISOR_REVIEW,
+        CardStatus.INSPECTOR_REVIEW,
+        CardStatus.REVIEWER_REVIEW,
+        CardStatus.APPROVED,
+    }
+)
+REVIEW_STATUSES = frozenset(
+    {
+        CardStatus.SELF_REVIEW,
+        CardStatus.SUPERVISOR_REVIEW,
+        CardStatus.INSPECTOR_REVIEW,
+        CardStatus.REVIEWER_REVIEW,
+    }
+)
+# Published and later: the employee sees the result; nothing changes without a reopen.
+RELEASED = frozenset(
+    {
+        CardStatus.PUBLISHED,
+        CardStatus.ACKNOWLEDGED,
+        CardStatus.APPEALED,
+        CardStatus.APPEAL_RESOLVED,
+        CardStatus.CLOSED,
+    }
+)
+
+
+class Card(models.Model):
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.PROTECT, related_name="cards")
+    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="cards")
+    template = models.ForeignKey(
+        "cycles.ScorecardTemplate", on_delete=models.PROTECT, related_name="+"
+    )
+    # Where the employee was at the end of the period (or on leaving): decides who rates and sees.
+    team = models.ForeignKey("org.Team", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey("org.Position", on_delete=models.PROTECT, related_name="+")
+    moves = models.JSONField(_("moves in the period"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CardStatus.choices,
+        default=CardStatus.DRAFT,
+        db_index=True,
+    )
+    chain = models.JSONField(_("rating chain"), default=list, blank=True)
+    inputs = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=40, blank=True)
+    rank = models.IntegerField(_("rank"), null=True, blank=True)
+    rank_from_bottom = models.IntegerField(null=True, blank=True)
+    rank_label = models.CharField(max_length=40, blank=True)
+    pay = models.DecimalField(_("pay"), max_digits=12, decimal_places=2, null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    appeal_deadline = models.DateTimeField(_("appeal deadline"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "team__code", "employee__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="one_card_per_cycle")
+        ]
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+    def __str__(self) -> str:
+        return f"{self.employee.name} · {self.cycle.period}"
+
+    @property
+    def audit_card_id(self) -> int:
+        return self.pk
+
+    @property
+    def audit_cycle_id(self) -> int:
+        return self.cycle_id
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def released(self) -> bool:
+        return self.status in RELEASED
+
+    @property
+    def flags(self) -> list[str]:
+        return list((self.result or {}).get("flags") or [])
+
+
+class Rating(models.Model):
+    """One rater's level or score for one item, with the rater's comment."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="ratings")
+    item_code = models.CharField(max_length=80)
+    role = models.CharField(max_length=30)
+    value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card", "item_code", "role"], name="one_rating")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}/{self.role}={self.value}"
+
+    @property
+    def audit_card_id(self) -> int:
+        return self.card_id
+
+    @property
+    def audit_cycle_id(self) -> int | None:
+        return None
+
+
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.card.cycle_id}/{instance.card_id}/{filename}"
+
+
+class Evidence(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="evidence")
+    item_code = models.CharField(max_length=80)
+    file = models.FileField(upload_to=_evidence_path)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_card_id(self) -> int:
+        return self.card_id
+
+    @property
+    def audit_cycle_id(self) -> int | None:
+        return None
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="appeals")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    old_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    new_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"appeal #{self.pk} on card #{self.card_id}"
+
+    @property
+    def audit_card_id(self) -> int:
+        return self.card_id
+
+    @property
+    def audit_cycle_id(self) -> int | None:
+        return None
+
+
+class AppealItem(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="items")
+    item_code = models.CharField(max_length=80)
+    reason = models.TextField(_("reason"))
+    corrected = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.reason[:40]}"

@@ -1,0 +1,108 @@
+"""Scoring cards with the engine: a cycle's cards of one template are scored together
+(ranks and peer statistics need the whole group); only cards whose scores may still change
+are written, so published cards never change as a side effect."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from csperf.core.errors import ActionError
+from csperf.reviews.models import EDITABLE, Card, Rating
+from csperf.scoring import InputError, score, to_jsonable
+
+
+def _number(v: Decimal) -> Decimal | int:
+    return int(v) if v == v.to_integral_value() else v.normalize()
+
+
+def employee_input(card: Card, ratings: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    inputs = card.inputs or {}
+    data: dict[str, Any] = {
+        "id": card.employee.code,
+        "name": card.employee.name,
+        "team": card.team.code,
+        "department": card.department.code,
+        "values": inputs.get("values") or {},
+        "targets": inputs.get("targets") or {},
+        "ratings": ratings,
+        "history": inputs.get("history") or [],
+    }
+    for key in ("pay_base", "days_worked", "period_days"):
+        if inputs.get(key) is not None:
+            data[key] = inputs[key]
+    return data
+
+
+def score_group(cards: list[Card]) -> dict[int, dict[str, Any]]:
+    """Score cards of one cycle and one template; returns each card's result (JSON-ready)."""
+    if not cards:
+        return {}
+    template = cards[0].template
+    cycle = cards[0].cycle
+    ratings: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in Rating.objects.filter(card__in=cards, value__isnull=False):
+        ratings[r.card_id].setdefault(r.item_code, {})[r.role] = _number(r.value)
+    data = {
+        "period": cycle.period,
+        "employees": [employee_input(c, ratings.get(c.pk, {})) for c in cards],
+    }
+    try:
+        run = score(template.parsed, data, source=f"{cycle.name}/{template.code}")
+    except InputError as exc:
+        raise ActionError(str(exc)) from None
+    results = to_jsonable(run.to_dict())["results"]
+    return {card.pk: res for card, res in zip(cards, results, strict=True)}
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
+
+
+def apply_result(card: Card, result: dict[str, Any]) -> list[str]:
+    """Copy an engine result onto the card; returns the changed fields."""
+    new = {
+        "result": result,
+        "total": _dec(result.get("total")),
+        "grade": result.get("grade") or "",
+        "rank": result.get("rank"),
+        "rank_from_bottom": result.get("rank_from_bottom"),
+        "rank_label": result.get("rank_label") or "",
+        "pay": _dec(result.get("pay")),
+    }
+    changed = []
+    for field, value in new.items():
+        if getattr(card, field) != value:
+            setattr(card, field, value)
+            changed.append(field)
+    return changed
+
+
+def rescore(
+    cycle_id: int, template_ids: Iterable[int], *, also: Iterable[int] = ()
+) -> dict[int, tuple]:
+    """Rescore the groups; write editable cards and the cards in ``also`` (an appeal, a reopen).
+
+    Returns {card id: (old total, new total)} for the cards written whose total changed.
+    """
+    also = set(also)
+    changes: dict[int, tuple] = {}
+    for template_id in set(template_ids):
+        cards = list(
+            Card.objects.filter(cycle_id=cycle_id, template_id=template_id)
+            .select_related("employee", "team", "department", "cycle", "template")
+            .order_by("id")
+        )
+        results = score_group(cards)
+        for card in cards:
+            if card.status not in EDITABLE and card.pk not in also:
+                continue
+            old_total = card.total
+            fields = apply_result(card, results[card.pk])
+            if fields:
+                card.save(update_fields=[*fields, "updated_at"])
+            if old_total != card.total:
+                changes[card.pk] = (old_total, card.total)
+    return changes

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from csperf.reviews import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("<int:card_id>/", views.card_page, name="card"),
+    path("<int:card_id>/ratings/", views.save_ratings, name="ratings"),
+    path("<int:card_id>/step/", views.step, name="step"),
+    path("<int:card_id>/appeal/", views.appeal, name="appeal"),
+    path("<int:card_id>/evidence/", views.upload_evidence, name="evidence"),
+    path("<int:card_id>/export.xlsx", views.export_card, name="export"),
+    path("evidence/<int:evidence_id>/", views.download_evidence, name="evidence-file"),
+    path("appeals/<int:appeal_id>/resolve/", views.resolve, name="resolve"),
+]

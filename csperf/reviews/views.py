@@ -1,0 +1,212 @@
+"""Card pages: the scorecard with its rating columns, workflow buttons, appeals and history."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from csperf.core.errors import InvalidInput
+from csperf.core.models import AuditEvent
+from csperf.reviews import actions, workflow
+from csperf.reviews.access import cards_for_user, get_card_for_user
+from csperf.reviews.models import Appeal, Evidence
+from csperf.reviews.presenters import card_detail
+from csperf.web.views import action_view
+
+
+def mark_visibility(user: Any, cards: Any) -> list[Any]:
+    """Attach ``show_scores`` to each card of a list (own unpublished cards hide their scores)."""
+    out = list(cards)
+    for c in out:
+        c.show_scores = workflow.sees_scores(user, c)
+    return out
+
+
+@login_required
+def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_card_for_user(request.user, card_id)
+    view = card_detail(request.user, card)
+    history = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
+    if not workflow.sees_scores(request.user, card):
+        history = history.none()
+    appeals = list(
+        card.appeals.prefetch_related("items").select_related("created_by", "resolved_by")
+    )
+    roles_for_reopen = [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in card.chain]
+    return render(
+        request,
+        "reviews/card.html",
+        {**view, "history": history[:300], "appeals": appeals, "reopen_roles": roles_for_reopen},
+    )
+
+
+@action_view
+def save_ratings(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_card_for_user(request.user, card_id, log=False)
+    entries = []
+    for key in request.POST:
+        if key.startswith("value:"):
+            code = key.split(":", 1)[1]
+            entries.append(
+                {
+                    "item": code,
+                    "value": request.POST.get(key, ""),
+                    "comment": request.POST.get(f"comment:{code}", ""),
+                }
+            )
+    if not entries:
+        raise InvalidInput(_("Nothing to save."), field="ratings")
+    actions.save_ratings(request.user, card, entries)
+    messages.success(request, _("Ratings saved."))
+    if request.POST.get("then") == "submit":
+        actions.submit(request.user, card, request.POST.get("reason", ""))
+        messages.success(request, _("Submitted."))
+    return redirect("reviews:card", card.pk)
+
+
+STEPS = {
+    "start": lambda u, c, p: actions.start_rating(u, c, p.get("reason", "")),
+    "submit": lambda u, c, p: actions.submit(u, c, p.get("reason", "")),
+    "return": lambda u, c, p: actions.return_card(u, c, p.get("reason", "")),
+    "approve": lambda u, c, p: actions.approve(u, c, p.get("reason", "")),
+    "publish": lambda u, c, p: actions.publish(u, c, p.get("reason", "")),
+    "acknowledge": lambda u, c, p: actions.acknowledge(u, c),
+    "close": lambda u, c, p: actions.close(u, c, p.get("reason", "")),
+    "reopen": lambda u, c, p: actions.reopen(u, c, p.get("reason", ""), p.get("to_role") or None),
+}
+
+
+@action_view
+def step(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_card_for_user(request.user, card_id, log=False)
+    name = request.POST.get("step", "")
+    if name not in STEPS:
+        raise InvalidInput(_("Unknown step %(step)s.") % {"step": name}, field="step")
+    STEPS[name](request.user, card, request.POST)
+    messages.success(request, _("Done: %(status)s.") % {"status": card.get_status_display()})
+    return redirect("reviews:card", card.pk)
+
+
+@action_view
+def appeal(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_card_for_user(request.user, card_id, log=False)
+    items = [
+        {"item": key.split(":", 1)[1], "reason": request.POST[key]}
+        for key in request.POST
+        if key.startswith("appeal:") and request.POST[key].strip()
+    ]
+    actions.file_appeal(request.user, card, items, request.POST.get("reason", ""))
+    messages.success(request, _("Your appeal has been filed."))
+    return redirect("reviews:card", card.pk)
+
+
+@action_view
+def resolve(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal_obj = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal_obj is None:
+        raise Http404("no such appeal")
+    card = get_card_for_user(request.user, appeal_obj.card_id, log=False)
+    accept = request.POST.get("decision") == "accept"
+    corrections = {
+        key.split(":", 1)[1]: request.POST[key]
+        for key in request.POST
+        if key.startswith("correct:") and request.POST[key].strip()
+    }
+    actions.resolve_appeal(
+        request.user,
+        appeal_obj,
+        accept=accept,
+        resolution=request.POST.get("resolution", ""),
+        corrections=corrections,
+    )
+    messages.success(request, _("The appeal has been resolved."))
+    return redirect("reviews:card", card.pk)
+
+
+@action_view
+def upload_evidence(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_card_for_user(request.user, card_id, log=False)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput(_("Choose a file."), field="file")
+    actions.add_evidence(request.user, card, request.POST.get("item", ""), upload)
+    messages.success(request, _("File attached."))
+    return redirect("reviews:card", card.pk)
+
+
+@login_required
+def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    ev = Evidence.objects.filter(pk=evidence_id).first()
+    if ev is None:
+        raise Http404("no such file")
+    get_card_for_user(request.user, ev.card_id, purpose=AuditEvent.Kind.EXPORT)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
+
+
+@login_required
+def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The card as a printable workbook with signature lines (考核人/被考核人/复核人)."""
+    import xlsxwriter
+
+    card = get_card_for_user(request.user, card_id, purpose=AuditEvent.Kind.EXPORT)
+    view = card_detail(request.user, card)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet(card.cycle.period)
+    bold = wb.add_format({"bold": True})
+    title = wb.add_format({"bold": True, "font_size": 14})
+    ws.write(0, 0, f"{card.template.name} · {card.cycle.period}", title)
+    ws.write(1, 0, f"{_('Employee')}: {card.employee.name} ({card.employee.code})")
+    ws.write(2, 0, f"{_('Team')}: {card.team.name}  {_('Position')}: {card.position.name}")
+    row = 4
+    headers = [
+        _("Section"),
+        _("Item"),
+        _("Points"),
+        _("Value"),
+        _("Score"),
+        *[str(c["label"]) for c in view["columns"]],
+    ]
+    for col, h in enumerate(headers):
+        ws.write(row, col, h, bold)
+    for sec in view["sections"]:
+        for it in sec["items"]:
+            row += 1
+            ws.write(row, 0, sec["name"])
+            ws.write(row, 1, it["name"])
+            ws.write(row, 2, float(it["points"]))
+            ws.write(row, 3, "" if it["value"] is None else str(it["value"]))
+            ws.write(row, 4, "" if it["score"] is None else it["score"])
+            for i, cell in enumerate(it["cells"]):
+                if cell["applies"] and cell.get("value") is not None:
+                    ws.write(row, 5 + i, float(cell["value"]))
+    row += 2
+    if view["show_scores"]:
+        ws.write(row, 0, _("Total"), bold)
+        ws.write(row, 1, "" if card.total is None else float(card.total))
+        ws.write(row, 2, _("Grade"), bold)
+        ws.write(row, 3, card.grade)
+        row += 1
+    row += 1
+    for i, label in enumerate([_("Assessor"), _("Assessed employee"), _("Reviewer")]):
+        ws.write(row, i * 2, f"{label}: ____________", bold)
+    ws.set_column(0, 1, 22)
+    ws.set_column(2, 8, 12)
+    wb.close()
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="card-{card.pk}-{card.cycle.period}.xlsx"'
+    )
+    return response
+
+
+__all__ = ["cards_for_user", "mark_visibility"]

@@ -1,0 +1,120 @@
+"""Who rates which stage of a card, and who sees which rating column.
+
+A card's chain is its template's rater roles in order (self -> supervisor -> reviewer, or whatever
+the template names). Each role maps to one review status and to the people who hold it for the card.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from csperf.core.errors import InvalidInput
+from csperf.org.access import Scope, scope_for
+from csperf.reviews.models import RELEASED, Card, CardStatus
+
+ROLE_STAGE: dict[str, str] = {
+    "self": CardStatus.SELF_REVIEW,
+    "supervisor": CardStatus.SUPERVISOR_REVIEW,
+    "qc": CardStatus.INSPECTOR_REVIEW,
+    "inspector": CardStatus.INSPECTOR_REVIEW,
+    "reviewer": CardStatus.REVIEWER_REVIEW,
+    "manager": CardStatus.REVIEWER_REVIEW,
+}
+ROLE_LABELS = {
+    "self": gettext_lazy("Self"),
+    "supervisor": gettext_lazy("Supervisor"),
+    "qc": gettext_lazy("QC inspector"),
+    "inspector": gettext_lazy("QC inspector"),
+    "reviewer": gettext_lazy("Reviewer"),
+    "manager": gettext_lazy("Department manager"),
+}
+
+
+def chain_for(roles: list[str]) -> list[str]:
+    """Validate a template's rater roles as a workflow chain (one stage per status)."""
+    seen: set[str] = set()
+    for role in roles:
+        if role not in ROLE_STAGE:
+            raise InvalidInput(
+                _("Rater %(role)s is not a known role (known: %(known)s).")
+                % {"role": role, "known": ", ".join(ROLE_STAGE)},
+                field="raters",
+            )
+        stage = ROLE_STAGE[role]
+        if stage in seen:
+            raise InvalidInput(
+                _("Raters %(role)s and another share one review stage.") % {"role": role},
+                field="raters",
+            )
+        seen.add(stage)
+    return list(roles)
+
+
+def current_role(card: Card) -> str | None:
+    for role in card.chain:
+        if ROLE_STAGE.get(role) == card.status:
+            return role
+    return None
+
+
+def first_status(card: Card) -> str:
+    return ROLE_STAGE[card.chain[0]] if card.chain else CardStatus.APPROVED
+
+
+def next_status(card: Card, role: str) -> str:
+    idx = card.chain.index(role)
+    return ROLE_STAGE[card.chain[idx + 1]] if idx + 1 < len(card.chain) else CardStatus.APPROVED
+
+
+def previous_status(card: Card, role: str) -> str | None:
+    idx = card.chain.index(role)
+    return ROLE_STAGE[card.chain[idx - 1]] if idx > 0 else None
+
+
+def holds_role(scope: Scope, card: Card, role: str) -> bool:
+    if role == "self":
+        return scope.employee_id is not None and scope.employee_id == card.employee_id
+    if role == "supervisor":
+        return card.team_id in scope.supervised_team_ids
+    if role in ("reviewer", "manager"):
+        return card.department_id in scope.managed_department_ids
+    if role in ("qc", "inspector"):
+        return card.department_id in scope.inspected_department_ids
+    return False
+
+
+def rater_roles_of(user: Any, card: Card) -> list[str]:
+    """The chain roles the user holds on this card (usually zero or one)."""
+    scope = scope_for(user)
+    return [role for role in card.chain if holds_role(scope, card, role)]
+
+
+def visible_roles(user: Any, card: Card) -> list[str]:
+    """Rating columns the user may read.
+
+    HR and auditors read all; the employee reads their own column until the card is published;
+    a rater reads the columns up to and including their own (a supervisor sees the self-rating,
+    not the reviewer's before it exists in the chain order).
+    """
+    scope = scope_for(user)
+    if scope.sees_everything or (card.status in RELEASED and holds_role(scope, card, "self")):
+        return list(card.chain)
+    last = -1
+    for idx, role in enumerate(card.chain):
+        if holds_role(scope, card, role):
+            last = idx
+    if last < 0 and card.department_id in scope.department_ids:
+        # A department manager or inspector outside the chain still reviews the whole card.
+        return list(card.chain)
+    return list(card.chain[: last + 1])
+
+
+def sees_scores(user: Any, card: Card) -> bool:
+    """The employee sees totals, grade, rank and pay only once the card is published."""
+    scope = scope_for(user)
+    if scope.employee_id == card.employee_id and not scope.hr:
+        return card.status in RELEASED
+    return True

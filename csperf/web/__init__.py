@@ -1,0 +1,1 @@
+"""The csperf web application: Django project (settings, URLs, base templates, static files)."""

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from csperf.api.api import api
+from csperf.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("csperf.org.urls")),
+    path("cycles/", include("csperf.cycles.urls")),
+    path("cards/", include("csperf.reviews.urls")),
+    path("jobs/<int:job_id>/", views.job_status, name="job-status"),
+    path("api/", api.urls),
+]

@@ -1,0 +1,78 @@
+"""Home page, job progress, and helpers shared by the apps' views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from csperf.core.errors import ActionError
+from csperf.core.models import Job
+from csperf.cycles.access import cycles_for_user
+from csperf.org.access import scope_for
+from csperf.reviews import workflow
+from csperf.reviews.access import cards_for_user
+from csperf.reviews.models import REVIEW_STATUSES, CardStatus
+
+
+def action_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST-only, login-only view whose ActionErrors become a message and a redirect back."""
+
+    @login_required
+    @require_POST
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return func(request, *args, **kwargs)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            return redirect(request.META.get("HTTP_REFERER") or "home")
+
+    return wrapper
+
+
+def my_tasks(user: Any) -> list[Any]:
+    """Cards waiting for this user's rating (or approval)."""
+    out = []
+    for card in cards_for_user(user).filter(status__in=REVIEW_STATUSES):
+        role = workflow.current_role(card)
+        if role and role in workflow.rater_roles_of(user, card):
+            out.append(card)
+    return out
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    own = []
+    if scope.employee_id:
+        own = list(
+            cards_for_user(request.user)
+            .filter(employee_id=scope.employee_id)
+            .order_by("-cycle__period")
+        )
+    context = {
+        "own_cards": own,
+        "tasks": my_tasks(request.user),
+        "cycles": list(cycles_for_user(request.user)[:12]),
+        "appealed": list(cards_for_user(request.user).filter(status=CardStatus.APPEALED)[:50])
+        if scope.hr
+        else [],
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress bar of a job (polled by htmx until the job ends)."""
+    scope = scope_for(request.user)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
+        raise Http404("no such job")
+    return render(request, "web/_job.html", {"job": job})
