@@ -728,7 +728,8 @@ class _Run:
                 continue
             part = comp.rate * number(value)
             amount += part
-            text += f" {'+' if part >= 0 else '-'} {comp.name} {plain(abs(part), 4)}"
+            if part:
+                text += f" {'+' if part > 0 else '-'} {comp.name} {plain(abs(part), 4)}"
         res.pay = N.round2(amount)
         res.pay_explain = f"{text} = {plain(res.pay)}"
 
@@ -878,9 +879,10 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     cmp = "target"
     text = f"{plain(x)} vs {cmp} {plain(target)}"
     if short_steps:
-        text += f": {plain(short_steps, 4)} steps short x {plain(rule.per_step)}"
+        worse = "short" if rule.better == "higher" else "over"
+        text += f": {plain(short_steps, 4)} steps {worse} x {plain(rule.per_step)}"
     elif excess_steps and rule.bonus_per_step:
-        text += f": {plain(excess_steps, 4)} steps beyond x {plain(rule.bonus_per_step)}"
+        text += f": {plain(excess_steps, 4)} steps better x {plain(rule.bonus_per_step)}"
     text += f" from {plain(start)}"
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
