@@ -17,6 +17,14 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer
 from pydantic import Field
 
+try:  # django-ninja >= 1.5 names the status explicitly; returning a tuple is deprecated
+    from ninja import Status
+except ImportError:  # pragma: no cover
+
+    def Status(code: int, body: Any) -> Any:  # noqa: N802
+        return code, body
+
+
 from csperf.api.models import ApiToken
 from csperf.core.errors import ActionError, InvalidInput
 from csperf.core.models import AuditEvent, Job
@@ -309,9 +317,9 @@ def issue_token(request: HttpRequest, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {"detail": "wrong username or password"}
+        return Status(401, {"detail": "wrong username or password"})
     token, raw = ApiToken.issue(user)
-    return 200, {"token": raw, "expires_at": token.expires_at}
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @api.get("/me", tags=["auth"])
@@ -342,14 +350,14 @@ def create_cycle(request: HttpRequest, payload: CycleIn):
         rating_deadline=payload.rating_deadline,
         appeal_days=payload.appeal_days,
     )
-    return 201, cycle
+    return Status(201, cycle)
 
 
 @api.post("/cycles/{cycle_id}/compute", response={202: JobOut}, tags=["cycles"])
 def compute_cycle(request: HttpRequest, cycle_id: int):
     """Queue the background job that computes the indicators and scores the cards."""
     cycle = get_cycle_for_user(request.user, cycle_id)
-    return 202, cycle_actions.request_compute(request.user, cycle)
+    return Status(202, cycle_actions.request_compute(request.user, cycle))
 
 
 @api.post("/cycles/{cycle_id}/open", response=CycleOut, tags=["cycles"])
@@ -483,7 +491,7 @@ def file_appeal(request: HttpRequest, card_id: int, payload: AppealIn):
         [{"item": i.item, "reason": i.reason} for i in payload.items],
         payload.reason,
     )
-    return 201, _appeal_out(appeal)
+    return Status(201, _appeal_out(appeal))
 
 
 @api.post("/appeals/{appeal_id}/resolve", response=AppealOut, tags=["appeals"])

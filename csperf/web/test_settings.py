@@ -47,6 +47,7 @@ def _choose_database() -> tuple[str, dict]:
 
 CSPERF_TEST_DB_ENGINE, _db = _choose_database()
 DATABASES = {"default": _db}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when missing)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 CSPERF_INPUT_PROVIDER = "csperf.cycles.inputs.manual_provider"
 LANGUAGE_CODE = "zh-hans"
