@@ -1,0 +1,722 @@
+"""Computing indicators: per employee, team, department or centre; intraday intervals; explain.
+
+One query per record type (and per employee column) computes every aggregate the requested
+indicators need, grouped by employee: ``SUM(x) FILTER (WHERE …)`` over the period's rows. Teams,
+departments and the centre add up their employees' sums in Python with exact integers and
+decimals, so a team's ratio is the ratio of the team's sums, and rows without an employee (calls
+abandoned before anyone answered) count for the centre.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from csperf.ingest.schema import RECORD_TYPES
+from csperf.ingest.store import Store, open_store
+from csperf.metrics.library import LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param, secs
+from csperf.metrics.periods import Period, PeriodError, parse_period
+
+LEVELS = ("employee", "team", "department", "center")
+CENTER = "center"
+CTX = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
+
+TIME_COLUMN = {
+    "calls": "offered_at",
+    "tickets": "created_at",
+    "surveys": "surveyed_at",
+    "qc_reviews": "reviewed_at",
+    "attendance": "date",
+    "incidents": "occurred_at",
+    "sales": "date",
+}
+DATE_SOURCES = {"attendance", "sales"}
+
+
+class MetricsError(ValueError):
+    """A request the engine cannot answer: unknown indicator, parameter, level or subject."""
+
+
+# ------------------------------------------------------------------------ parameters
+
+TRUE = {"1", "true", "yes", "y", "on", "是"}
+FALSE = {"0", "false", "no", "n", "off", "否"}
+
+
+def _convert(ind: Indicator, p: Param, raw: Any) -> Any:
+    where = f"{ind.code}.{p.name}"
+    try:
+        if p.kind == "int":
+            v = int(str(raw).strip())
+        elif p.kind == "decimal":
+            v = Decimal(str(raw).strip())
+            if not v.is_finite():
+                raise ValueError
+        elif p.kind == "bool":
+            if isinstance(raw, bool):
+                v = raw
+            elif str(raw).strip().lower() in TRUE:
+                v = True
+            elif str(raw).strip().lower() in FALSE:
+                v = False
+            else:
+                raise ValueError
+        elif p.kind == "list":
+            v = (
+                [str(x).strip() for x in raw]
+                if isinstance(raw, list | tuple)
+                else [s.strip() for s in str(raw).split(",") if s.strip()]
+            )
+        elif p.kind == "map":
+            if isinstance(raw, dict):
+                v = {str(k).lower(): int(x) for k, x in raw.items()}
+            else:
+                v = {}
+                for part in str(raw).split(","):
+                    if not part.strip():
+                        continue
+                    k, x = part.split(":", 1)
+                    v[k.strip().lower()] = int(x)
+        else:
+            v = str(raw).strip()
+    except (ValueError, decimal.InvalidOperation, TypeError):
+        hint = {
+            "int": "a whole number",
+            "decimal": "a number",
+            "bool": "true or false",
+            "map": "key:number pairs such as vip:15,normal:60",
+        }.get(p.kind, "a value")
+        raise MetricsError(f"parameter {where}={raw!r}: expected {hint}") from None
+    if p.choices and v not in p.choices:
+        raise MetricsError(f"parameter {where}={raw!r}: must be one of {', '.join(p.choices)}")
+    return v
+
+
+def resolve_params(ind: Indicator, given: dict[str, Any] | None) -> dict[str, Any]:
+    out = ind.defaults()
+    for name, raw in (given or {}).items():
+        try:
+            p = ind.param(name)
+        except KeyError:
+            known = ", ".join(x.name for x in ind.params) or "none"
+            raise MetricsError(
+                f"indicator {ind.code} has no parameter {name!r} (parameters: {known})"
+            ) from None
+        out[name] = _convert(ind, p, raw)
+    return out
+
+
+def split_params(params: dict[str, Any] | Iterable[str] | None) -> dict[str, dict[str, Any]]:
+    """Accept {code: {name: value}}, {"code.name": value} or ["code.name=value", ...]."""
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    if not params:
+        return out
+    items: Iterable[tuple[str, Any]]
+    if isinstance(params, dict):
+        items = params.items()
+    else:
+        pairs = []
+        for s in params:
+            if "=" not in s:
+                raise MetricsError(f"--param {s!r}: write indicator.parameter=value")
+            k, v = s.split("=", 1)
+            pairs.append((k.strip(), v.strip()))
+        items = pairs
+    for k, v in items:
+        if isinstance(v, dict):
+            out[k].update(v)
+            continue
+        if "." not in k:
+            raise MetricsError(
+                f"parameter {k!r}: write indicator.parameter (e.g. service_level.threshold_s)"
+            )
+        code, name = k.split(".", 1)
+        out[code][name] = v
+    return out
+
+
+def get_indicators(codes: Iterable[str] | None) -> list[Indicator]:
+    if codes is None:
+        return [i for i in LIB.values() if i.available]
+    out = []
+    for c in codes:
+        c = c.strip()
+        if not c:
+            continue
+        if c not in LIB:
+            raise MetricsError(f"unknown indicator {c!r} (see `csperf indicators list`)")
+        if not LIB[c].available:
+            raise MetricsError(f"indicator {c} is not computed from records: {LIB[c].notes}")
+        out.append(LIB[c])
+    if not out:
+        raise MetricsError("no indicator named")
+    return out
+
+
+# ------------------------------------------------------------------------- roster
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    team: str
+    department: str
+    position: str
+    supervisor: str | None
+    hired_at: date | None
+    left_at: date | None
+
+    def active(self, period: Period) -> bool:
+        return (self.hired_at is None or self.hired_at < period.end) and (
+            self.left_at is None or self.left_at >= period.start
+        )
+
+
+def load_roster(store: Store) -> dict[str, Person]:
+    t = store.table("employees")
+    rows = (
+        t.select(
+            "id", "name", "team", "department", "position", "supervisor", "hired_at", "left_at"
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return {r["id"]: Person(**r) for r in rows}
+
+
+def unit_of(person: Person | None, level: str, emp: str | None) -> str | None:
+    if level == CENTER:
+        return CENTER
+    if person is None:
+        return None
+    if level == "employee":
+        return person.id
+    if level == "team":
+        return person.team
+    return person.department
+
+
+# ------------------------------------------------------------------------- sources
+
+
+def source_table(store: Store, source: str, period: Period, features: tuple) -> ir.Table:
+    t = store.table(source)
+    if source in TIME_COLUMN:
+        col = t[TIME_COLUMN[source]]
+        if source in DATE_SOURCES:
+            return t.filter(col >= period.start, col < period.end)
+        if source == "calls" and features:
+            ((_, window_h),) = features
+            w = t.filter(col >= period.start_ts, col < period.end_ts + timedelta(hours=window_h))
+            nxt = w.offered_at.lead().over(
+                ibis.window(group_by=[w.customer_id, w.direction], order_by=w.offered_at)
+            )
+            w = w.mutate(
+                repeat_call=(w.direction == "inbound")
+                & nxt.notnull()
+                & (secs(nxt, w.offered_at) <= int(window_h) * 3600)
+            )
+            return w.filter(w.offered_at < period.end_ts)
+        return t.filter(col >= period.start_ts, col < period.end_ts)
+    if source == "plans":
+        cal = period.calendar()
+        return t.filter(t.period_start >= cal.start, t.period_end <= cal.end)
+    return t  # customers, employees: conditions live in the aggregates
+
+
+def _features(agg: Agg, ctx: Ctx) -> tuple:
+    if "repeat" in agg.needs:
+        return (("repeat", int(ctx.p["repeat_window_h"])),)
+    return ()
+
+
+def _agg_expr(t: ir.Table, agg: Agg, ctx: Ctx) -> ir.Value:
+    cond = agg.where(t, ctx) if agg.where is not None else None
+    if agg.value is None:
+        return t.count(where=cond) if cond is not None else t.count()
+    v = agg.value(t, ctx)
+    if not isinstance(v, ir.Value):
+        v = ibis.literal(v)
+    if v.type().is_boolean():
+        v = v.cast("int64")
+    return v.sum(where=cond) if cond is not None else v.sum()
+
+
+@dataclass
+class Job:
+    """One indicator asked for, with its parameters and active aggregates."""
+
+    ind: Indicator
+    ctx: Ctx
+    aggs: dict[str, list[tuple[str, Agg]]]  # role -> [(agg key, agg)]
+
+
+def plan_jobs(
+    indicators: list[Indicator], params: dict[str, dict[str, Any]], period: Period
+) -> list[Job]:
+    unknown = set(params) - {i.code for i in indicators}
+    for code in unknown:
+        if code not in LIB:
+            raise MetricsError(f"--param for unknown indicator {code!r}")
+    jobs = []
+    for ind in indicators:
+        p = resolve_params(ind, params.get(ind.code))
+        ctx = Ctx(p, period.start, period.end, period.start_ts, period.end_ts)
+        aggs: dict[str, list[tuple[str, Agg]]] = {}
+        for role, lst in ind.parts.items():
+            aggs[role] = [
+                (f"{ind.code}|{role}|{i}", a)
+                for i, a in enumerate(lst)
+                if a.when is None or p.get(a.when[0]) == a.when[1]
+            ]
+        jobs.append(Job(ind, ctx, aggs))
+    return jobs
+
+
+Sums = dict[str, dict[Any, Any]]  # agg key -> group key -> sum
+
+
+def run_queries(
+    store: Store,
+    jobs: list[Job],
+    period: Period,
+    *,
+    extra_keys: Callable[[ir.Table], dict[str, ir.Value]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sums:
+    """One aggregate query per (source, employee column, features); returns the sums by group."""
+    groups: dict[tuple, list[tuple[str, Agg, Ctx]]] = defaultdict(list)
+    for job in jobs:
+        for lst in job.aggs.values():
+            for key, agg in lst:
+                groups[(agg.source, agg.subject_column(job.ctx), _features(agg, job.ctx))].append(
+                    (key, agg, job.ctx)
+                )
+    sums: Sums = {}
+    for n, ((source, subj, feats), items) in enumerate(groups.items()):
+        t = source_table(store, source, period, feats)
+        metrics = {f"m{i}": _agg_expr(t, agg, ctx) for i, (_, agg, ctx) in enumerate(items)}
+        keys = {"_subject": t[subj]}
+        if extra_keys is not None:
+            keys.update(extra_keys(t))
+        res = t.group_by(**keys).aggregate(**metrics).to_pyarrow().to_pylist()
+        for i, (key, _, _) in enumerate(items):
+            d = sums.setdefault(key, {})
+            for r in res:
+                gk = tuple(r[k] for k in keys) if extra_keys is not None else r["_subject"]
+                v = r[f"m{i}"]
+                if v is not None:
+                    d[gk] = v
+        if progress:
+            progress(n + 1, len(groups))
+    return sums
+
+
+# ------------------------------------------------------------------------- combine
+
+
+def _add(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _fmt(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        with decimal.localcontext(CTX):
+            v = +v
+        if v == v.to_integral_value():
+            return int(v)
+        return v.normalize()
+    return v
+
+
+def _rollup(
+    sums: Sums, key: str, source: str, level: str, roster: dict[str, Person]
+) -> dict[str, Any]:
+    """Sums of one aggregate per subject of the level."""
+    out: dict[str, Any] = {}
+    for emp, v in sums.get(key, {}).items():
+        if source == "plans":
+            subj = emp  # plan rows belong to the unit named in org_unit, never rolled up
+            if level == CENTER and emp != CENTER:
+                continue
+        else:
+            subj = unit_of(roster.get(emp), level, emp)
+        if subj is None:
+            continue
+        out[subj] = _add(out.get(subj), v)
+    return out
+
+
+def _values(
+    job: Job, sums: Sums, level: str, roster: dict[str, Person]
+) -> dict[str, dict[str, Any]]:
+    """role -> subject -> summed value, for one indicator at one level."""
+    out: dict[str, dict[str, Any]] = {}
+    for role, lst in job.aggs.items():
+        acc: dict[str, Any] = {}
+        for key, agg in lst:
+            for subj, v in _rollup(sums, key, agg.source, level, roster).items():
+                acc[subj] = _add(acc.get(subj), v)
+        out[role] = acc
+    return out
+
+
+def _combine(
+    job: Job, parts: dict[str, dict[str, Any]], subject: str, extra: dict | None = None
+) -> Any:
+    v = {role: parts[role].get(subject, 0) for role in parts}
+    if extra:
+        v.update(extra)
+    with decimal.localcontext(CTX):
+        return _fmt(job.ind.combine(v, job.ctx))
+
+
+def compute_level(
+    jobs: list[Job], sums: Sums, level: str, roster: dict[str, Person], subjects: list[str]
+) -> dict[str, dict[str, Any]]:
+    """subject -> {indicator code: value}."""
+    result: dict[str, dict[str, Any]] = {s: {} for s in subjects}
+    for job in jobs:
+        ind = job.ind
+        if ind.rollup == "mean_of_employees" and level != "employee":
+            emp_parts = _values(job, sums, "employee", roster)
+            per_unit: dict[str, list] = defaultdict(list)
+            for emp in roster:
+                val = _combine(job, emp_parts, emp)
+                unit = unit_of(roster[emp], level, emp)
+                if val is not None and unit is not None:
+                    per_unit[unit].append(Decimal(val))
+            for s in subjects:
+                vals = per_unit.get(s)
+                with decimal.localcontext(CTX):
+                    result[s][ind.code] = _fmt(sum(vals) / len(vals)) if vals else None
+            continue
+        parts = _values(job, sums, level, roster)
+        if ind.relative == "center":
+            center = _values(job, sums, CENTER, roster)
+            extra = {f"_center_{r}": center[r].get(CENTER, 0) for r in center}
+            for s in subjects:
+                result[s][ind.code] = _combine(job, parts, s, extra)
+            continue
+        if ind.relative == "peers":
+            _peer_values(job, sums, level, roster, subjects, result)
+            continue
+        for s in subjects:
+            result[s][ind.code] = _combine(job, parts, s)
+    return result
+
+
+def _peer_values(job, sums, level, roster, subjects, result) -> None:
+    """Own count ÷ mean count of the peer group (agents with at least one call)."""
+    emp_counts = _values(job, sums, "employee", roster)["value"]
+    ind = job.ind
+    if level == "employee":
+        peers = job.ctx.p.get("peers", "all")
+        groups: dict[str, list] = defaultdict(list)
+        for emp, n in emp_counts.items():
+            if n and emp in roster:
+                groups[_peer_key(roster[emp], peers)].append(Decimal(n))
+        for s in subjects:
+            p = roster.get(s)
+            members = groups.get(_peer_key(p, peers)) if p else None
+            with decimal.localcontext(CTX):
+                mean = sum(members) / len(members) if members else None
+                own = Decimal(emp_counts.get(s, 0) or 0)
+                result[s][ind.code] = _fmt(own / mean) if mean else None
+        return
+    per_unit: dict[str, list] = defaultdict(list)
+    everyone: list = []
+    for emp, n in emp_counts.items():
+        if n and emp in roster:
+            per_unit[unit_of(roster[emp], level, emp)].append(Decimal(n))
+            everyone.append(Decimal(n))
+    with decimal.localcontext(CTX):
+        center_mean = sum(everyone) / len(everyone) if everyone else None
+        for s in subjects:
+            vals = per_unit.get(s)
+            if level == CENTER:
+                vals = everyone
+            result[s][ind.code] = (
+                _fmt((sum(vals) / len(vals)) / center_mean) if vals and center_mean else None
+            )
+
+
+def _peer_key(p: Person, peers: str) -> str:
+    return {"team": p.team, "department": p.department}.get(peers, "all")
+
+
+# ------------------------------------------------------------------------- public
+
+
+@dataclass
+class Engine:
+    """Computes indicators over one records store."""
+
+    store: Store
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, records_url: str | None = None) -> Engine:
+        return cls(open_store(data_dir, records_url))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def roster(self) -> dict[str, Person]:
+        return load_roster(self.store)
+
+    def subjects(
+        self, level: str, period: Period, roster: dict[str, Person], sums: Sums
+    ) -> list[str]:
+        if level == CENTER:
+            return [CENTER]
+        found: set[str] = set()
+        for p in roster.values():
+            if p.active(period):
+                found.add(unit_of(p, level, p.id))
+        for d in sums.values():
+            for emp in d:
+                if isinstance(emp, str) and emp in roster:
+                    found.add(unit_of(roster[emp], level, emp))
+        return sorted(x for x in found if x)
+
+    def compute(
+        self,
+        period: str | Period,
+        level: str = "employee",
+        indicators: Iterable[str] | None = None,
+        params: dict | Iterable[str] | None = None,
+        *,
+        period_start_day: int = 1,
+        subjects: Iterable[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        per = _period(period, period_start_day)
+        if level not in LEVELS:
+            raise MetricsError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        inds = get_indicators(indicators)
+        jobs = plan_jobs(inds, split_params(params), per)
+        sums = run_queries(self.store, jobs, per, progress=progress)
+        roster = self.roster()
+        subs = self.subjects(level, per, roster, sums)
+        if subjects is not None:
+            wanted = set(subjects)
+            subs = [s for s in subs if s in wanted]
+        values = compute_level(jobs, sums, level, roster, subs)
+        rows = []
+        for s in subs:
+            row: dict[str, Any] = {"subject": s}
+            if level == "employee":
+                row["name"] = roster[s].name if s in roster else None
+            row.update({j.ind.code: values[s].get(j.ind.code) for j in jobs})
+            rows.append(row)
+        return rows
+
+    def intervals(
+        self,
+        day: str | date,
+        to: str | date | None = None,
+        minutes: int = 15,
+        indicators: Iterable[str] | None = None,
+        params: dict | Iterable[str] | None = None,
+        *,
+        level: str = CENTER,
+    ) -> list[dict[str, Any]]:
+        """Call indicators per interval [start, start + minutes) of each day from `day` to `to`."""
+        first = _day(day)
+        last = _day(to) if to else first
+        if last < first:
+            raise MetricsError(f"--to {last} is before --date {first}")
+        if not isinstance(minutes, int) or not 1 <= minutes <= 1440:
+            raise MetricsError("--minutes must be a whole number from 1 to 1440")
+        if level not in LEVELS:
+            raise MetricsError(f"level must be one of {', '.join(LEVELS)}")
+        codes = (
+            list(indicators)
+            if indicators is not None
+            else [
+                c for c, i in LIB.items() if i.available and i.is_calls_only and i.relative is None
+            ]
+        )
+        inds = get_indicators(codes)
+        for i in inds:
+            if not i.is_calls_only or i.relative or i.rollup != "sum":
+                raise MetricsError(
+                    f"{i.code} is not a call indicator that can be split into intervals"
+                )
+        per = parse_period(f"{first.isoformat()}..{last.isoformat()}")
+        jobs = plan_jobs(inds, split_params(params), per)
+
+        def keys(t: ir.Table) -> dict[str, ir.Value]:
+            ts = t.offered_at
+            return {"_day": ts.date(), "_bucket": (ts.hour() * 60 + ts.minute()) // minutes}
+
+        sums = run_queries(self.store, jobs, per, extra_keys=keys)
+        roster = self.roster()
+        # regroup: (subject, day, bucket) -> per-agg sums at the wanted level
+        cells: dict[tuple, Sums] = defaultdict(dict)
+        for key, d in sums.items():
+            for (emp, dy, b), v in d.items():
+                subj = unit_of(roster.get(emp), level, emp)
+                if subj is None:
+                    continue
+                cell = cells[(dy, b)].setdefault(key, {})
+                cell[subj] = _add(cell.get(subj), v)
+        n_buckets = -(-1440 // minutes)
+        subjects = sorted({s for c in cells.values() for d in c.values() for s in d}) or (
+            [CENTER] if level == CENTER else []
+        )
+        rows = []
+        dy = first
+        while dy <= last:
+            for b in range(n_buckets):
+                cell = cells.get((dy, b), {})
+                start = datetime.combine(dy, datetime.min.time()) + timedelta(minutes=b * minutes)
+                for s in subjects:
+                    row: dict[str, Any] = {"interval_start": start, "subject": s}
+                    for job in jobs:
+                        parts = {}
+                        for role, lst in job.aggs.items():
+                            acc = None
+                            for key, _ in lst:
+                                acc = _add(acc, cell.get(key, {}).get(s))
+                            parts[role] = {s: acc or 0}
+                        row[job.ind.code] = _combine(job, parts, s)
+                    rows.append(row)
+            dy += timedelta(days=1)
+        return rows
+
+    def explain(
+        self,
+        indicator: str,
+        subject: str,
+        period: str | Period,
+        *,
+        level: str | None = None,
+        params: dict | Iterable[str] | None = None,
+        period_start_day: int = 1,
+        limit: int | None = None,
+    ) -> dict[str, Any]:
+        """The records behind one value: for each part (numerator, denominator …) its rows."""
+        per = _period(period, period_start_day)
+        ind = get_indicators([indicator])[0]
+        roster = self.roster()
+        level = level or self._level_of(subject, roster)
+        if level not in LEVELS:
+            raise MetricsError(f"level must be one of {', '.join(LEVELS)}")
+        members = self._members(subject, level, roster)
+        rows = self.compute(per, level, [indicator], params, subjects=[subject])
+        value = rows[0][indicator] if rows else None
+        job = plan_jobs([ind], split_params(params), per)[0]
+        parts = []
+        for role, lst in job.aggs.items():
+            for _key, agg in lst:
+                t = source_table(self.store, agg.source, per, _features(agg, job.ctx))
+                col = agg.subject_column(job.ctx)
+                cond = agg.where(t, job.ctx) if agg.where is not None else ibis.literal(True)
+                if agg.source == "plans":
+                    cond = cond & (t[col] == subject)
+                elif level != CENTER:
+                    cond = cond & t[col].isin(sorted(members))
+                sel = t.filter(cond)
+                cols = [c.name for c in RECORD_TYPES[agg.source].stored_columns]
+                if agg.value is not None:
+                    v = agg.value(t, job.ctx)
+                    if not isinstance(v, ir.Value):
+                        v = ibis.literal(v)
+                    if v.type().is_boolean():
+                        v = v.cast("int64")
+                    sel = t.filter(cond).mutate(contribution=v)
+                    sel = sel.filter(sel.contribution.notnull())
+                    cols.append("contribution")
+                order = TIME_COLUMN.get(agg.source) or RECORD_TYPES[agg.source].key[0]
+                count = int(sel.count().to_pyarrow().as_py())
+                q = sel.select(*cols).order_by([order, *RECORD_TYPES[agg.source].key])
+                if limit is not None:
+                    q = q.limit(limit)
+                recs = q.to_pyarrow().to_pylist()
+                total = None
+                if agg.value is not None:
+                    total = _fmt(sel.contribution.sum().to_pyarrow().as_py())
+                parts.append(
+                    {
+                        "role": role,
+                        "source": agg.source,
+                        "count": count,
+                        "sum": total if agg.value is not None else count,
+                        "records": recs,
+                    }
+                )
+        return {
+            "indicator": ind.code,
+            "name": ind.name_zh,
+            "formula": ind.formula_zh,
+            "subject": subject,
+            "level": level,
+            "period": per.label,
+            "start": per.start,
+            "end": per.last,
+            "value": value,
+            "parts": parts,
+        }
+
+    def _level_of(self, subject: str, roster: dict[str, Person]) -> str:
+        if subject == CENTER:
+            return CENTER
+        if subject in roster:
+            return "employee"
+        if any(p.team == subject for p in roster.values()):
+            return "team"
+        if any(p.department == subject for p in roster.values()):
+            return "department"
+        raise MetricsError(
+            f"unknown subject {subject!r}: not an employee id, team, department or `center`"
+        )
+
+    def _members(self, subject: str, level: str, roster: dict[str, Person]) -> set[str]:
+        if level == CENTER:
+            return set(roster)
+        members = {e for e, p in roster.items() if unit_of(p, level, e) == subject}
+        if not members and level != "employee":
+            raise MetricsError(f"no employee belongs to {level} {subject!r}")
+        return members or {subject}
+
+
+def _period(period: str | Period, start_day: int) -> Period:
+    if isinstance(period, Period):
+        return period
+    try:
+        return parse_period(period, start_day)
+    except PeriodError as exc:
+        raise MetricsError(str(exc)) from None
+
+
+def _day(v: str | date) -> date:
+    if isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v).strip())
+    except ValueError:
+        raise MetricsError(f"{v!r} is not a date (YYYY-MM-DD)") from None
+
+
+__all__ = ["CENTER", "LEVELS", "Engine", "MetricsError", "SOURCE_SUBJECT", "load_roster"]
