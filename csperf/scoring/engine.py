@@ -726,7 +726,10 @@ class _Run:
                     f"expected a number (pay component {comp.name})",
                 )
                 continue
-            part = comp.rate * number(value)
+            when = comp.when
+            if when is not None and not when.holds(number(value)):
+                continue
+            part = comp.amount if comp.amount is not None else comp.rate * number(value)
             amount += part
             if part:
                 text += f" {'+' if part > 0 else '-'} {comp.name} {plain(abs(part), 4)}"

@@ -460,9 +460,22 @@ class Band(Condition):
 
 
 class PayComponent(Node):
+    """``rate × value``; extension: ``x-when`` (a condition on the value) with ``x-amount``
+    (a fixed sum) for fines such as 工时利用率 <70% 扣 100 元."""
+
     name: Text
     value: Text
-    rate: Num
+    rate: Num | None = None
+
+    @property
+    def when(self) -> Condition | None:
+        raw = self._extensions.get("x-when")
+        return Condition.model_validate(raw) if raw is not None else None
+
+    @property
+    def amount(self) -> Decimal | None:
+        raw = self._extensions.get("x-amount")
+        return to_number(raw) if raw is not None else None
 
 
 def _pay_base(v: Any) -> Decimal | Assigned:

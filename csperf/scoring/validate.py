@@ -200,6 +200,8 @@ def _semantic_problems(t: Template) -> Iterable[Problem]:
         yield from _conditions(t.pay.bands, "pay.bands", "band")
         if t.pay.min_factor is not None and t.pay.min_factor < 0:
             yield Problem("pay.min_factor", "must not be negative")
+        for c_idx, comp in enumerate(t.pay.components):
+            yield from _component_problems(comp, f"pay.components[{c_idx}]")
     for a_idx, alert in enumerate(t.alerts):
         w = alert.when
         if all(
@@ -302,3 +304,28 @@ def _target_problems(target: Any, path: str, *, ratio: bool) -> Iterable[Problem
         )
     if any(v <= 0 for v in values):
         yield Problem(path, "a ratio target must be greater than 0")
+
+
+def _component_problems(comp: Any, path: str) -> Iterable[Problem]:
+    ext = comp.extensions
+    try:
+        amount = comp.amount
+    except ValueError as exc:
+        yield Problem(f"{path}.x-amount", str(exc))
+        return
+    if "x-when" in ext:
+        try:
+            when = comp.when
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            yield Problem(f"{path}.x-when" + (f".{where}" if where else ""), first["msg"])
+            return
+        if when is not None and not when.has_condition:
+            yield Problem(f"{path}.x-when", "needs a condition (gte, gt, lte or lt)")
+    if (comp.rate is None) == (amount is None):
+        yield Problem(
+            path, "a pay component needs rate (× value), or x-amount (a fixed sum), not both"
+        )
+    if amount is not None and "x-when" not in ext:
+        yield Problem(f"{path}.x-amount", "goes with x-when (the condition under which it is paid)")

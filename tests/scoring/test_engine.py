@@ -453,3 +453,42 @@ def test_results_in_input_order_and_to_dict_shape():
         "explain",
     }
     assert str(first["total"]) == "10.00"
+
+
+def test_conditional_fixed_pay_component_extension():
+    # 工时利用率 <70% 扣 100 元: x-when on the value, x-amount a fixed sum
+    comp = {
+        "name": "工时利用率不足扣款",
+        "value": "occupancy",
+        "x-when": {"lt": 0.70},
+        "x-amount": -100,
+    }
+    t = template(
+        [{"code": "k", "items": [tiers_item("a", 100)]}],
+        pay={"base": 1000, "mode": "proportional", "components": [comp]},
+    )
+    assert run(t, {"values": {"a": 100, "occupancy": D("0.69")}}).results[0].pay == D("900.00")
+    assert run(t, {"values": {"a": 100, "occupancy": D("0.70")}}).results[0].pay == D("1000.00")
+    assert run(t, {"values": {"a": 100}}).results[0].pay == D("1000.00")  # no data: adds 0
+
+
+@pytest.mark.parametrize(
+    ("comp", "fragment"),
+    [
+        ({"name": "x", "value": "v"}, "needs rate"),
+        ({"name": "x", "value": "v", "rate": 1, "x-when": {"lt": 1}, "x-amount": 5}, "not both"),
+        ({"name": "x", "value": "v", "x-amount": 5}, "goes with x-when"),
+        ({"name": "x", "value": "v", "x-when": {}, "x-amount": 5}, "needs a condition"),
+        ({"name": "x", "value": "v", "x-when": {"lt": "a"}, "x-amount": 5}, "x-when.lt"),
+        ({"name": "x", "value": "v", "x-when": {"lt": 1}, "x-amount": "five"}, "x-amount"),
+    ],
+)
+def test_conditional_component_validation(comp, fragment):
+    from csperf.scoring import TemplateError
+
+    with pytest.raises(TemplateError) as exc:
+        template(
+            [{"code": "k", "items": [tiers_item("a", 100)]}],
+            pay={"base": 1, "mode": "proportional", "components": [comp]},
+        )
+    assert "pay.components[0]" in str(exc.value) and fragment in str(exc.value)

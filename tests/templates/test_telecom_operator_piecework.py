@@ -26,7 +26,12 @@ def test_template_metadata() -> None:
     rates = {c.name: c.rate for c in t.pay.components}
     # the scheme's own money figures
     assert rates["专席计件"] == D("0.2")
-    assert rates["工时利用率不足扣款"] == D(-100)
+    occupancy = next(c for c in t.pay.components if c.name == "工时利用率不足扣款")
+    assert (occupancy.value, occupancy.amount, occupancy.when.lt) == (
+        "occupancy",
+        D(-100),
+        D("0.70"),
+    )
     assert rates["迟到早退扣款(5分钟内)"] == D(-1)
     assert rates["迟到早退扣款(5分钟以上)"] == D(-2)
     assert rates["有效投诉扣款"] == D(-100)
