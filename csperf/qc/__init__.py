@@ -1,0 +1,1 @@
+"""Quality inspection (质检): forms, sampling, inspector workflow, rechecks and calibration."""
