@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from csperf.web.env import env_bool, env_database, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = env_path("CSPERF_DATA_DIR", "csperf-data")
+DATA_DIR = env_path("CSPERF_DATA", "csperf-data")
 
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("CSPERF_DEBUG", False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "csperf-tests-only-not-secret")
-os.environ.setdefault("CSPERF_DATA_DIR", tempfile.mkdtemp(prefix="csperf-test-data-"))
 os.environ.setdefault("CSPERF_JOBS_EMBEDDED", "0")
 
 from csperf.web.settings import *  # noqa: F403
@@ -47,7 +47,12 @@ def _choose_database() -> tuple[str, dict]:
 
 CSPERF_TEST_DB_ENGINE, _db = _choose_database()
 DATABASES = {"default": _db}
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when missing)
+# Files written by tests go to a throw-away directory (the environment is left alone: other
+# parts of the suite read CSPERF_DATA themselves).
+DATA_DIR = Path(tempfile.mkdtemp(prefix="csperf-test-data-"))
+MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 CSPERF_INPUT_PROVIDER = "csperf.cycles.inputs.manual_provider"
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,184 @@
+"""`csperf demo`, `csperf serve` and `csperf manage`: the web application from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from csperf.cli.common import CliError
+
+SETTINGS = "csperf.web.settings"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="set up a demo centre (records, organisation, templates, logins, last month's cycle) and serve it",
+        description="Create or reuse a demo in the data directory and serve it at http://HOST:PORT. "
+        "Logins: hr, auditor, manager1, supervisor1, inspector1, agent1, agent2 (password: demo).",
+    )
+    p.add_argument(
+        "--data", default=None, help="data directory (default: $CSPERF_DATA or ./csperf-data)"
+    )
+    p.add_argument(
+        "--agents", type=int, default=40, help="size of the demo centre on first run (default 40)"
+    )
+    p.add_argument(
+        "--months", type=int, default=3, help="months of demo records on first run (default 3)"
+    )
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="set everything up, then stop")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser(
+        "serve",
+        help="run the web application with gunicorn, configured from environment variables",
+        description="Settings come from the environment: SECRET_KEY (required), DATABASE_URL, ALLOWED_HOSTS, "
+        "CSRF_TRUSTED_ORIGINS, CSPERF_DATA … (docs/web.md). Migrations are applied first.",
+    )
+    p.add_argument("--bind", default=os.environ.get("CSPERF_BIND", "127.0.0.1:8000"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2") or 2))
+    p.add_argument("--no-migrate", action="store_true", help="do not apply migrations on start")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser(
+        "manage",
+        help="run a Django management command (migrate, createsuperuser, run_jobs, …)",
+        add_help=False,
+        prefix_chars="\0",
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=cmd_manage)
+
+
+def _data_dir(raw: str | None) -> Path:
+    path = Path(raw or os.environ.get("CSPERF_DATA") or "csperf-data").expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot create the data directory: {exc.strerror}") from None
+    return path
+
+
+def _local_secret(data_dir: Path) -> str:
+    """A secret key kept in the data directory, for the embedded (single machine) setup."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CliError(f"configuration: {exc}") from None
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args.data)
+    os.environ["CSPERF_DATA"] = str(data_dir)
+    os.environ["DATABASE_URL"] = ""  # the demo always uses the SQLite file in the data directory
+    os.environ.setdefault("SECRET_KEY", _local_secret(data_dir))
+    os.environ.setdefault("ALLOWED_HOSTS", f"{args.host},127.0.0.1,localhost")
+    _setup_django()
+    from csperf.web.demo import LOGINS, setup_demo
+
+    print(f"csperf demo: data in {data_dir}")
+    _migrate()
+    try:
+        setup_demo(
+            data_dir,
+            agents=args.agents,
+            months=args.months,
+            seed=args.seed,
+            say=lambda m: print(f"  {m}", flush=True),
+        )
+    except Exception as exc:
+        from csperf.core.errors import ActionError
+
+        if isinstance(exc, (RuntimeError, ActionError)):
+            raise CliError(f"demo: {exc}") from None
+        raise
+    url = f"http://{args.host}:{args.port}/"
+    print("\nLogins (password: demo):")
+    for name, role in LOGINS:
+        print(f"  {name:<12} {role}")
+    print(f"\nOpen {url}  (API docs: {url}api/docs)  — Ctrl+C stops.\n", flush=True)
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    from csperf.core.jobs import start_embedded_worker
+
+    start_embedded_worker()
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if sys.platform == "win32":  # pragma: no cover
+        raise CliError(
+            "csperf serve uses gunicorn, which does not run on Windows; use WSL or a container"
+        )
+    _setup_django()
+    if not args.no_migrate:
+        _migrate(verbosity=1)
+    from django.conf import settings
+    from gunicorn.app.base import BaseApplication
+
+    from csperf.web.wsgi import application
+
+    embedded = settings.CSPERF_JOBS_EMBEDDED
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", args.bind)
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("accesslog", "-")
+            if embedded:
+                self.cfg.set("post_worker_init", _start_worker)
+
+        def load(self) -> Any:
+            return application
+
+    print(
+        f"csperf serve: {args.bind} ({args.workers} workers, jobs {'embedded' if embedded else 'external'})"
+    )
+    Server().run()
+    return 0
+
+
+def _start_worker(worker: Any) -> None:
+    from csperf.core.jobs import start_embedded_worker
+
+    start_embedded_worker()
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    if not os.environ.get("SECRET_KEY") and not os.environ.get("DATABASE_URL"):
+        # The embedded setup (as made by `csperf demo`): reuse its data directory and key.
+        os.environ["SECRET_KEY"] = _local_secret(_data_dir(None))
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["csperf manage", *args.args])
+    return 0

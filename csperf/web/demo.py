@@ -1,0 +1,200 @@
+"""The demo centre behind `csperf demo`: records, organisation, templates, logins, one cycle.
+
+Idempotent: a second run reuses what the first one made (the SQLite database and the records
+store in the data directory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+DEMO_PASSWORD = "demo"
+LOGINS = [
+    ("hr", "HR performance admin"),
+    ("auditor", "Auditor (read-only)"),
+    ("manager1", "Department manager / reviewer"),
+    ("supervisor1", "Team supervisor"),
+    ("inspector1", "QC inspector"),
+    ("agent1", "Agent"),
+    ("agent2", "Agent (another team)"),
+]
+
+
+def last_month(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year}-{first.month:02d}"
+
+
+def load_builtin_templates(actor: Any = None) -> list[Any]:
+    from csperf.cycles.actions import add_template
+    from csperf.cycles.models import ScorecardTemplate
+    from csperf.templates import builtin_paths
+
+    loaded = []
+    for path in builtin_paths():
+        text = path.read_text(encoding="utf-8")
+        from csperf.scoring import load_template
+
+        parsed = load_template(text, source=str(path))
+        existing = ScorecardTemplate.objects.filter(
+            code=parsed.code, version=parsed.version
+        ).first()
+        loaded.append(existing or add_template(actor, text, source=path.name, builtin=True))
+    return loaded
+
+
+def link_positions(templates: list[Any]) -> None:
+    """Positions take the template whose ``x-positions`` names them (monthly ones first)."""
+    from csperf.org.models import Position
+
+    for tpl in sorted(templates, key=lambda t: (t.period != "month", t.code)):
+        for name in tpl.positions:
+            Position.objects.filter(name=name, default_template_code="").update(
+                default_template_code=tpl.code
+            )
+
+
+def _user(username: str, *, first_name: str = "") -> Any:
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def create_logins() -> dict[str, Any]:
+    """One login per role, attached to real people of the demo roster."""
+    from csperf.org.access import with_placement
+    from csperf.org.models import Employee, Membership, Role
+
+    today = dt.date.today()
+    staff = list(
+        with_placement(Employee.objects.filter(left_on__isnull=True), today).order_by("code")
+    )
+    by_position = Counter(e.current_position_id for e in staff)
+    agent_position = by_position.most_common(1)[0][0]
+    agents = [e for e in staff if e.current_position_id == agent_position]
+    first = agents[0]
+    second = next((e for e in agents if e.current_team_id != first.current_team_id), None)
+    if second is None:
+        raise RuntimeError("the demo roster has a single team; agent1 and agent2 need two")
+    from csperf.org.models import Team
+
+    team = Team.objects.get(pk=first.current_team_id)
+    others = [e for e in staff if e.current_position_id != agent_position and e.user_id is None]
+
+    def person(username: str, emp: Any | None) -> Any:
+        user = _user(username, first_name=emp.name if emp else "")
+        if emp is not None and emp.user_id is None and not hasattr(user, "employee"):
+            emp.user = user
+            emp.save(update_fields=["user"])
+        return user
+
+    users = {
+        "agent1": person("agent1", first),
+        "agent2": person("agent2", second),
+        "supervisor1": person("supervisor1", others.pop(0) if others else None),
+        "manager1": person("manager1", others.pop(0) if others else None),
+        "inspector1": person("inspector1", others.pop(0) if others else None),
+        "hr": _user("hr", first_name="人力资源"),
+        "auditor": _user("auditor", first_name="审计"),
+    }
+    Membership.objects.get_or_create(user=users["supervisor1"], role=Role.SUPERVISOR, team=team)
+    Membership.objects.get_or_create(
+        user=users["manager1"], role=Role.MANAGER, department=team.department
+    )
+    Membership.objects.get_or_create(
+        user=users["inspector1"], role=Role.INSPECTOR, department=team.department
+    )
+    Membership.objects.get_or_create(user=users["hr"], role=Role.HR)
+    Membership.objects.get_or_create(user=users["auditor"], role=Role.AUDITOR)
+    return users
+
+
+def ensure_records(
+    data_dir: Path, *, agents: int, months: int, seed: int, say: Callable[[str], None]
+) -> None:
+    """Generate the demo records once (`csperf demo-data`)."""
+    from csperf.ingest.store import DB_FILE
+
+    if (data_dir / DB_FILE).exists():
+        say(f"records: reusing {data_dir / DB_FILE}")
+        return
+    from csperf.cli.main import main as cli_main
+
+    say(f"records: generating a demo centre ({agents} agents, {months} months) …")
+    code = cli_main(
+        [
+            "demo-data",
+            "--agents",
+            str(agents),
+            "--months",
+            str(months),
+            "--seed",
+            str(seed),
+            "--data",
+            str(data_dir),
+        ]
+    )
+    if code:
+        raise RuntimeError(f"csperf demo-data failed (exit code {code})")
+
+
+def setup_demo(
+    data_dir: Path,
+    *,
+    agents: int = 40,
+    months: int = 3,
+    seed: int = 7,
+    say: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Make the demo ready to serve; returns the cycle it computed (or found)."""
+    from csperf.core.models import Job
+    from csperf.cycles import actions as cycle_actions
+    from csperf.cycles.models import Cycle
+    from csperf.org.models import Employee
+    from csperf.org.roster import load_roster, read_roster
+
+    ensure_records(data_dir, agents=agents, months=months, seed=seed, say=say)
+    if not Employee.objects.exists():
+        say("organisation: loading the roster …")
+        counts = load_roster(read_roster(data_dir))
+        say(
+            f"organisation: {counts['hired']} people, {counts['teams']} teams, {counts['departments']} departments"
+        )
+    with transaction.atomic():
+        templates = load_builtin_templates()
+        link_positions(templates)
+        users = create_logins()
+    period = last_month()
+    cycle = Cycle.objects.filter(period=period).first()
+    if cycle is None:
+        cycle = cycle_actions.create_cycle(users["hr"], period=period)
+        say(f"cycle {period}: created")
+    if cycle.computed_at is None:
+        from csperf.core import jobs
+
+        job = cycle_actions.request_compute(users["hr"], cycle)
+        say(f"cycle {period}: computing indicators and scores …")
+        claimed = jobs.claim_next()
+        if claimed is not None:
+            jobs.run_job(claimed)
+        job.refresh_from_db()
+        if job.status != Job.Status.DONE:
+            raise RuntimeError(f"computing the cycle failed: {job.error}")
+        cycle.refresh_from_db()
+        say(f"cycle {period}: {job.result.get('cards')} cards")
+    if cycle.status == Cycle.Status.DRAFT:
+        cycle_actions.open_cycle(users["hr"], cycle)
+    return {"cycle": cycle, "users": users}
