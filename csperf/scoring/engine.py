@@ -889,14 +889,18 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     text += f" from {plain(start)}"
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
-    return _Scored(result, f"{text} -> {plain(result, 4)}")
+    return _Scored(result, f"{text} -> {plain(result, 4)}", flags)
 
 
 def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
     start = _resolve(rule.start, full)
     low, high = _resolve(rule.min, full), _resolve(rule.max, full)
+    flags: list[str] = []
     if isinstance(rule.per, dict):
         counts = {k: value.get(k, N.ZERO) for k in rule.per}
+        unknown = sorted(k for k, c in value.items() if k not in rule.per and c)
+        if unknown:  # most often a typo in the kind's name: say so rather than score silently
+            flags.append(f"kinds not in the rule ignored: {', '.join(unknown)}")
         delta = sum((rule.per[k] * c for k, c in counts.items()), Decimal(0))
         total_count = sum(counts.values(), Decimal(0))
         parts = " + ".join(f"{k} {plain(c)} x {plain(rule.per[k])}" for k, c in counts.items() if c)
@@ -907,13 +911,13 @@ def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
         text = f"{plain(start)} + {plain(value)} x {plain(rule.per)}"
     if rule.zero_at is not None and total_count >= rule.zero_at:
         return _Scored(
-            low, f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}"
+            low, f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}", flags
         )
     raw = start + delta
     result = N.clamp(raw, low, high)
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
-    return _Scored(result, f"{text} -> {plain(result, 4)}")
+    return _Scored(result, f"{text} -> {plain(result, 4)}", flags)
 
 
 def _ratio(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:

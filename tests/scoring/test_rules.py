@@ -183,6 +183,13 @@ def test_per_count_map_with_max():
     assert item_score(rule, {}, points=10) == 0
 
 
+def test_per_count_unknown_kind_is_flagged_not_scored():
+    rule = {"type": "per_count", "start": "full", "per": {"late_count": -2}}
+    res = run(one_item(rule), {"values": {"x": {"late": 3}}}).results[0]
+    assert res.item("i").score == 10
+    assert res.flags == ["s.i: kinds not in the rule ignored: late"]
+
+
 def test_per_count_zero_at_counts_all_kinds():
     rule = {"type": "per_count", "start": "full", "per": {"a": -1, "b": -2}, "zero_at": 3}
     assert item_score(rule, {"a": 2, "b": 1}, points=15) == 0

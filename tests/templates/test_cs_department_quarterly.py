@@ -33,7 +33,7 @@ def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
 
 def test_template_shape() -> None:
     t = load_builtin(CODE)
-    assert t.period == "quarter" and t.positions == ["客服部经理"]
+    assert t.period == "quarter" and t.positions == ["客服部门"]
     assert [(s.code, s.kind, s.weight, s.full) for s in t.sections] == [
         ("duties", "base", D("0.3"), D(100)),
         ("plan", "base", D("0.3"), D(100)),

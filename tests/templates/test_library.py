@@ -45,3 +45,11 @@ def test_templates_list_names_every_builtin(capsys):
     out = capsys.readouterr().out
     for code in CODES:
         assert code in out
+
+
+def test_each_position_has_one_default_template():
+    owners: dict[str, str] = {}
+    for code in CODES:
+        for position in load_builtin(code).positions:
+            assert position not in owners, f"{position} is claimed by {owners[position]} and {code}"
+            owners[position] = code

@@ -33,7 +33,7 @@ def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
 
 def test_template_shape() -> None:
     t = load_builtin(CODE)
-    assert t.positions == ["客服专员"]
+    assert t.positions == ["基层客服"]
     assert t.pay is not None
     assert [b.factor for b in t.pay.bands] == [
         D("1.00"),
