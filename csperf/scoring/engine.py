@@ -889,7 +889,7 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     text += f" from {plain(start)}"
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
-    return _Scored(result, f"{text} -> {plain(result, 4)}", flags)
+    return _Scored(result, f"{text} -> {plain(result, 4)}")
 
 
 def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
