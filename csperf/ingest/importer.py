@@ -18,6 +18,7 @@ in one transaction of that backend.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import time
@@ -642,10 +643,8 @@ def run_import(
             if not target.native:
                 replaced = _transfer(store, target, import_id, source_name, rows)
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
         raise
     finally:
         if not target.native:
@@ -923,10 +922,8 @@ def write_typed(
         if not target.native:
             replaced = _transfer(store, target, import_id, source, rows)
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
         raise
     finally:
         if not target.native:

@@ -142,6 +142,7 @@ def open_store(
         try:
             con.raw_sql(f"SET memory_limit = '{mem}'")
             con.raw_sql("SET preserve_insertion_order = false")
+            con.raw_sql("SET enable_progress_bar = false")
         except Exception as exc:
             raise StoreError(f"CSPERF_DUCKDB_MEMORY={mem!r}: {exc}") from None
         store = Store(con, where=str(path))

@@ -719,4 +719,4 @@ def _day(v: str | date) -> date:
         raise MetricsError(f"{v!r} is not a date (YYYY-MM-DD)") from None
 
 
-__all__ = ["CENTER", "LEVELS", "Engine", "MetricsError", "SOURCE_SUBJECT", "load_roster"]
+__all__ = ["CENTER", "LEVELS", "SOURCE_SUBJECT", "Engine", "MetricsError", "load_roster"]

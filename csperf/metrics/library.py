@@ -13,7 +13,7 @@ epoch seconds) so they compile unchanged for DuckDB, PostgreSQL, Spark, Trino an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
