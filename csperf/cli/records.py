@@ -1,0 +1,464 @@
+"""`csperf import`, `csperf indicators …` and `csperf demo-data`: records in, indicators out."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from csperf.cli.common import CliError, read_text, write_output
+
+IMPORT_TYPES = (
+    "calls",
+    "tickets",
+    "surveys",
+    "qc_reviews",
+    "attendance",
+    "incidents",
+    "sales",
+    "plans",
+    "customers",
+    "employees",
+    "queue_log",
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import a record file (CSV or XLSX) into the records store")
+    p.add_argument("type", choices=IMPORT_TYPES, metavar="TYPE", help=", ".join(IMPORT_TYPES))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="SRC=DST",
+        help="read file column SRC as field DST (queue_log: agent name -> employee id)",
+    )
+    p.add_argument(
+        "--map-file", metavar="FILE", help="a JSON/YAML object or 2-column CSV of SRC -> DST"
+    )
+    p.add_argument("--encoding", help="CSV text encoding (default: UTF-8, else GB18030)")
+    _data(p)
+    p.set_defaults(handler=cmd_import)
+
+    ind = sub.add_parser("indicators", help="list, compute and explain indicators")
+    isub = ind.add_subparsers(dest="indicators_command", metavar="ACTION")
+    isub.required = True
+
+    p = isub.add_parser("list", help="the indicator library")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_list)
+
+    p = isub.add_parser("compute", help="indicators per employee, team, department or centre")
+    p.add_argument("--period", required=True, help="2026-03, 2026-Q1, 2026-H2, 2026 or A..B")
+    p.add_argument(
+        "--level", choices=("employee", "team", "department", "center"), default="employee"
+    )
+    _common(p)
+    p.add_argument(
+        "--start-day",
+        type=int,
+        default=1,
+        help="months start on this day (26: 2026-03 is 02-26..03-25)",
+    )
+    p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    p.add_argument("--output", "-o", metavar="FILE")
+    p.set_defaults(handler=cmd_compute)
+
+    p = isub.add_parser("intervals", help="call indicators per intraday interval")
+    p.add_argument("--date", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", help="last day (default: --date)")
+    p.add_argument("--minutes", type=int, required=True, help="interval length, e.g. 15, 30, 60")
+    p.add_argument(
+        "--level", choices=("employee", "team", "department", "center"), default="center"
+    )
+    _common(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--output", "-o", metavar="FILE")
+    p.set_defaults(handler=cmd_intervals)
+
+    p = isub.add_parser("explain", help="the records behind one indicator value")
+    p.add_argument("indicator")
+    p.add_argument("--subject", required=True, help="employee id, team, department or `center`")
+    p.add_argument("--period", required=True)
+    p.add_argument("--level", choices=("employee", "team", "department", "center"))
+    p.add_argument("--param", action="append", default=[], metavar="CODE.NAME=VALUE")
+    p.add_argument("--start-day", type=int, default=1)
+    p.add_argument("--limit", type=int, help="at most this many records per part")
+    p.add_argument("--output", "-o", metavar="FILE")
+    _data(p)
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("demo-data", help="write a realistic demo centre into the records store")
+    p.add_argument("--agents", type=int, default=200)
+    p.add_argument("--months", type=int, default=12)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--until", metavar="YYYY-MM", help="last month (default: last full month)")
+    p.add_argument("--replace", action="store_true", help="overwrite records already in the store")
+    _data(p)
+    p.set_defaults(handler=cmd_demo)
+
+
+def _data(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data", metavar="DIR", help="data directory (default: $CSPERF_DATA or ./csperf-data)"
+    )
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--indicators", help="comma-separated codes (default: all)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="CODE.NAME=VALUE",
+        help="indicator parameter, e.g. service_level.threshold_s=30",
+    )
+    _data(p)
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, Decimal):
+        return int(o) if o == o.to_integral_value() else float(o)
+    if isinstance(o, datetime):
+        return o.isoformat(sep="T")
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def to_csv(rows: list[dict], columns: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def to_xlsx(rows: list[dict], columns: list[str], headers: list[str], title: str) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("indicators")
+    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    ws.write(0, 0, title, wb.add_format({"bold": True, "font_size": 13}))
+    for j, h in enumerate(headers):
+        ws.write(2, j, h, bold)
+        ws.set_column(j, j, 14)
+    for i, r in enumerate(rows, start=3):
+        for j, c in enumerate(columns):
+            v = r.get(c)
+            if isinstance(v, Decimal):
+                ws.write_number(i, j, float(v))
+            elif v is None:
+                ws.write_blank(i, j, None)
+            else:
+                ws.write(i, j, _cell(v))
+    ws.freeze_panes(3, 1)
+    wb.close()
+    return buf.getvalue()
+
+
+@contextmanager
+def _engine(args):
+    from csperf.ingest.store import StoreError
+    from csperf.metrics import Engine
+
+    try:
+        eng = Engine.open(args.data)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+@contextmanager
+def _errors():
+    from csperf.ingest.store import StoreError
+    from csperf.metrics import MetricsError, PeriodError
+
+    try:
+        yield
+    except (MetricsError, PeriodError, StoreError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _progress(total_label: str):
+    """A rich progress bar on a terminal (stderr); a no-op otherwise."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+    prog = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=None,
+        transient=True,
+    )
+    task = prog.add_task(total_label, total=None)
+
+    def update(done: int, total: int) -> None:
+        prog.update(task, completed=done, total=total)
+
+    return prog, update
+
+
+def _codes(s: str | None) -> list[str] | None:
+    if not s:
+        return None
+    return [c.strip() for c in s.split(",") if c.strip()]
+
+
+# ------------------------------------------------------------------------- commands
+
+
+def _read_mapping(args) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    if args.map_file:
+        text = read_text(args.map_file)
+        p = Path(args.map_file)
+        if p.suffix.lower() == ".csv":
+            for i, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+                if not row or not row[0].strip():
+                    continue
+                if len(row) < 2:
+                    raise CliError(f"{p}:{i}: write SRC,DST")
+                mapping[row[0].strip()] = row[1].strip()
+        else:
+            from ruamel.yaml import YAML, YAMLError
+
+            try:
+                data = YAML(typ="safe").load(text)
+            except YAMLError as exc:
+                raise CliError(f"{p}: not YAML or JSON: {str(exc).splitlines()[0]}") from None
+            if not isinstance(data, dict):
+                raise CliError(f"{p}: must be an object of SRC: DST")
+            mapping.update({str(k): str(v) for k, v in data.items()})
+    for m in args.map:
+        if "=" not in m:
+            raise CliError(f"--map {m!r}: write SRC=DST")
+        src, dst = m.split("=", 1)
+        mapping[src.strip()] = dst.strip()
+    return mapping
+
+
+def cmd_import(args) -> int:
+    from csperf.ingest.importer import ImportFailed, import_file
+    from csperf.ingest.store import StoreError, open_store
+
+    mapping = _read_mapping(args)
+    try:
+        store = open_store(args.data)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    prog, update = _progress(f"import {args.type}")
+    try:
+        if prog:
+            prog.start()
+        res = import_file(
+            args.type,
+            args.file,
+            store=store,
+            mapping=mapping,
+            encoding=args.encoding,
+            progress=update,
+        )
+    except ImportFailed as exc:
+        if prog:
+            prog.stop()
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"... and {exc.total - len(exc.problems)} more", file=sys.stderr)
+        raise CliError(f"{args.file}: {exc.total} problem(s); nothing was imported") from None
+    except (StoreError, LookupError) as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    finally:
+        if prog:
+            prog.stop()
+        store.close()
+    msg = f"imported {res.rows} {res.type} rows from {args.file}"
+    if res.replaced:
+        msg += f" ({res.replaced} earlier rows with the same keys replaced)"
+    msg += f" in {res.seconds:.1f}s"
+    print(msg)
+    if res.ignored_columns:
+        print(f"ignored columns: {', '.join(res.ignored_columns)}", file=sys.stderr)
+    for note in res.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from csperf.metrics import list_indicators
+
+    items = list_indicators()
+    if args.format == "json":
+        write_output(to_json(items), None)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_lines=False)
+    for h in ("code", "名称", "name", "unit", "better", "record", "parameters"):
+        t.add_column(h)
+    for i in items:
+        params = ", ".join(f"{p['name']}={p['default']}" for p in i["params"])
+        t.add_row(
+            i["code"],
+            i["name_zh"],
+            i["name_en"],
+            i["unit"],
+            i["direction"],
+            i["record"],
+            params + ("" if i["available"] else " (web app)"),
+        )
+    Console(width=200).print(t)
+    return 0
+
+
+def _rows_out(
+    rows: list[dict],
+    fmt: str,
+    output: str | None,
+    first_cols: list[str],
+    codes: list[str],
+    title: str,
+    doc: dict,
+) -> None:
+    cols = [c for c in first_cols if any(c in r for r in rows) or c == first_cols[0]] + codes
+    if fmt == "json":
+        write_output(to_json(doc), output)
+    elif fmt == "csv":
+        write_output(to_csv(rows, cols), output)
+    else:
+        from csperf.metrics.library import LIB
+
+        headers = [c if c not in LIB else f"{LIB[c].name_zh}\n{c}" for c in cols]
+        write_output(to_xlsx(rows, cols, headers, title), output)
+
+
+def cmd_compute(args) -> int:
+    with _errors(), _engine(args) as eng:
+        codes = _codes(args.indicators)
+        prog, update = _progress("computing")
+        if prog:
+            prog.start()
+        try:
+            rows = eng.compute(
+                args.period,
+                args.level,
+                codes,
+                args.param,
+                period_start_day=args.start_day,
+                progress=update,
+            )
+        finally:
+            if prog:
+                prog.stop()
+        from csperf.metrics.engine import get_indicators
+        from csperf.metrics.periods import parse_period
+
+        label = parse_period(args.period, args.start_day).label
+        codes = [i.code for i in get_indicators(codes)]
+        doc = {"period": label, "level": args.level, "rows": rows}
+        _rows_out(
+            rows, args.format, args.output, ["subject", "name"], codes, f"{label} {args.level}", doc
+        )
+    return 0
+
+
+def cmd_intervals(args) -> int:
+    with _errors(), _engine(args) as eng:
+        codes = _codes(args.indicators)
+        rows = eng.intervals(args.date, args.to, args.minutes, codes, args.param, level=args.level)
+        used = [c for c in (rows[0] if rows else {}) if c not in ("interval_start", "subject")]
+        doc = {
+            "date": args.date,
+            "to": args.to or args.date,
+            "minutes": args.minutes,
+            "level": args.level,
+            "rows": rows,
+        }
+        _rows_out(rows, args.format, args.output, ["interval_start", "subject"], used, "", doc)
+    return 0
+
+
+def cmd_explain(args) -> int:
+    with _errors(), _engine(args) as eng:
+        out = eng.explain(
+            args.indicator,
+            args.subject,
+            args.period,
+            level=args.level,
+            params=args.param,
+            period_start_day=args.start_day,
+            limit=args.limit,
+        )
+        write_output(to_json(out), args.output)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from csperf.ingest.demo import generate_demo
+    from csperf.ingest.store import StoreError, open_store
+
+    try:
+        store = open_store(args.data)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    say = (lambda s: print(f"  {s}", file=sys.stderr)) if sys.stderr.isatty() else None
+    try:
+        res = generate_demo(
+            store,
+            agents=args.agents,
+            months=args.months,
+            seed=args.seed,
+            until=args.until,
+            replace=args.replace,
+            progress=say,
+        )
+    except (ValueError, FileExistsError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    total = sum(res.rows.values())
+    print(
+        f"demo centre written to {store.where}: {res.employees} employees, {res.months} months "
+        f"({res.first_day} .. {res.last_day}), {total} records in {res.seconds:.1f}s"
+    )
+    for k, v in res.rows.items():
+        print(f"  {k}: {v}")
+    return 0
