@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "csperf.cycles",
     "csperf.reviews",
     "csperf.api",
+    "csperf.qc",
+    "csperf.surveys",
 ]
 
 MIDDLEWARE = [
