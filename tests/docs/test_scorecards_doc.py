@@ -287,3 +287,38 @@ def test_alert_after_three_failing_months_in_a_row() -> None:
     # 2026-01 is missing: the 不合格 streak is only 2 long, but 2 totals < 35 in a row
     assert run.result("E002").alerts == ["连续两次低于35分"]
     assert run.result("E003").alerts == ["连续三次第一"]
+
+
+# -- regenerating the documented results --------------------------------------------------------
+
+
+def _regenerate(text: str) -> str:
+    """``text`` with every ``# result:``/``# error:`` block replaced by what the engine prints now."""
+
+    def block(m: re.Match[str]) -> str:
+        lang, body = m.group(1), m.group(2)
+        first = body.partition("\n")[0]
+        mark = _MARKER.match(first)
+        if lang != "text" or not mark or mark.group(1) not in ("result", "error"):
+            return m.group(0)
+        kind, name = mark.group(1), mark.group(2)
+        try:
+            if name in INVALID:
+                load_template(INVALID[name], source=TEMPLATE_SOURCE)
+                out = "(no error: the test will fail until the example is fixed)"
+            else:
+                out = render(run_example(name))
+                if kind == "error":
+                    out = f"(no error: the test will fail until the example is fixed)\n{out}"
+        except ScoringError as exc:
+            out = exc.render()
+        return f"```{lang}\n{first}\n{out}\n```"
+
+    return _FENCE.sub(block, text)
+
+
+if __name__ == "__main__":
+    # After an intended change of the engine's explanations or messages:
+    #   python -m tests.docs.test_scorecards_doc && git diff docs/scorecards.md
+    # then check that the prose around each changed block still says the same.
+    DOC.write_text(_regenerate(DOC.read_text(encoding="utf-8")), encoding="utf-8")
