@@ -9,7 +9,17 @@ from csperf.reviews import actions
 
 pytestmark = pytest.mark.django_db
 
-P = ("agent", "colleague", "other_team_agent", "supervisor", "reviewer", "inspector", "hr", "auditor", "outsider")
+P = (
+    "agent",
+    "colleague",
+    "other_team_agent",
+    "supervisor",
+    "reviewer",
+    "inspector",
+    "hr",
+    "auditor",
+    "outsider",
+)
 
 
 def expect(default: int, **per: int) -> dict[str, int]:
@@ -17,7 +27,9 @@ def expect(default: int, **per: int) -> dict[str, int]:
 
 
 # Reading the agent's card (E001, team T1 of department D1).
-SEES_AGENT_CARD = expect(404, agent=200, supervisor=200, reviewer=200, inspector=200, hr=200, auditor=200)
+SEES_AGENT_CARD = expect(
+    404, agent=200, supervisor=200, reviewer=200, inspector=200, hr=200, auditor=200
+)
 
 
 def _matrix(world) -> list[tuple[str, str, object, dict[str, int]]]:
@@ -65,8 +77,18 @@ def _matrix(world) -> list[tuple[str, str, object, dict[str, int]]]:
 def test_api_matrix(world, api_client, persona):
     api_client.login(persona)
     for method, path, body, expected in _matrix(world):
-        r = getattr(api_client, method)(path, body) if body is not None or method != "get" else api_client.get(path)
-        assert r.status_code == expected[persona], (persona, method, path, r.status_code, r.content[:300])
+        r = (
+            getattr(api_client, method)(path, body)
+            if body is not None or method != "get"
+            else api_client.get(path)
+        )
+        assert r.status_code == expected[persona], (
+            persona,
+            method,
+            path,
+            r.status_code,
+            r.content[:300],
+        )
 
 
 def test_every_endpoint_needs_a_token(world, client):
@@ -97,12 +119,18 @@ def test_card_lists_are_scoped(world, api_client):
     }
     for persona, codes in expected.items():
         api_client.login(persona)
-        got = {c["employee_code"] for c in api_client.get(f"/api/cards?cycle={world.cycle.pk}").json()}
+        got = {
+            c["employee_code"] for c in api_client.get(f"/api/cards?cycle={world.cycle.pk}").json()
+        }
         assert got == codes, persona
 
 
 def test_bad_login_is_401(world, client):
-    r = client.post("/api/auth/token", {"username": "agent", "password": "wrong"}, content_type="application/json")
+    r = client.post(
+        "/api/auth/token",
+        {"username": "agent", "password": "wrong"},
+        content_type="application/json",
+    )
     assert r.status_code == 401
     r = client.post("/api/auth/token", {"username": "agent"}, content_type="application/json")
     assert r.status_code == 422
@@ -111,10 +139,14 @@ def test_bad_login_is_401(world, client):
 def test_bad_input_answers_422_with_the_field(world, api_client):
     card = world.card()
     api_client.login("agent")
-    r = api_client.put(f"/api/cards/{card.pk}/ratings", {"ratings": [{"item": "attitude", "value": 9}]})
+    r = api_client.put(
+        f"/api/cards/{card.pk}/ratings", {"ratings": [{"item": "attitude", "value": 9}]}
+    )
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "ratings", 0, "value"]
-    r = api_client.put(f"/api/cards/{card.pk}/ratings", {"ratings": [{"item": "attitude", "value": "x"}]})
+    r = api_client.put(
+        f"/api/cards/{card.pk}/ratings", {"ratings": [{"item": "attitude", "value": "x"}]}
+    )
     assert r.status_code == 422 and "ratings" in r.json()["detail"][0]["loc"]
     r = api_client.post(f"/api/cards/{card.pk}/transitions", {"action": "fly"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "action"
@@ -142,7 +174,10 @@ def test_workflow_through_the_api(world, api_client):
     card = world.card()
     steps = [
         ("agent", {"ratings": [{"item": "attitude", "value": 4, "comment": "主动服务"}]}),
-        ("supervisor", {"ratings": [{"item": "attitude", "value": 3}, {"item": "teamwork", "value": 9}]}),
+        (
+            "supervisor",
+            {"ratings": [{"item": "attitude", "value": 3}, {"item": "teamwork", "value": 9}]},
+        ),
         ("reviewer", {"ratings": [{"item": "attitude", "value": 3}]}),
     ]
     for who, ratings in steps:
@@ -152,24 +187,46 @@ def test_workflow_through_the_api(world, api_client):
         assert r.status_code == 200, r.content
     assert r.json()["status"] == "approved"
     api_client.login("hr")
-    assert api_client.post(f"/api/cards/{card.pk}/transitions", {"action": "publish"}).json()["status"] == "published"
+    assert (
+        api_client.post(f"/api/cards/{card.pk}/transitions", {"action": "publish"}).json()["status"]
+        == "published"
+    )
     api_client.login("agent")
-    r = api_client.post(f"/api/cards/{card.pk}/appeals", {"items": [{"item": "attitude", "reason": "偏低"}]})
+    r = api_client.post(
+        f"/api/cards/{card.pk}/appeals", {"items": [{"item": "attitude", "reason": "偏低"}]}
+    )
     assert r.status_code == 201
     appeal_id = r.json()["id"]
     api_client.login("supervisor")
-    assert api_client.post(f"/api/appeals/{appeal_id}/resolve", {"accept": False, "resolution": "x"}).status_code == 403
+    assert (
+        api_client.post(
+            f"/api/appeals/{appeal_id}/resolve", {"accept": False, "resolution": "x"}
+        ).status_code
+        == 403
+    )
     api_client.login("colleague")
-    assert api_client.post(f"/api/appeals/{appeal_id}/resolve", {"accept": False, "resolution": "x"}).status_code == 404
+    assert (
+        api_client.post(
+            f"/api/appeals/{appeal_id}/resolve", {"accept": False, "resolution": "x"}
+        ).status_code
+        == 404
+    )
     api_client.login("hr")
     r = api_client.post(
-        f"/api/appeals/{appeal_id}/resolve", {"accept": True, "resolution": "同意", "corrections": {"attitude": 4}}
+        f"/api/appeals/{appeal_id}/resolve",
+        {"accept": True, "resolution": "同意", "corrections": {"attitude": 4}},
     )
     assert r.status_code == 200 and r.json()["status"] == "accepted"
     history = api_client.get(f"/api/cards/{card.pk}/history").json()
-    assert {"rate", "submit", "approve", "publish", "appeal", "appeal_correction", "resolve_appeal"} <= {
-        e["action"] for e in history
-    }
+    assert {
+        "rate",
+        "submit",
+        "approve",
+        "publish",
+        "appeal",
+        "appeal_correction",
+        "resolve_appeal",
+    } <= {e["action"] for e in history}
 
 
 def test_compute_job_via_the_api(world, api_client):

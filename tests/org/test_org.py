@@ -19,12 +19,20 @@ pytestmark = pytest.mark.django_db
 def test_mid_period_move_is_evaluated_at_period_end_and_shown(world):
     hr = world.users["hr"]
     emp = world.employees["other_team_agent"]  # T2 -> T1 on 2026-03-16
-    actions.move(hr, emp, team=world.teams["T1"], position=world.position, effective=dt.date(2026, 3, 16),
-                 reason="调岗")
+    actions.move(
+        hr,
+        emp,
+        team=world.teams["T1"],
+        position=world.position,
+        effective=dt.date(2026, 3, 16),
+        reason="调岗",
+    )
     compute_cycle(world.cycle, actor=hr)
     card = world.card("other_team_agent")
     assert card.team == world.teams["T1"]
-    assert card.moves == [{"from": "2026-03-16", "team": "一组", "position": "客服专员", "reason": "调岗"}]
+    assert card.moves == [
+        {"from": "2026-03-16", "team": "一组", "position": "客服专员", "reason": "调岗"}
+    ]
     # The new team's supervisor now rates the card; the old team's people never see it.
     assert "supervisor" in [r for r in card.chain]
     from csperf.reviews.workflow import holds_role
@@ -35,7 +43,9 @@ def test_mid_period_move_is_evaluated_at_period_end_and_shown(world):
 def test_move_after_period_end_does_not_change_the_card(world):
     hr = world.users["hr"]
     emp = world.employees["agent"]
-    actions.move(hr, emp, team=world.teams["T2"], position=world.position, effective=dt.date(2026, 4, 2))
+    actions.move(
+        hr, emp, team=world.teams["T2"], position=world.position, effective=dt.date(2026, 4, 2)
+    )
     compute_cycle(world.cycle, actor=hr)
     card = world.card("agent")
     assert card.team == world.teams["T1"] and card.moves == []
@@ -55,8 +65,14 @@ def test_leaver_is_evaluated_where_they_were_when_leaving_and_prorated(world):
 
 def test_new_hire_gets_a_card_and_eligibility_follows_the_template(world):
     hr = world.users["hr"]
-    emp = actions.hire(hr, code="E100", name="新人", team=world.teams["T1"], position=world.position,
-                       hired_on=dt.date(2026, 3, 29))
+    emp = actions.hire(
+        hr,
+        code="E100",
+        name="新人",
+        team=world.teams["T1"],
+        position=world.position,
+        hired_on=dt.date(2026, 3, 29),
+    )
     InputValue.objects.create(cycle=world.cycle, employee=emp, name="calls_handled", value=5)
     compute_cycle(world.cycle, actor=hr)
     from csperf.reviews.models import Card
@@ -73,21 +89,39 @@ def test_new_hire_gets_a_card_and_eligibility_follows_the_template(world):
     compute_cycle(world.cycle, actor=hr)
     world.cycle.refresh_from_db()
     assert not Card.objects.filter(cycle=world.cycle, employee=emp).exists()
-    assert world.cycle.compute_report["not_eligible"] == [{"code": "E100", "name": "新人", "days": 3}]
+    assert world.cycle.compute_report["not_eligible"] == [
+        {"code": "E100", "name": "新人", "days": 3}
+    ]
 
 
 def test_org_changes_are_hr_only_and_checked(world):
     emp = world.employees["agent"]
     with pytest.raises(NotAllowed):
-        actions.move(world.users["supervisor"], emp, team=world.teams["T2"], position=world.position,
-                     effective=dt.date(2026, 5, 1))
+        actions.move(
+            world.users["supervisor"],
+            emp,
+            team=world.teams["T2"],
+            position=world.position,
+            effective=dt.date(2026, 5, 1),
+        )
     with pytest.raises(InvalidInput) as exc:
-        actions.move(world.users["hr"], emp, team=world.teams["T2"], position=world.position,
-                     effective=dt.date(2024, 1, 1))
+        actions.move(
+            world.users["hr"],
+            emp,
+            team=world.teams["T2"],
+            position=world.position,
+            effective=dt.date(2024, 1, 1),
+        )
     assert exc.value.field == "effective"
     with pytest.raises(InvalidInput) as exc:
-        actions.hire(world.users["hr"], code="E001", name="重复", team=world.teams["T1"], position=world.position,
-                     hired_on=dt.date(2026, 1, 1))
+        actions.hire(
+            world.users["hr"],
+            code="E001",
+            name="重复",
+            team=world.teams["T1"],
+            position=world.position,
+            hired_on=dt.date(2026, 1, 1),
+        )
     assert exc.value.field == "code"
     with pytest.raises(InvalidInput) as exc:
         actions.grant_role(world.users["hr"], world.users["outsider"], "supervisor")
@@ -95,7 +129,10 @@ def test_org_changes_are_hr_only_and_checked(world):
 
 
 def test_employee_scope_per_persona(world):
-    codes = {p: set(employees_for_user(world.users[p]).values_list("code", flat=True)) for p in world.users}
+    codes = {
+        p: set(employees_for_user(world.users[p]).values_list("code", flat=True))
+        for p in world.users
+    }
     assert codes["agent"] == {"E001"}
     assert codes["supervisor"] == {"E001", "E002"}
     assert codes["reviewer"] == {"E001", "E002", "E003"}

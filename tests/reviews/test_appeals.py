@@ -34,9 +34,13 @@ def test_employee_appeals_with_a_reason_per_item(world, published):
     with pytest.raises(InvalidInput) as exc:
         actions.file_appeal(agent, published, [{"item": "nope", "reason": "x"}])
     assert exc.value.field == "items[0].item"
-    appeal = actions.file_appeal(agent, published, [{"item": "attitude", "reason": "客户表扬信未计入"}], "请复核")
+    appeal = actions.file_appeal(
+        agent, published, [{"item": "attitude", "reason": "客户表扬信未计入"}], "请复核"
+    )
     assert published.status == CardStatus.APPEALED
-    assert [(i.item_code, i.reason) for i in appeal.items.all()] == [("attitude", "客户表扬信未计入")]
+    assert [(i.item_code, i.reason) for i in appeal.items.all()] == [
+        ("attitude", "客户表扬信未计入")
+    ]
 
 
 def test_only_the_employee_may_appeal(world, published):
@@ -68,7 +72,9 @@ def test_accepted_appeal_changes_the_score_and_records_it(world, published):
         actions.resolve_appeal(hr, appeal, accept=True, resolution="")
     assert exc.value.field == "resolution"
     with pytest.raises(InvalidInput) as exc:
-        actions.resolve_appeal(hr, appeal, accept=True, resolution="ok", corrections={"teamwork": 10})
+        actions.resolve_appeal(
+            hr, appeal, accept=True, resolution="ok", corrections={"teamwork": 10}
+        )
     assert exc.value.field == "corrections.teamwork"
     old_total = published.total
     appeal = actions.resolve_appeal(
@@ -91,9 +97,13 @@ def test_accepted_appeal_changes_the_score_and_records_it(world, published):
 
 def test_rejected_appeal_keeps_the_score(world, published):
     hr = world.users["hr"]
-    appeal = actions.file_appeal(world.users["agent"], published, [{"item": "attitude", "reason": "偏低"}])
+    appeal = actions.file_appeal(
+        world.users["agent"], published, [{"item": "attitude", "reason": "偏低"}]
+    )
     with pytest.raises(InvalidInput):
-        actions.resolve_appeal(hr, appeal, accept=False, resolution="x", corrections={"attitude": 4})
+        actions.resolve_appeal(
+            hr, appeal, accept=False, resolution="x", corrections={"attitude": 4}
+        )
     total = published.total
     appeal = actions.resolve_appeal(hr, appeal, accept=False, resolution="评分有录音佐证")
     published.refresh_from_db()
@@ -102,7 +112,9 @@ def test_rejected_appeal_keeps_the_score(world, published):
 
 
 def test_employee_sees_the_outcome_through_the_api(world, published, api_client):
-    appeal = actions.file_appeal(world.users["agent"], published, [{"item": "attitude", "reason": "偏低"}])
+    appeal = actions.file_appeal(
+        world.users["agent"], published, [{"item": "attitude", "reason": "偏低"}]
+    )
     actions.resolve_appeal(world.users["hr"], appeal, accept=False, resolution="维持原评分")
     api_client.login("agent")
     r = api_client.get(f"/api/cards/{published.pk}/appeals")

@@ -9,8 +9,21 @@ from csperf.reviews.models import CardStatus, Rating
 
 pytestmark = pytest.mark.django_db
 
-P = ("agent", "colleague", "other_team_agent", "supervisor", "reviewer", "inspector", "hr", "auditor", "outsider")
-SEES_AGENT = {p: 200 if p in ("agent", "supervisor", "reviewer", "inspector", "hr", "auditor") else 404 for p in P}
+P = (
+    "agent",
+    "colleague",
+    "other_team_agent",
+    "supervisor",
+    "reviewer",
+    "inspector",
+    "hr",
+    "auditor",
+    "outsider",
+)
+SEES_AGENT = {
+    p: 200 if p in ("agent", "supervisor", "reviewer", "inspector", "hr", "auditor") else 404
+    for p in P
+}
 
 
 def pages(world) -> list[tuple[str, dict[str, int]]]:
@@ -69,16 +82,24 @@ def test_walk_the_workflow_in_the_browser(world, client):
     client.force_login(world.users["agent"])
     page = client.get(url).content.decode()
     assert 'name="value:attitude"' in page and 'name="value:teamwork"' not in page
-    r = client.post(f"/cards/{card.pk}/ratings/", {"value:attitude": "4", "comment:attitude": "主动", "then": "submit"})
+    r = client.post(
+        f"/cards/{card.pk}/ratings/",
+        {"value:attitude": "4", "comment:attitude": "主动", "then": "submit"},
+    )
     assert r.status_code == 302
     card.refresh_from_db()
     assert card.status == CardStatus.SUPERVISOR_REVIEW
     client.force_login(world.users["supervisor"])
     # a wrong value is refused with a message, nothing saved
-    r = client.post(f"/cards/{card.pk}/ratings/", {"value:attitude": "3", "value:teamwork": "99"}, follow=True)
+    r = client.post(
+        f"/cards/{card.pk}/ratings/", {"value:attitude": "3", "value:teamwork": "99"}, follow=True
+    )
     assert "10" in r.content.decode()
     assert not Rating.objects.filter(card=card, role="supervisor").exists()
-    client.post(f"/cards/{card.pk}/ratings/", {"value:attitude": "3", "value:teamwork": "9", "then": "submit"})
+    client.post(
+        f"/cards/{card.pk}/ratings/",
+        {"value:attitude": "3", "value:teamwork": "9", "then": "submit"},
+    )
     client.force_login(world.users["reviewer"])
     client.post(f"/cards/{card.pk}/ratings/", {"value:attitude": "3", "then": "submit"})
     card.refresh_from_db()
@@ -95,7 +116,10 @@ def test_walk_the_workflow_in_the_browser(world, client):
     assert card.status == CardStatus.APPEALED
     client.force_login(world.users["hr"])
     appeal = card.appeals.get()
-    client.post(f"/cards/appeals/{appeal.pk}/resolve/", {"decision": "accept", "resolution": "同意", "correct:attitude": "4"})
+    client.post(
+        f"/cards/appeals/{appeal.pk}/resolve/",
+        {"decision": "accept", "resolution": "同意", "correct:attitude": "4"},
+    )
     card.refresh_from_db()
     assert card.status == CardStatus.APPEAL_RESOLVED
     page = client.get(url).content.decode()
@@ -110,9 +134,13 @@ def test_exports_and_views_of_others_are_logged(world, client):
     client.force_login(world.users["auditor"])
     r = client.get(f"/cards/{card.pk}/export.xlsx")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert AuditEvent.objects.filter(card_id=card.pk, kind="export", actor=world.users["auditor"]).exists()
+    assert AuditEvent.objects.filter(
+        card_id=card.pk, kind="export", actor=world.users["auditor"]
+    ).exists()
     client.get(f"/cycles/{world.cycle.pk}/")
-    assert AuditEvent.objects.filter(cycle_id=world.cycle.pk, kind="view", actor=world.users["auditor"]).exists()
+    assert AuditEvent.objects.filter(
+        cycle_id=world.cycle.pk, kind="view", actor=world.users["auditor"]
+    ).exists()
 
 
 def test_chinese_by_default_english_on_request(world, client):
