@@ -43,7 +43,6 @@ def add_template(
         parsed = load_template(text, source=source)
     except TemplateError as exc:
         raise InvalidInput(str(exc), field="source") from None
-    workflow.chain_for(parsed.rater_roles())
     positions = parsed.extensions.get("x-positions") or []
     if not isinstance(positions, list) or not all(isinstance(p, str) for p in positions):
         raise InvalidInput(
@@ -110,10 +109,18 @@ def create_cycle(
         audit.record(actor, "create_cycle", cycle, new={"period": label, "deadline": deadline})
         for position in Position.objects.exclude(default_template_code=""):
             tpl = latest_template(position.default_template_code)
-            if tpl is not None and Period.parse(label).kind == tpl.period:
+            if tpl is not None and Period.parse(label).kind == tpl.period and _chain_ok(tpl):
                 CycleTemplate.objects.create(cycle=cycle, position=position, template=tpl)
                 audit.record(actor, "assign_template", cycle, field=position.code, new=str(tpl))
     return cycle
+
+
+def _chain_ok(template: ScorecardTemplate) -> bool:
+    try:
+        workflow.chain_for(template.rater_roles)
+    except InvalidInput:
+        return False
+    return True
 
 
 def _require_draft_or_open(cycle: Cycle) -> None:
@@ -145,6 +152,7 @@ def assign_template(
                 current.delete()
         else:
             _check_period_kind(cycle, template, "template")
+            workflow.chain_for(template.rater_roles)
             CycleTemplate.objects.update_or_create(
                 cycle=cycle, position=position, defaults={"template": template}
             )
@@ -177,6 +185,7 @@ def set_override(
                 current.delete()
         else:
             _check_period_kind(cycle, template, "template")
+            workflow.chain_for(template.rater_roles)
             CycleOverride.objects.update_or_create(
                 cycle=cycle, employee=employee, defaults={"template": template, "reason": reason}
             )

@@ -218,8 +218,17 @@ def compute_cycle(
                 new=new,
                 reason=_("cycle recomputed"),
             )
+    errors = sorted(
+        set(
+            Card.objects.filter(cycle=cycle)
+            .exclude(score_error="")
+            .values_list("template__code", "score_error")
+        )
+    )
+    report["score_errors"] = [{"template": code, "error": err} for code, err in errors]
     summary = {
         "cards": len(plan),
+        "score_errors": len(errors),
         "created": created,
         "unchanged_published": kept,
         "removed": removed,

@@ -31,7 +31,7 @@ def _responsible(card: Card, role: str) -> list[str]:
     User = get_user_model()
     if role == "supervisor":
         q = Membership.objects.filter(role=Role.SUPERVISOR, team_id=card.team_id)
-    elif role in ("reviewer", "manager"):
+    elif role in workflow.MANAGER_ROLES:
         q = Membership.objects.filter(role=Role.MANAGER, department_id=card.department_id)
     else:
         q = Membership.objects.filter(role=Role.INSPECTOR, department_id=card.department_id)

@@ -88,7 +88,9 @@ def _audit_rescore(actor: Any, changes: dict[int, tuple], why: str) -> None:
 
 
 def _rescore_after(actor: Any, card: Card, why: str, *, force: bool = False) -> None:
-    changes = rescore(card.cycle_id, [card.template_id], also=[card.pk] if force else [])
+    changes = rescore(
+        card.cycle_id, [card.template_id], also=[card.pk] if force else [], strict=force
+    )
     _audit_rescore(actor, changes, why)
 
 

@@ -79,6 +79,8 @@ class Card(models.Model):
     rank_from_bottom = models.IntegerField(null=True, blank=True)
     rank_label = models.CharField(max_length=40, blank=True)
     pay = models.DecimalField(_("pay"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Why the last scoring of the card's group failed (bad input data); empty when it worked.
+    score_error = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     appeal_deadline = models.DateTimeField(_("appeal deadline"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ are written, so published cards never change as a side effect."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -52,7 +53,16 @@ def score_group(cards: list[Card]) -> dict[int, dict[str, Any]]:
     try:
         run = score(template.parsed, data, source=f"{cycle.name}/{template.code}")
     except InputError as exc:
-        raise ActionError(str(exc)) from None
+        # Name the people, not their index in the run: employees[3] -> employees[3] (E004 赵六).
+        def who(m: re.Match) -> str:
+            i = int(m.group(1))
+            return (
+                f"{m.group(0)} ({cards[i].employee.code} {cards[i].employee.name})"
+                if i < len(cards)
+                else m.group(0)
+            )
+
+        raise ActionError(re.sub(r"employees\[(\d+)\]", who, str(exc))) from None
     results = to_jsonable(run.to_dict())["results"]
     return {card.pk: res for card, res in zip(cards, results, strict=True)}
 
@@ -81,9 +91,12 @@ def apply_result(card: Card, result: dict[str, Any]) -> list[str]:
 
 
 def rescore(
-    cycle_id: int, template_ids: Iterable[int], *, also: Iterable[int] = ()
+    cycle_id: int, template_ids: Iterable[int], *, also: Iterable[int] = (), strict: bool = False
 ) -> dict[int, tuple]:
     """Rescore the groups; write editable cards and the cards in ``also`` (an appeal, a reopen).
+
+    A group whose input the engine rejects keeps its old scores and records the error on its
+    cards (``strict`` raises instead: an appeal correction must not pass silently).
 
     Returns {card id: (old total, new total)} for the cards written whose total changed.
     """
@@ -95,12 +108,23 @@ def rescore(
             .select_related("employee", "team", "department", "cycle", "template")
             .order_by("id")
         )
-        results = score_group(cards)
+        try:
+            results = score_group(cards)
+        except ActionError as exc:
+            # Bad data for this template must not stop the rest of the cycle: the cards say why.
+            writable = [c.pk for c in cards if c.status in EDITABLE or c.pk in also]
+            Card.objects.filter(pk__in=writable).update(score_error=exc.message[:4000])
+            if strict:
+                raise
+            continue
         for card in cards:
             if card.status not in EDITABLE and card.pk not in also:
                 continue
             old_total = card.total
             fields = apply_result(card, results[card.pk])
+            if card.score_error:
+                card.score_error = ""
+                fields.append("score_error")
             if fields:
                 card.save(update_fields=[*fields, "updated_at"])
             if old_total != card.total:

@@ -22,7 +22,10 @@ ROLE_STAGE: dict[str, str] = {
     "inspector": CardStatus.INSPECTOR_REVIEW,
     "reviewer": CardStatus.REVIEWER_REVIEW,
     "manager": CardStatus.REVIEWER_REVIEW,
+    "department_manager": CardStatus.REVIEWER_REVIEW,
+    "property_manager": CardStatus.REVIEWER_REVIEW,
 }
+MANAGER_ROLES = frozenset({"reviewer", "manager", "department_manager", "property_manager"})
 ROLE_LABELS = {
     "self": gettext_lazy("Self"),
     "supervisor": gettext_lazy("Supervisor"),
@@ -30,6 +33,8 @@ ROLE_LABELS = {
     "inspector": gettext_lazy("QC inspector"),
     "reviewer": gettext_lazy("Reviewer"),
     "manager": gettext_lazy("Department manager"),
+    "department_manager": gettext_lazy("Department manager"),
+    "property_manager": gettext_lazy("Department manager"),
 }
 
 
@@ -79,7 +84,7 @@ def holds_role(scope: Scope, card: Card, role: str) -> bool:
         return scope.employee_id is not None and scope.employee_id == card.employee_id
     if role == "supervisor":
         return card.team_id in scope.supervised_team_ids
-    if role in ("reviewer", "manager"):
+    if role in MANAGER_ROLES:
         return card.department_id in scope.managed_department_ids
     if role in ("qc", "inspector"):
         return card.department_id in scope.inspected_department_ids

@@ -7,7 +7,6 @@ store in the data directory).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,30 +72,48 @@ def _user(username: str, *, first_name: str = "") -> Any:
     return user
 
 
-def create_logins() -> dict[str, Any]:
-    """One login per role, attached to real people of the demo roster."""
-    from csperf.org.access import with_placement
-    from csperf.org.models import Employee, Membership, Role
+def create_logins(people: list[Any]) -> dict[str, Any]:
+    """One login per role, attached to real people of the demo roster.
 
-    today = dt.date.today()
-    staff = list(
-        with_placement(Employee.objects.filter(left_on__isnull=True), today).order_by("code")
-    )
-    by_position = Counter(e.current_position_id for e in staff)
-    agent_position = by_position.most_common(1)[0][0]
-    agents = [e for e in staff if e.current_position_id == agent_position]
-    first = agents[0]
-    second = next((e for e in agents if e.current_team_id != first.current_team_id), None)
+    agent1 works in a position whose card starts with a self-rating (the whole chain shows);
+    agent2 is in another team; supervisor1 is agent1's supervisor, manager1 their department's
+    manager (the supervisor's supervisor), inspector1 a QC inspector of that department.
+    """
+    from csperf.org.models import Employee, Membership, Position, Role
+
+    by_id = {p.id: p for p in people}
+    active = [p for p in people if p.left_at is None]
+    chains = {
+        pos.name: (tpl.rater_roles if tpl else None)
+        for pos in Position.objects.all()
+        for tpl in [_latest(pos.default_template_code)]
+    }
+    scored = [p for p in active if chains.get(p.position) is not None]
+    if not scored:
+        raise RuntimeError("no position of the demo roster has a built-in template")
+    first = next((p for p in scored if "self" in (chains[p.position] or [])), scored[0])
+    second = next((p for p in scored if p.team != first.team), None)
     if second is None:
         raise RuntimeError("the demo roster has a single team; agent1 and agent2 need two")
-    from csperf.org.models import Team
+    boss = by_id.get(first.supervisor or "")
+    manager = by_id.get(boss.supervisor or "") if boss else None
+    inspector = next(
+        (
+            p
+            for p in active
+            if p.department == first.department and p.position == "质检员" and p is not first
+        ),
+        None,
+    )
 
-    team = Team.objects.get(pk=first.current_team_id)
-    others = [e for e in staff if e.current_position_id != agent_position and e.user_id is None]
-
-    def person(username: str, emp: Any | None) -> Any:
+    def person(username: str, p: Any | None) -> Any:
+        emp = Employee.objects.filter(code=p.id).first() if p else None
         user = _user(username, first_name=emp.name if emp else "")
-        if emp is not None and emp.user_id is None and not hasattr(user, "employee"):
+        if (
+            emp is not None
+            and emp.user_id is None
+            and not Employee.objects.filter(user=user).exists()
+        ):
             emp.user = user
             emp.save(update_fields=["user"])
         return user
@@ -104,12 +121,13 @@ def create_logins() -> dict[str, Any]:
     users = {
         "agent1": person("agent1", first),
         "agent2": person("agent2", second),
-        "supervisor1": person("supervisor1", others.pop(0) if others else None),
-        "manager1": person("manager1", others.pop(0) if others else None),
-        "inspector1": person("inspector1", others.pop(0) if others else None),
+        "supervisor1": person("supervisor1", boss),
+        "manager1": person("manager1", manager),
+        "inspector1": person("inspector1", inspector),
         "hr": _user("hr", first_name="人力资源"),
         "auditor": _user("auditor", first_name="审计"),
     }
+    team = Employee.objects.get(code=first.id).placement_on(dt.date.today()).team
     Membership.objects.get_or_create(user=users["supervisor1"], role=Role.SUPERVISOR, team=team)
     Membership.objects.get_or_create(
         user=users["manager1"], role=Role.MANAGER, department=team.department
@@ -120,6 +138,12 @@ def create_logins() -> dict[str, Any]:
     Membership.objects.get_or_create(user=users["hr"], role=Role.HR)
     Membership.objects.get_or_create(user=users["auditor"], role=Role.AUDITOR)
     return users
+
+
+def _latest(code: str) -> Any:
+    from csperf.cycles.actions import latest_template
+
+    return latest_template(code) if code else None
 
 
 def ensure_records(
@@ -167,16 +191,19 @@ def setup_demo(
     from csperf.org.roster import load_roster, read_roster
 
     ensure_records(data_dir, agents=agents, months=months, seed=seed, say=say)
+    people = read_roster(data_dir)
     if not Employee.objects.exists():
         say("organisation: loading the roster …")
-        counts = load_roster(read_roster(data_dir))
+        counts = load_roster(people)
         say(
             f"organisation: {counts['hired']} people, {counts['teams']} teams, {counts['departments']} departments"
         )
+    # The records have no pay data: give the demo people a base pay (HR sets it per person).
+    Employee.objects.filter(pay_base__isnull=True).update(pay_base=3000)
     with transaction.atomic():
         templates = load_builtin_templates()
         link_positions(templates)
-        users = create_logins()
+        users = create_logins(people)
     period = last_month()
     cycle = Cycle.objects.filter(period=period).first()
     if cycle is None:

@@ -139,3 +139,26 @@ def test_cycle_closes_only_when_every_card_is_closed(world):
     assert world.cycle.status == Cycle.Status.CLOSED
     with pytest.raises(InvalidTransition):
         actions.request_compute(hr, world.cycle)
+
+
+def test_bad_input_for_one_template_is_reported_not_fatal(world):
+    from csperf.cycles.compute import compute_cycle
+    from csperf.reviews import actions as card_actions
+
+    hr = world.users["hr"]
+    text = world.template.source.replace("code: test-card", "code: assigned-pay").replace(
+        "pay: {base: 1000,", "pay: {base: {assigned: true},"
+    )
+    special = actions.add_template(hr, text, source="assigned.yaml")
+    world.employees["agent"].pay_base = None
+    world.employees["agent"].save()
+    actions.set_override(hr, world.cycle, world.employees["agent"], special)
+    summary = compute_cycle(world.cycle, actor=hr)
+    assert summary["score_errors"] == 1
+    card = world.card("agent")
+    assert "pay_base" in card.score_error and "E001" in card.score_error
+    assert world.card("colleague").score_error == "" and world.card("colleague").total is not None
+    # Ratings can still be entered; the card keeps saying why its score is stale.
+    card_actions.save_ratings(world.users["agent"], card, [{"item": "attitude", "value": 3}])
+    card.refresh_from_db()
+    assert card.score_error
