@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+
+import simplejson
 
 from csperf.cli.common import CliError, read_text, write_output
 from csperf.scoring import (
@@ -15,7 +16,6 @@ from csperf.scoring import (
     load_input,
     load_template,
     score,
-    to_jsonable,
 )
 
 
@@ -104,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
 
 def emit(result: ScoreRun, fmt: str, output: str | None) -> None:
     if fmt == "json":
-        text = json.dumps(to_jsonable(result.to_dict()), ensure_ascii=False, indent=2)
+        # Decimals go out as exact JSON numbers: totals carry their 2 decimals (92.20), values
+        # are written as they came in (0.70).
+        text = simplejson.dumps(result.to_dict(), use_decimal=True, ensure_ascii=False, indent=2)
         write_output(text + "\n", output)
     elif fmt == "table":
         from csperf.cli.render import render_table

@@ -165,9 +165,11 @@ def to_jsonable(obj: Any) -> Any:
 class _Missing(Exception):
     """An item has no usable value; ``why`` goes into the flag."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, *, flag: bool = False, value: Any = None) -> None:
         super().__init__(why)
         self.why = why
+        self.flag = flag  # flag it whatever the missing policy (e.g. a peer statistic of 0)
+        self.value = value
 
 
 @dataclass
@@ -292,9 +294,10 @@ class _Run:
         path = f"{emp.path}.ratings.{item.code}"
         scores: dict[str, Decimal] = {}
         shown: dict[str, str] = {}
+        declared = set(item.effective_raters.roles)
         for role, rating in given.items():
-            if rating is None:
-                continue
+            if rating is None or role not in declared:
+                continue  # raters the item does not declare are ignored
             rpath = f"{path}.{role}"
             if isinstance(rating, bool) or not isinstance(rating, (int, Decimal, float)):
                 self.problem(rpath, "expected a number")
@@ -429,7 +432,11 @@ class _Run:
                 raise raw
             scored = self.apply_rule(emp, item, value, target, rating_text)
         except _Missing as missing:
-            return self.missing_item(item, missing.why, target)
+            result = self.missing_item(item, missing.why, target)
+            result.value = missing.value
+            if missing.flag and not result.excluded:  # excluded items are flagged anyway
+                result.flags.append(missing.why)
+            return result
         flags.extend(scored.flags)
         contribution = item.points * scored.score / scale
         explain = _contribution_text(scored.explain, scored.score, scale, item.points, contribution)
@@ -503,7 +510,7 @@ class _Run:
         if rule.type == "relative":
             stat = self.peer_stats.get((item.code, self._group_key(emp, rule.peers)))
             if stat is None or stat == 0:
-                raise _Missing(f"peer {rule.stat} is 0")
+                raise _Missing(f"peer {rule.stat} is 0", flag=True, value=value)
             ratio = value / stat
             scored = _tiers(
                 rule.tiers,
@@ -902,7 +909,7 @@ def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
         if unknown:  # most often a typo in the kind's name: say so rather than score silently
             flags.append(f"kinds not in the rule ignored: {', '.join(unknown)}")
         delta = sum((rule.per[k] * c for k, c in counts.items()), Decimal(0))
-        total_count = sum(counts.values(), Decimal(0))
+        total_count = sum(value.values(), Decimal(0))  # zero_at counts every kind
         parts = " + ".join(f"{k} {plain(c)} x {plain(rule.per[k])}" for k, c in counts.items() if c)
         text = f"{plain(start)} + ({parts or 'none'})"
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import Decimal, DivisionByZero, DivisionUndefined, InvalidOperation, Overflow
 
 from csperf.scoring import numbers as N
 
@@ -82,9 +82,11 @@ class Formula:
         try:
             with N.engine_context():
                 result = _Eval(env, v).visit(self.tree)
-        except (DivisionByZero, ZeroDivisionError):
+        except (DivisionByZero, DivisionUndefined, ZeroDivisionError):
             raise FormulaRuntimeError("division by zero") from None
         except (InvalidOperation, Overflow) as exc:
+            if exc.args and isinstance(exc.args[0], list) and DivisionUndefined in exc.args[0]:
+                raise FormulaRuntimeError("division by zero") from None  # 0 / 0
             raise FormulaRuntimeError(f"invalid operation ({type(exc).__name__})") from None
         if isinstance(result, bool):
             return Decimal(int(result))

@@ -240,10 +240,30 @@ class StepRule(RuleBase):
     max: NumOrFull = FULL
 
 
+def _per(v: Any) -> Decimal | dict[str, Decimal]:
+    """``per: -2`` or ``per: {letter: 1, company: 3}`` (``x-`` keys are extensions)."""
+    if isinstance(v, dict):
+        out: dict[str, Decimal] = {}
+        for kind, points in v.items():
+            if str(kind).startswith("x-"):
+                continue
+            try:
+                out[str(kind)] = to_number(points)
+            except ValueError as exc:
+                raise ValueError(f"{kind}: {exc}") from None
+        return out
+    try:
+        return to_number(v)
+    except ValueError:
+        raise ValueError(
+            f"expected a number or a mapping of kind -> number, got {_type_name(v)}"
+        ) from None
+
+
 class PerCountRule(RuleBase):
     type: Literal["per_count"]
     start: NumOrFull
-    per: Num | dict[Text, Num]
+    per: Annotated[Decimal | dict[str, Decimal], PlainValidator(_per)]
     zero_at: Num | None = None
     min: NumOrFull = Decimal(0)
     max: NumOrFull = FULL
@@ -336,7 +356,7 @@ def _raters(v: Any) -> WeightedRaters | LastRaters:
     if "mode" in v:
         if v["mode"] != "last":
             raise ValueError(f"unknown raters mode {v['mode']!r} (only 'last')")
-        unknown = set(v) - {"mode", "order"}
+        unknown = {k for k in v if not str(k).startswith("x-")} - {"mode", "order"}
         if unknown:
             raise ValueError(f"unknown key {sorted(unknown)[0]!r} in raters")
         order = v.get("order")

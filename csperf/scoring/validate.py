@@ -47,6 +47,7 @@ def template_from_document(doc: Document, *, source: str) -> Template:
         template = Template.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_problem(err, doc) for err in exc.errors()]
+        problems.sort(key=lambda p: p.line or 0)  # in the order a reader meets them
         raise TemplateError(source, _dedupe(problems)) from None
     problems = list(_semantic_problems(template))
     if problems:
@@ -82,7 +83,7 @@ def _path_of(loc: Sequence[str | int], data: Any) -> str:
         elif isinstance(node, (list, tuple)) and isinstance(part, str) and part.isdigit():
             idx = int(part)
             path, node = join_path(path, idx), node[idx] if idx < len(node) else None
-        elif last and isinstance(node, dict) and isinstance(part, str):
+        elif last and isinstance(node, dict) and isinstance(part, str) and not _internal(part):
             path = join_path(path, part)  # a required key that is absent
         # otherwise: a union member's tag or a validator's name, not a place in the document
     return path
@@ -329,3 +330,8 @@ def _component_problems(comp: Any, path: str) -> Iterable[Problem]:
         )
     if amount is not None and "x-when" not in ext:
         yield Problem(f"{path}.x-amount", "goes with x-when (the condition under which it is paid)")
+
+
+def _internal(segment: str) -> bool:
+    """pydantic's own location names (``function-plain[to_number()]``, ``dict[str,…]``)."""
+    return "[" in segment or "(" in segment

@@ -78,7 +78,10 @@ def files(tmp_path):
 def test_json_output_follows_the_contract(files, capsys):
     t, i = files
     assert main(["score", str(t), "--input", str(i)]) == 0
-    out = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    assert '"total": 80.00,' in text  # 2 decimals, as the contract says
+    assert '"value": 0.70,' in text  # values written as they came in
+    out = json.loads(text)
     assert out["template"] == {"code": "cli-test", "version": 3}
     assert out["period"] == "2026-03"
     first = out["results"][0]

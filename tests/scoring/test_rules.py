@@ -194,6 +194,8 @@ def test_per_count_zero_at_counts_all_kinds():
     rule = {"type": "per_count", "start": "full", "per": {"a": -1, "b": -2}, "zero_at": 3}
     assert item_score(rule, {"a": 2, "b": 1}, points=15) == 0
     assert item_score(rule, {"a": 1, "b": 1}, points=15) == 12
+    # "the total count over all kinds": a kind with no points still counts towards zero_at
+    assert item_score(rule, {"a": 1, "b": 1, "c": 1}, points=15) == 0
 
 
 def test_per_count_negative_count_is_an_input_error():
@@ -245,6 +247,23 @@ def test_levels_missing_rater_renormalises_and_unknown_ignored():
     t = one_item(LEVELS, points=50, raters={"self": 0.2, "supervisor": 0.8})
     res = run(t, {"ratings": {"i": {"self": 4, "hr": 1}}}).results[0].item("i")
     assert res.score == 40
+
+
+def test_undeclared_raters_are_ignored_even_with_bad_ratings():
+    t = one_item(LEVELS, points=50, raters={"self": 0.2, "supervisor": 0.8})
+    res = run(t, {"ratings": {"i": {"supervisor": 3, "hr": 9}}}).results[0].item("i")
+    assert res.score == 30
+
+
+def test_x_keys_in_raters_and_per_maps_are_extensions():
+    t = one_item(
+        LEVELS,
+        points=50,
+        raters={"mode": "last", "order": ["self", "supervisor"], "x-note": "复评"},
+    )
+    assert run(t, {"ratings": {"i": {"self": 2}}}).results[0].item("i").score == 20
+    rule = {"type": "per_count", "start": 0, "per": {"letter": 1, "x-note": "表扬信"}}
+    assert item_score(rule, {"letter": 2}, points=10) == 2
 
 
 def test_levels_unknown_level_is_an_error():
@@ -324,7 +343,9 @@ def test_relative_zero_statistic_makes_item_missing():
     t = one_item(RELATIVE, points=10, missing="zero")
     r = run(t, {"values": {"x": 0}}, {"values": {"x": 0}})
     assert r.results[0].item("i").score == 0
+    assert r.results[0].item("i").value == 0  # the employee's own value is still shown
     assert "peer mean is 0" in r.results[0].item("i").explain
+    assert r.results[0].flags == ["s.i: peer mean is 0"]  # flagged whatever the policy
 
 
 def test_formula_rule():
@@ -355,6 +376,13 @@ def test_formula_missing_v_name_makes_item_missing():
     res = run(t, {"values": {"x": 1}}).results[0]
     assert res.item("i").excluded
     assert res.flags[0] == "s.i: no data for v.other -> excluded"
+
+
+def test_formula_zero_by_zero_is_a_division_error():
+    res = run(one_item({"type": "formula", "expr": "value / value"}), {"values": {"x": 0}}).results[
+        0
+    ]
+    assert res.flags == ["s.i: formula error: division by zero"]
 
 
 def test_formula_runtime_error_scores_zero_and_flags():

@@ -251,6 +251,27 @@ def test_top_level_errors(extra, path, fragment):
     assert any(f": {path}: " in line and fragment in line for line in lines), lines
 
 
+def test_per_map_errors_name_the_kind_without_internal_names():
+    lines = problems(
+        with_item(
+            "- code: a\n  value: a\n  points: 10\n  rule: {type: per_count, start: 0, per: {letter: x}}\n"
+        )
+    )
+    assert lines == [
+        "t.yaml:10: sections[0].items[0].rule.per: letter: expected a number, got text 'x'"
+    ]
+
+
+def test_problems_come_in_line_order():
+    text = BASE.replace("    items:", "    weigth: 1\n    items:").replace(
+        "period: month", "period: month\nbogus: 1"
+    )
+    lines = problems(text)
+    assert [line.split(":")[1] for line in lines] == sorted(
+        (line.split(":")[1] for line in lines), key=int
+    )
+
+
 def test_all_problems_reported_at_once():
     lines = problems(BASE.replace("points: 10", "points: 10\n        foo: 1\n        bar: 2"))
     assert len(lines) == 2
