@@ -794,7 +794,8 @@ def detailed_problems(
     )
     typed_sql, type_fails = plan.typed_select()
     final_sql = plan.final_select(typed_sql)
-    order = {c.name: i for i, c in enumerate(rt.stored_columns)}
+    # problems of one row are listed in the order of the file's columns
+    order = {c.name: plan.colmap.get(c.name, 1000 + i) for i, c in enumerate(rt.stored_columns)}
     found: list[tuple[int, int, Problem]] = []
     total = 0
 

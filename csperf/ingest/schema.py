@@ -389,7 +389,7 @@ SALES = RecordType(
     columns=(
         _c("employee_id", "str", "工号", "客服工号", required=True, **EMP),
         _c("date", "date", "日期", required=True),
-        _c("inquiries", "int", "询单人数", "咨询人数", min=0, default=0),
+        _c("inquiries", "int", "询单人数", "咨询人数", min=0),
         _c(
             "buyers",
             "int",
@@ -398,7 +398,7 @@ SALES = RecordType(
             min=0,
             doc="paying customers; default paid_orders",
         ),
-        _c("orders", "int", "下单数", "订单数", min=0, default=0),
+        _c("orders", "int", "下单数", "订单数", min=0),
         _c("paid_orders", "int", "付款订单数", "支付订单数", min=0, default=0),
         _c("amount", "money", "销售额", "付款金额", min=0, default=0),
         _c("refunds", "int", "退款订单数", "退款数", min=0, default=0),
