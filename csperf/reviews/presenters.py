@@ -72,6 +72,7 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
     evidence: dict[str, list] = {}
     for ev in card.evidence.all().order_by("uploaded_at"):
         evidence.setdefault(ev.item_code, []).append(ev)
+    inputs_values = (card.inputs or {}).get("values") or {}
     sections = []
     for sec in template.sections:
         rs = result_sections.get(sec.code, {})
@@ -108,7 +109,8 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                     "rule": it.rule.type,
                     "rated": it.rated,
                     "value_name": it.value or "",
-                    "value": ri.get("value"),
+                    # Before (or without) a successful scoring, show the input the card holds.
+                    "value": ri.get("value") if ri else inputs_values.get(it.value or ""),
                     "target": ri.get("target"),
                     "score": ri.get("score") if show_scores else None,
                     "scale": ri.get("scale"),
