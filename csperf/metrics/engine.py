@@ -650,7 +650,9 @@ class Engine:
                     cols.append("contribution")
                 order = TIME_COLUMN.get(agg.source) or RECORD_TYPES[agg.source].key[0]
                 count = int(sel.count().to_pyarrow().as_py())
-                q = sel.select(*cols).order_by([order, *RECORD_TYPES[agg.source].key])
+                q = sel.select(*cols).order_by(
+                    list(dict.fromkeys([order, *RECORD_TYPES[agg.source].key]))
+                )
                 if limit is not None:
                     q = q.limit(limit)
                 recs = q.to_pyarrow().to_pylist()
