@@ -21,12 +21,12 @@ try:  # django-ninja >= 1.5 names the status explicitly; returning a tuple is de
     from ninja import Status
 except ImportError:  # pragma: no cover
 
-    def Status(code: int, body: Any) -> Any:  # noqa: N802
+    def Status(code: int, body: Any) -> Any:
         return code, body
 
 
 from csperf.api.models import ApiToken
-from csperf.core.errors import ActionError, InvalidInput
+from csperf.core.errors import ActionError, InvalidInput, NotAllowed
 from csperf.core.models import AuditEvent, Job
 from csperf.cycles import actions as cycle_actions
 from csperf.cycles.access import (
@@ -62,10 +62,9 @@ api = NinjaAPI(
 @api.exception_handler(ActionError)
 def _action_error(request: HttpRequest, exc: ActionError):
     if isinstance(exc, InvalidInput):
-        loc = [
-            "body",
-            *[p for p in (exc.field or "").replace("[", ".").replace("]", "").split(".") if p],
-        ]
+        loc = [p for p in (exc.field or "").replace("[", ".").replace("]", "").split(".") if p]
+        if not loc or loc[0] not in ("query", "path"):
+            loc = ["body", *loc]
         detail = [
             {
                 "loc": [int(p) if p.isdigit() else p for p in loc],
@@ -508,3 +507,58 @@ def resolve_appeal(request: HttpRequest, appeal_id: int, payload: ResolveIn):
         corrections=dict(payload.corrections),
     )
     return _appeal_out(appeal)
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+
+@api.get("/indicators", tags=["indicators"])
+def list_indicator_definitions(request: HttpRequest) -> list[dict[str, Any]]:
+    """The indicator library (codes, names, formulas, parameters)."""
+    from csperf.metrics import list_indicators
+
+    scope = scope_for(request.user)
+    if not (scope.is_staff_role or scope.employee_id):
+        return []
+    return list_indicators()
+
+
+@api.get("/indicators/values", tags=["indicators"])
+def indicator_values(
+    request: HttpRequest,
+    period: str,
+    indicators: str | None = None,
+    level: Literal["employee", "team", "department", "center"] = "employee",
+) -> list[dict[str, Any]]:
+    """Indicator values for a period, for the employees / teams / departments in the caller's scope."""
+    from django.conf import settings
+
+    from csperf.metrics import MetricsError, PeriodError, compute
+    from csperf.org.access import departments_for_user, teams_for_user
+    from csperf.scoring import Period, to_jsonable
+
+    try:
+        Period.parse(period)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="query.period") from None
+    scope = scope_for(request.user)
+    if level == "employee":
+        subjects = list(employees_for_user(request.user).values_list("code", flat=True))
+    elif level == "team":
+        subjects = list(teams_for_user(request.user).values_list("name", flat=True))
+    elif level == "department":
+        subjects = list(departments_for_user(request.user).values_list("name", flat=True))
+    else:
+        if not scope.sees_everything:
+            raise NotAllowed("only HR and auditors see centre-wide figures")
+        subjects = None
+    if subjects is not None and not subjects:
+        return []
+    codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
+    try:
+        rows = compute(period, level, codes, subjects=subjects, data_dir=settings.DATA_DIR)
+    except PeriodError as exc:
+        raise InvalidInput(str(exc), field="query.period") from None
+    except MetricsError as exc:
+        raise InvalidInput(str(exc), field="query.indicators") from None
+    return to_jsonable(rows)
