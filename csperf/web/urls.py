@@ -12,6 +12,8 @@ urlpatterns = [
     path("org/", include("csperf.org.urls")),
     path("cycles/", include("csperf.cycles.urls")),
     path("cards/", include("csperf.reviews.urls")),
+    path("qc/", include("csperf.qc.urls")),
+    path("surveys/", include("csperf.surveys.urls")),
     path("jobs/<int:job_id>/", views.job_status, name="job-status"),
     path("api/", api.urls),
 ]
