@@ -295,13 +295,23 @@ def run_queries(
     progress: Callable[[int, int], None] | None = None,
 ) -> Sums:
     """One aggregate query per (source, employee column, features); returns the sums by group."""
+    items_all = [
+        (key, agg, job.ctx) for job in jobs for lst in job.aggs.values() for key, agg in lst
+    ]
+    # aggregates that need no derived column ride along with the one feature query of their
+    # source, so that a source is scanned once (as a hand-written query would)
+    feats: dict[tuple, set] = defaultdict(set)
+    for _key, agg, ctx in items_all:
+        f = _features(agg, ctx)
+        if f:
+            feats[(agg.source, agg.subject_column(ctx))].add(f)
     groups: dict[tuple, list[tuple[str, Agg, Ctx]]] = defaultdict(list)
-    for job in jobs:
-        for lst in job.aggs.values():
-            for key, agg in lst:
-                groups[(agg.source, agg.subject_column(job.ctx), _features(agg, job.ctx))].append(
-                    (key, agg, job.ctx)
-                )
+    for key, agg, ctx in items_all:
+        src = (agg.source, agg.subject_column(ctx))
+        f = _features(agg, ctx)
+        if not f and len(feats.get(src, ())) == 1:
+            f = next(iter(feats[src]))
+        groups[(*src, f)].append((key, agg, ctx))
     sums: Sums = {}
     for n, ((source, subj, feats), items) in enumerate(groups.items()):
         t = source_table(store, source, period, feats)

@@ -1,0 +1,261 @@
+"""Benchmark: employee-level call indicators over one month of N call rows (default 30,000,000).
+
+Three ways to the same numbers over the same stored data, each in its own process so that its
+peak memory (max RSS) is its own:
+
+- csperf:   csperf.metrics.Engine.compute(period, "employee", CALL_INDICATORS, params)
+- sql:      one hand-written DuckDB query over the same records.duckdb
+- pandas:   the needed columns read into pandas (Arrow-backed), then groupby
+
+The csperf and SQL results are compared value by value (they must be equal) before timing is
+reported. Rerun (see docs/performance.md):
+
+    python bench/metrics_calls.py --rows 30000000 --agents 10000 --dir /tmp/csperf-bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CALL_INDICATORS = [
+    "calls_offered", "calls_answered", "abandon_rate", "service_level", "asa", "aht",
+    "transfer_rate", "first_contact_resolution", "csat_mean", "csat_top2",
+]
+PARAMS = ["first_contact_resolution.source=calls", "csat_mean.source=calls", "csat_top2.source=calls"]
+PERIOD = "2026-03"
+
+HAND_SQL = """
+WITH c AS (
+  SELECT *,
+    LEAD(offered_at) OVER (PARTITION BY customer_id, direction ORDER BY offered_at) AS next_at
+  FROM calls
+  WHERE offered_at >= TIMESTAMP '2026-03-01' AND offered_at < TIMESTAMP '2026-04-01' + INTERVAL 72 HOUR
+), m AS (
+  SELECT * FROM c WHERE offered_at < TIMESTAMP '2026-04-01'
+)
+SELECT agent_id,
+  count(*) FILTER (WHERE direction = 'inbound') AS offered,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered') AS answered,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'abandoned') AS abandoned,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND wait_s <= 20) AS within_20,
+  sum(wait_s) FILTER (WHERE direction = 'inbound' AND outcome = 'answered') AS wait_sum,
+  sum(talk_s + hold_s + wrap_s) FILTER (WHERE direction = 'inbound' AND outcome = 'answered') AS handle_sum,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND transferred) AS transfers,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND customer_id IS NOT NULL
+                   AND NOT (next_at IS NOT NULL AND epoch(next_at) - epoch(offered_at) <= 72 * 3600)) AS fcr,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND customer_id IS NOT NULL) AS fcr_den,
+  sum(rating) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND rating IS NOT NULL) AS rating_sum,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND rating IS NOT NULL) AS rated,
+  count(*) FILTER (WHERE direction = 'inbound' AND outcome = 'answered' AND rating >= 4) AS top2
+FROM m GROUP BY agent_id
+"""
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(data_dir: Path, rows: int, agents: int) -> None:
+    """Write `rows` calls of March 2026 and a roster of `agents` straight into a csperf store."""
+    from csperf.ingest.store import open_store
+
+    store = open_store(data_dir)
+    con = store.duckdb
+    if store.count("calls") == rows:
+        store.close()
+        return
+    t0 = time.perf_counter()
+    con.execute("DELETE FROM calls")
+    con.execute("DELETE FROM employees")
+    con.execute(f"""
+        INSERT INTO employees SELECT 'A' || lpad(CAST(i AS VARCHAR), 5, '0'), 'agent ' || i,
+          'T' || (i // 15), 'D' || (i % 3), '话务员', NULL, DATE '2024-01-01', NULL, 1
+        FROM range({agents}) t(i)""")
+    secs = 31 * 86400
+    con.execute(f"""
+        INSERT INTO calls
+        WITH r AS (
+          SELECT i, hash(i) AS h, hash(i * 31 + 7) AS h2 FROM range({rows}) t(i)
+        ), f AS (
+          SELECT i, h, h2,
+            CASE WHEN h % 1000 < 60 THEN 'abandoned' WHEN h % 1000 < 63 THEN 'blocked'
+                 ELSE 'answered' END AS outcome,
+            CAST(h2 % 60 AS DECIMAL(14,3)) + CAST(h % 1000 AS DECIMAL(14,3)) / 1000 AS wait
+          FROM r
+        )
+        SELECT 'C' || i, CASE WHEN h2 % 50 = 0 THEN 'outbound' ELSE 'inbound' END,
+          'Q' || (h % 5),
+          CASE WHEN outcome = 'answered' OR h2 % 50 = 0 THEN 'A' || lpad(CAST(h2 % {agents} AS VARCHAR), 5, '0') END,
+          'K' || CAST(hash(i // 3) % {max(rows // 4, 1)} AS VARCHAR),
+          CASE WHEN h % 10 = 0 THEN 'vip' ELSE 'normal' END,
+          TIMESTAMP '2026-03-01' + to_seconds(CAST(i * {secs} // {rows} AS BIGINT)),
+          CASE WHEN outcome = 'answered' THEN TIMESTAMP '2026-03-01' + to_seconds(CAST(i * {secs} // {rows} AS BIGINT) + CAST(wait AS BIGINT)) END,
+          TIMESTAMP '2026-03-01' + to_seconds(CAST(i * {secs} // {rows} AS BIGINT) + 200),
+          wait,
+          CASE WHEN outcome = 'answered' THEN CAST(60 + h % 300 AS DECIMAL(14,3)) ELSE 0 END,
+          CASE WHEN outcome = 'answered' AND h % 7 = 0 THEN CAST(20 AS DECIMAL(14,3)) ELSE 0 END,
+          CASE WHEN outcome = 'answered' THEN CAST(5 + h2 % 25 AS DECIMAL(14,3)) ELSE 0 END,
+          CASE WHEN h2 % 50 = 0 THEN (CASE WHEN h % 3 = 0 THEN 'no_answer' ELSE 'connected' END) ELSE outcome END,
+          outcome = 'answered' AND h % 17 = 0,
+          CASE WHEN outcome = 'answered' AND h2 % 5 < 2 THEN CAST(1 + (h % 5) AS BIGINT) END,
+          0, 1
+        FROM f""")
+    con.execute("CHECKPOINT")
+    print(f"generated {rows} calls, {agents} agents in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    store.close()
+
+
+def run_csperf(data_dir: Path) -> dict:
+    from csperf.metrics import Engine
+
+    eng = Engine.open(data_dir)
+    t0 = time.perf_counter()
+    rows = eng.compute(PERIOD, "employee", CALL_INDICATORS, PARAMS)
+    dt = time.perf_counter() - t0
+    eng.close()
+    return {"seconds": dt, "peak_mib": peak_mib(), "rows": len(rows), "result": _norm(rows)}
+
+
+def run_sql(data_dir: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "records.duckdb"), read_only=True)
+    con.execute(f"SET memory_limit = '{os.environ.get('CSPERF_DUCKDB_MEMORY', '3GB')}'")
+    t0 = time.perf_counter()
+    res = con.execute(HAND_SQL).fetchall()
+    dt = time.perf_counter() - t0
+    cols = [d[0] for d in con.description]
+    con.close()
+    out = {}
+    for r in res:
+        d = dict(zip(cols, r, strict=True))
+        if d["agent_id"] is None or not d["offered"]:
+            continue
+        out[d["agent_id"]] = _derive(d)
+    return {"seconds": dt, "peak_mib": peak_mib(), "rows": len(out), "result": out}
+
+
+def run_pandas(data_dir: Path) -> dict:
+    import duckdb
+    import numpy as np
+
+    con = duckdb.connect(str(data_dir / "records.duckdb"), read_only=True)
+    t0 = time.perf_counter()
+    df = con.execute(
+        "SELECT agent_id, customer_id, direction, outcome, offered_at, CAST(wait_s AS DOUBLE) AS wait_s, "
+        "CAST(talk_s + hold_s + wrap_s AS DOUBLE) AS handle, transferred, rating FROM calls "
+        "WHERE offered_at >= TIMESTAMP '2026-03-01' AND offered_at < TIMESTAMP '2026-04-01' + INTERVAL 72 HOUR"
+    ).df()
+    con.close()
+    load = time.perf_counter() - t0
+    df = df.sort_values(["customer_id", "direction", "offered_at"], kind="stable")
+    same = (df["customer_id"].values[1:] == df["customer_id"].values[:-1]) & (
+        df["direction"].values[1:] == df["direction"].values[:-1])
+    nxt = np.append(np.where(same, df["offered_at"].values[1:], np.datetime64("NaT")), np.datetime64("NaT"))
+    gap = (nxt - df["offered_at"].values) / np.timedelta64(1, "s")
+    repeat = ~np.isnan(gap) & (gap <= 72 * 3600)
+    df = df.assign(repeat=repeat)
+    df = df[df["offered_at"] < np.datetime64("2026-04-01")]
+    inb = df[df["direction"] == "inbound"]
+    ans = inb[inb["outcome"] == "answered"]
+    g = inb.groupby("agent_id", dropna=True)
+    ga = ans.groupby("agent_id", dropna=True)
+    res = {
+        "offered": g.size(),
+        "answered": ga.size(),
+        "abandoned": inb[inb["outcome"] == "abandoned"].groupby("agent_id").size(),
+        "within_20": ans[ans["wait_s"] <= 20].groupby("agent_id").size(),
+        "wait_sum": ga["wait_s"].sum(),
+        "handle_sum": ga["handle"].sum(),
+        "transfers": ans[ans["transferred"]].groupby("agent_id").size(),
+        "fcr": ans[ans["customer_id"].notna() & ~ans["repeat"]].groupby("agent_id").size(),
+        "fcr_den": ans[ans["customer_id"].notna()].groupby("agent_id").size(),
+        "rating_sum": ga["rating"].sum(),
+        "rated": ans[ans["rating"].notna()].groupby("agent_id").size(),
+        "top2": ans[ans["rating"] >= 4].groupby("agent_id").size(),
+    }
+    import pandas as pd
+
+    table = pd.DataFrame(res).fillna(0)
+    dt = time.perf_counter() - t0
+    return {"seconds": dt, "load_seconds": load, "peak_mib": peak_mib(), "rows": len(table)}
+
+
+def _derive(d: dict) -> dict:
+    from decimal import Decimal
+
+    def r(a, b):
+        return None if not b else Decimal(a or 0) / Decimal(b)
+
+    return {
+        "calls_offered": d["offered"], "calls_answered": d["answered"],
+        "abandon_rate": r(d["abandoned"], d["offered"]), "service_level": r(d["within_20"], d["offered"]),
+        "asa": r(d["wait_sum"], d["answered"]), "aht": r(d["handle_sum"], d["answered"]),
+        "transfer_rate": r(d["transfers"], d["answered"]),
+        "first_contact_resolution": r(d["fcr"], d["fcr_den"]),
+        "csat_mean": r(d["rating_sum"], d["rated"]), "csat_top2": r(d["top2"], d["rated"]),
+    }
+
+
+def _norm(rows: list[dict]) -> dict:
+    return {r["subject"]: {k: r[k] for k in CALL_INDICATORS} for r in rows if r["calls_offered"]}
+
+
+def child(variant: str, data_dir: Path) -> None:
+    fn = {"csperf": run_csperf, "sql": run_sql, "pandas": run_pandas}[variant]
+    out = fn(data_dir)
+    if "result" in out:
+        out["result"] = {k: {c: (str(v) if v is not None else None) for c, v in vals.items()}
+                         for k, vals in out["result"].items()}
+    print(json.dumps(out))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=30_000_000)
+    ap.add_argument("--agents", type=int, default=10_000)
+    ap.add_argument("--dir", default="/tmp/csperf-bench")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--child")
+    args = ap.parse_args()
+    data_dir = Path(args.dir) / f"metrics-{args.rows}"
+    if args.child:
+        child(args.child, data_dir)
+        return
+    generate(data_dir, args.rows, args.agents)
+    results: dict[str, list[dict]] = {}
+    variants = ["csperf", "sql"] + ([] if args.skip_pandas else ["pandas"])
+    for _ in range(args.repeat):
+        for v in variants:
+            if v == "pandas" and results.get("pandas"):
+                continue  # once is enough: it is far slower
+            p = subprocess.run([sys.executable, __file__, "--child", v, "--dir", args.dir,
+                                "--rows", str(args.rows)], capture_output=True, text=True, check=True)
+            results.setdefault(v, []).append(json.loads(p.stdout.strip().splitlines()[-1]))
+    a, b = results["csperf"][0]["result"], results["sql"][0]["result"]
+    assert a.keys() == b.keys(), "different agents"
+    for k in a:
+        for c in CALL_INDICATORS:
+            x, y = a[k][c], b[k][c]
+            assert (x is None and y is None) or abs(float(x) - float(y)) < 1e-9, (k, c, x, y)
+    print(f"rows={args.rows} agents={args.agents} (results of csperf and hand-written SQL agree)")
+    best = {}
+    for v, runs in results.items():
+        secs = sorted(r["seconds"] for r in runs)
+        best[v] = secs[0]
+        peak = max(r["peak_mib"] for r in runs)
+        extra = f" (of which load {runs[0]['load_seconds']:.1f}s)" if v == "pandas" else ""
+        print(f"{v:7s} best {secs[0]:.2f}s  median {secs[len(secs) // 2]:.2f}s{extra}  peak RSS {peak:.0f} MiB")
+    print(f"csperf / hand-written SQL = {best['csperf'] / best['sql']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
