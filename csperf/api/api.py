@@ -562,3 +562,7 @@ def indicator_values(
     except MetricsError as exc:
         raise InvalidInput(str(exc), field="query.indicators") from None
     return to_jsonable(rows)
+
+
+api.add_router("/qc", "csperf.qc.api.router")
+api.add_router("/surveys", "csperf.surveys.api.router")

@@ -1,0 +1,238 @@
+"""QC endpoints of the JSON API (mounted at /api/qc). Objects come through qc.access; steps
+go through qc.actions, exactly as the pages do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from csperf.core.errors import InvalidInput
+from csperf.org.access import departments_for_user
+from csperf.qc import actions, reports
+from csperf.qc.access import get_plan_for_user, get_review_for_user, reviews_for_user
+from csperf.qc.models import Dispute, QcForm, Review
+
+router = Router(tags=["quality inspection"])
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    period: str
+    interaction_id: str
+    agent_code: str
+    agent_name: str
+    inspector: str
+    form: str
+    form_version: int
+    status: str
+    score: Decimal | None
+    max_score: Decimal | None
+    fatal_count: int
+    passed: bool | None
+    recheck_score: Decimal | None
+    submitted_at: dt.datetime | None
+    pick_reason: str
+
+
+def _out(r: Review) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "period": r.period,
+        "interaction_id": r.interaction_id,
+        "agent_code": r.agent.code,
+        "agent_name": r.agent.name,
+        "inspector": r.inspector.username,
+        "form": r.form.code,
+        "form_version": r.form.version,
+        "status": r.status,
+        "score": r.score,
+        "max_score": r.max_score,
+        "fatal_count": r.fatal_count,
+        "passed": r.passed,
+        "recheck_score": r.recheck_score,
+        "submitted_at": r.submitted_at,
+        "pick_reason": r.pick_reason,
+    }
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any] = Field(
+        default_factory=dict, examples=[{"greeting": 5, "identity_check": "na"}]
+    )
+    comments: dict[str, str] = Field(default_factory=dict)
+    summary: str | None = None
+
+
+class DisputeItem(Schema):
+    item: str
+    reason: str
+
+
+class DisputeIn(Schema):
+    items: list[DisputeItem]
+
+
+class ResolveIn(Schema):
+    accept: bool
+    resolution: str
+    new_value: Any = None
+
+
+class RecheckIn(Schema):
+    inspector: str = Field(description="username of the second inspector")
+
+
+class PlanIn(Schema):
+    name: str
+    period: str = Field(examples=["2026-03"])
+    department: str = Field(description="department code")
+    form: str = Field(description="QC form code (latest version)")
+    source: str = "calls"
+    params: dict[str, Any] = Field(
+        examples=[
+            {
+                "mode": "count",
+                "count": 25,
+                "stratify": "queue",
+                "rules": [{"match": {"rated": False}, "share": 0.3}],
+            }
+        ]
+    )
+
+
+@router.get("/reviews", response=list[ReviewOut])
+def list_reviews(
+    request: HttpRequest, period: str | None = None, status: str | None = None, mine: bool = False
+):
+    qs = reviews_for_user(request.user)
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(inspector=request.user)
+    return [_out(r) for r in qs.order_by("period", "id")[:5000]]
+
+
+@router.get("/reviews/{review_id}")
+def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
+    r = get_review_for_user(request.user, review_id)
+    return {
+        **_out(r),
+        "answers": r.answers,
+        "comments": r.comments,
+        "summary": r.summary,
+        "disputes": [
+            {
+                "id": d.pk,
+                "item": d.item_code,
+                "reason": d.reason,
+                "status": d.status,
+                "resolution": d.resolution,
+            }
+            for d in r.disputes.all()
+        ],
+    }
+
+
+@router.put("/reviews/{review_id}/answers", response=ReviewOut)
+def put_answers(request: HttpRequest, review_id: int, payload: AnswersIn):
+    r = get_review_for_user(request.user, review_id, log=False)
+    actions.save(request.user, r, payload.answers, payload.comments, payload.summary)
+    return _out(r)
+
+
+@router.post("/reviews/{review_id}/submit", response=ReviewOut)
+def submit(request: HttpRequest, review_id: int):
+    r = get_review_for_user(request.user, review_id, log=False)
+    actions.submit(request.user, r)
+    return _out(r)
+
+
+@router.post("/reviews/{review_id}/disputes", response={201: list[dict]})
+def dispute(request: HttpRequest, review_id: int, payload: DisputeIn):
+    r = get_review_for_user(request.user, review_id, log=False)
+    made = actions.file_dispute(request.user, r, [i.dict() for i in payload.items])
+    return 201, [{"id": d.pk, "item": d.item_code, "status": d.status} for d in made]
+
+
+@router.post("/disputes/{dispute_id}/resolve")
+def resolve(request: HttpRequest, dispute_id: int, payload: ResolveIn) -> dict[str, Any]:
+    d = Dispute.objects.filter(pk=dispute_id).first()
+    if d is None:
+        from django.http import Http404
+
+        raise Http404("no such dispute")
+    get_review_for_user(request.user, d.review_id, log=False)
+    actions.resolve_dispute(
+        request.user,
+        d,
+        accept=payload.accept,
+        resolution=payload.resolution,
+        new_value=payload.new_value,
+    )
+    return {"id": d.pk, "status": d.status, "review": _out(Review.objects.get(pk=d.review_id))}
+
+
+def _inspector(username: str):
+    u = get_user_model().objects.filter(username=username, is_active=True).first()
+    if u is None:
+        raise InvalidInput(f"no user {username}", field="inspector")
+    return u
+
+
+@router.post("/reviews/{review_id}/recheck", response={201: ReviewOut})
+def recheck(request: HttpRequest, review_id: int, payload: RecheckIn):
+    r = get_review_for_user(request.user, review_id, log=False)
+    return 201, _out(actions.request_recheck(request.user, r, _inspector(payload.inspector)))
+
+
+@router.get("/consistency")
+def consistency(request: HttpRequest, period: str) -> list[dict[str, Any]]:
+    return reports.consistency_rows(request.user, period)
+
+
+@router.get("/results")
+def results(request: HttpRequest, period: str, by: str = "agent") -> list[dict[str, Any]]:
+    return reports.summary_rows(request.user, period, "team" if by == "team" else "agent")
+
+
+@router.post("/plans", response={201: dict})
+def create_plan(request: HttpRequest, payload: PlanIn):
+    dept = departments_for_user(request.user).filter(code=payload.department).first()
+    if dept is None:
+        raise InvalidInput(f"no department {payload.department}", field="department")
+    actions.ensure_builtin_forms()
+    form = QcForm.objects.filter(code=payload.form).order_by("-version").first()
+    if form is None:
+        raise InvalidInput(f"no QC form {payload.form}", field="form")
+    plan = actions.create_plan(
+        request.user,
+        name=payload.name,
+        period=payload.period,
+        department=dept,
+        form=form,
+        params=payload.params,
+        source=payload.source,
+    )
+    return 201, {"id": plan.pk, "status": plan.status}
+
+
+@router.post("/plans/{plan_id}/draw")
+def draw(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    plan = get_plan_for_user(request.user, plan_id)
+    made = actions.draw(request.user, plan)
+    return {
+        "id": plan.pk,
+        "status": plan.status,
+        "drawn": len(made),
+        "workload": reports.workload_rows(plan),
+    }
