@@ -9,6 +9,7 @@ happens after the database commit; a failure is kept on the review (``feed_error
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from decimal import Decimal
@@ -34,6 +35,23 @@ def _employee_code(user) -> str | None:
         return None
 
 
+def placed_at(r: Review, tz) -> dt.datetime:
+    """When the row counts: the submission (local wall-clock time, as the store keeps it), moved
+    into the review's period when it falls outside, so a March sample inspected on 2 April
+    counts for March's cards."""
+    from csperf.metrics.periods import parse_period
+
+    at = timezone.localtime(r.submitted_at or timezone.now(), tz).replace(
+        tzinfo=None, microsecond=0
+    )
+    p = parse_period(r.period, 1)
+    if at < p.start_ts:
+        return p.start_ts
+    if at >= p.end_ts:
+        return p.end_ts - dt.timedelta(seconds=1)
+    return at
+
+
 def rows_for(reviews: Iterable[Review]) -> pa.Table:
     cols: dict[str, list] = {
         k: []
@@ -57,9 +75,7 @@ def rows_for(reviews: Iterable[Review]) -> pa.Table:
         cols["interaction_id"].append(r.interaction_id)
         cols["agent_id"].append(r.agent.code)
         cols["inspector_id"].append(_employee_code(r.inspector))
-        at = r.submitted_at or timezone.now()
-        # the store keeps the centre's local wall-clock time
-        cols["reviewed_at"].append(timezone.localtime(at, tz).replace(tzinfo=None, microsecond=0))
+        cols["reviewed_at"].append(placed_at(r, tz))
         cols["score"].append(Decimal(r.score))
         cols["max_score"].append(Decimal(r.max_score))
         cols["fatal"].append(r.fatal_count > 0)

@@ -338,3 +338,45 @@ def test_forms_are_versioned(qc):
     assert "sections" in exc.value.message
     with pytest.raises(NotAllowed):
         actions.add_form(qc.users["agent"], text)
+
+
+def test_indicators_compute_from_submitted_reviews(
+    qc, drawn, store_dir, django_capture_on_commit_callbacks
+):
+    """The indicator engine reads the rows the workflow wrote: E001's six reviews, one with a
+    fatal error (privacy leak -> 0) and five at 80/90 = 88.89; mean (5 × 88.89 + 0) / 6 = 74.075,
+    pass rate 5/6, one fatal error, six reviews."""
+    import pyarrow as pa
+
+    from csperf import metrics
+    from csperf.ingest.importer import write_typed
+    from csperf.ingest.schema import EMPLOYEES
+    from csperf.ingest.store import open_store
+
+    with open_store(store_dir) as store:  # the roster is imported like any record file
+        roster = {
+            "id": ["E001"],
+            "name": ["张三"],
+            "team": ["一组"],
+            "department": ["客服一部"],
+            "position": ["客服专员"],
+        }
+        write_typed(store, EMPLOYEES, [pa.table(roster)], source="roster")
+    mine = [r for r in drawn if r.agent.code == "E001"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, r in enumerate(mine):
+            answers = {**FULL_HOTLINE, "accuracy": 5}
+            if i == 0:
+                answers["privacy_leak"] = "是"
+            _submit(r, answers)
+    (row,) = metrics.compute(
+        "2026-03",
+        "employee",
+        ["qc_score_mean", "qc_pass_rate", "fatal_errors", "qc_count"],
+        {"qc_count": {"by": "agent"}},  # qc_count is the inspector's volume by default
+        subjects=["E001"],
+        data_dir=store_dir,
+    )
+    assert row["qc_count"] == 6 and row["fatal_errors"] == 1
+    assert round(row["qc_score_mean"], 3) == D("74.075")
+    assert round(row["qc_pass_rate"], 4) == D("0.8333")
