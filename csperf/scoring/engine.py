@@ -493,7 +493,7 @@ class _Run:
         if rule.type in ("levels", "manual"):
             return _Scored(value, f"{rating_text} -> {plain(value, 4)}")
         if rule.type == "tiers":
-            return _tiers(rule.tiers, value, plain(value))
+            return _tiers(rule.tiers, value, plain(value, 6))
         if rule.type == "linear":
             return _linear(rule, value)
         if rule.type == "step":
@@ -515,7 +515,7 @@ class _Run:
             scored = _tiers(
                 rule.tiers,
                 ratio,
-                f"{plain(value)} / {rule.stat} {plain(stat, 4)} = {plain(ratio, 4)}",
+                f"{plain(value, 6)} / {rule.stat} {plain(stat, 4)} = {plain(ratio, 4)}",
             )
             return scored
         if rule.type == "formula":
@@ -532,7 +532,9 @@ class _Run:
                 raise _Missing(f"no data for {missing.name}") from None
             except FormulaRuntimeError as exc:
                 return _Scored(N.ZERO, f"formula error: {exc} -> 0", [f"formula error: {exc}"])
-            return _Scored(result, f"{rule.expr.text} [value={plain(value)}] -> {plain(result, 4)}")
+            return _Scored(
+                result, f"{rule.expr.text} [value={plain(value, 6)}] -> {plain(result, 4)}"
+            )
         raise AssertionError(rule.type)  # pragma: no cover
 
     # ---- employee
@@ -854,13 +856,13 @@ def _linear(rule: Any, x: Decimal) -> _Scored:
     pts = rule.points
     if x < pts[0][0]:
         below = rule.below if rule.below is not None else pts[0][1]
-        return _Scored(below, f"{plain(x)} < {plain(pts[0][0])} -> {plain(below)}")
+        return _Scored(below, f"{plain(x, 6)} < {plain(pts[0][0])} -> {plain(below)}")
     if x >= pts[-1][0]:
-        return _Scored(pts[-1][1], f"{plain(x)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}")
+        return _Scored(pts[-1][1], f"{plain(x, 6)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}")
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         if x0 <= x < x1:
             y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-            return _Scored(y, f"{plain(x)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}")
+            return _Scored(y, f"{plain(x, 6)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -887,7 +889,7 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     raw = start - rule.per_step * short_steps + rule.bonus_per_step * excess_steps
     result = N.clamp(raw, _resolve(rule.min, full), _resolve(rule.max, full))
     cmp = "target"
-    text = f"{plain(x)} vs {cmp} {plain(target)}"
+    text = f"{plain(x, 6)} vs {cmp} {plain(target)}"
     if short_steps:
         worse = "short" if rule.better == "higher" else "over"
         text += f": {plain(short_steps, 4)} steps {worse} x {plain(rule.per_step)}"
@@ -915,7 +917,7 @@ def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
     else:
         delta = rule.per * value
         total_count = value
-        text = f"{plain(start)} + {plain(value)} x {plain(rule.per)}"
+        text = f"{plain(start)} + {plain(value, 6)} x {plain(rule.per)}"
     if rule.zero_at is not None and total_count >= rule.zero_at:
         return _Scored(
             low, f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}", flags
@@ -930,13 +932,13 @@ def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
 def _ratio(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     if rule.better == "higher":
         ratio = x / target
-        text = f"{plain(x)} / {plain(target)} = {plain(ratio, 4)}"
+        text = f"{plain(x, 6)} / {plain(target)} = {plain(ratio, 4)}"
     elif x == 0:
         ratio = rule.cap
         text = "value 0"
     else:
         ratio = target / x
-        text = f"{plain(target)} / {plain(x)} = {plain(ratio, 4)}"
+        text = f"{plain(target)} / {plain(x, 6)} = {plain(ratio, 4)}"
     if ratio > rule.cap:
         text += f", capped at {plain(rule.cap)}"
         ratio = rule.cap

@@ -44,7 +44,7 @@ def clamp(value: Decimal, low: Decimal | None, high: Decimal | None) -> Decimal:
 
 
 def plain(value: Decimal | int | None, places: int | None = None) -> str:
-    """A human-readable number: no exponent, no trailing zeros.
+    """A human-readable number: no exponent, no all-zero fraction (28.00 -> 28, 0.70 stays).
 
     ``places`` limits the shown decimals (used in explanations, never in stored results).
     """

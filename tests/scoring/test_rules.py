@@ -401,3 +401,9 @@ def test_value_of_wrong_type_is_an_input_error():
 
 def test_float_inputs_are_read_as_their_decimal_text():
     assert item_score(STEP, 0.79, points=20) == Decimal(18)
+
+
+def test_explanations_show_computed_values_to_6_decimals():
+    r = run(one_item(TIERS, points=35), {"values": {"x": D("0.72210300429184549356")}}).results[0]
+    assert r.item("i").explain == "0.722103 >= 0.65 -> 80/100 x 35 = 28"
+    assert r.item("i").value == D("0.72210300429184549356")  # the value itself is not rounded
