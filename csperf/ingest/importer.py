@@ -200,7 +200,10 @@ KIND_HINT = {
 
 
 def _typed(c: Column, raw: str, table: str) -> tuple[str, str | None, str | None]:
-    """(typed SQL, SQL that is true when the cell cannot be typed, SQL of its message)."""
+    """(typed SQL, SQL that is true when the cell cannot be typed, SQL of its message).
+
+    Every kind has a fast path for cells already in the canonical form (a plain CAST, which
+    DuckDB evaluates lazily inside COALESCE/CASE) and a slower path for the other spellings."""
     s = f"NULLIF(trim({raw}), '')"
     hook = HOOKS.get(table, {}).get(c.name)
     if hook is not None:
@@ -211,46 +214,63 @@ def _typed(c: Column, raw: str, table: str) -> tuple[str, str | None, str | None
         )
     k = c.kind
     if k == "str":
-        expr = f"lower({s})" if (table, c.name) in lower_strings() else s
+        plain = (
+            f"CASE WHEN {raw} = '' THEN NULL WHEN starts_with({raw}, ' ') OR ends_with({raw}, ' ')"
+            f" THEN {s} ELSE {raw} END"
+        )
+        expr = f"lower({plain})" if (table, c.name) in lower_strings() else plain
         return expr, None, None
     if k == "enum":
+        canon = ", ".join(lit(v) for v in (c.choices or {}))
         whens = " ".join(
-            f"WHEN lower({s}) IN ({', '.join(lit(w.lower()) for w in words)}) THEN {lit(canon)}"
-            for canon, words in (c.choices or {}).items()
+            f"WHEN list_contains([{', '.join(lit(w.lower()) for w in words)}], lower({s})) THEN {lit(value)}"
+            for value, words in (c.choices or {}).items()
         )
-        expr = f"CASE {whens} END"
+        expr = f"CASE WHEN list_contains([{canon}], {raw}) THEN {raw} {whens} END"
         allowed = ", ".join(c.choices or {})
         msg = f"{lit('')} || quote_cell({raw}) || {lit(' is not one of ' + allowed)}"
     elif k == "int":
         d = f"TRY_CAST(replace({s}, ',', '') AS DECIMAL(38,6))"
-        expr = f"CASE WHEN {d} = trunc({d}) THEN CAST({d} AS BIGINT) END"
+        expr = (
+            f"COALESCE(CASE WHEN NOT contains({raw}, '.') THEN TRY_CAST({raw} AS BIGINT) END,"
+            f" CASE WHEN {d} = trunc({d}) THEN CAST({d} AS BIGINT) END)"
+        )
         msg = None
     elif k in ("decimal", "money"):
-        expr = f"TRY_CAST(replace(replace(replace({s}, ',', ''), '¥', ''), '￥', '') AS {SQL_TYPES[k]})"
+        t = SQL_TYPES[k]
+        expr = (
+            f"COALESCE(TRY_CAST({raw} AS {t}),"
+            f" TRY_CAST(replace(replace(replace({s}, ',', ''), '¥', ''), '￥', '') AS {t}))"
+        )
         msg = None
     elif k == "duration":
         expr = (
-            f"CASE WHEN {s} LIKE '%:%' THEN TRY_CAST(epoch(TRY_CAST({s} AS INTERVAL)) AS DECIMAL(14,3))"
-            f" ELSE TRY_CAST({s} AS DECIMAL(14,3)) END"
+            f"COALESCE(TRY_CAST({raw} AS DECIMAL(14,3)), CASE WHEN contains({raw}, ':')"
+            f" THEN TRY_CAST(epoch(TRY_CAST({s} AS INTERVAL)) AS DECIMAL(14,3)) END)"
         )
         msg = None
     elif k == "bool":
         expr = (
-            f"CASE WHEN lower({s}) IN ({', '.join(map(lit, TRUE_WORDS))}) THEN TRUE"
-            f" WHEN lower({s}) IN ({', '.join(map(lit, FALSE_WORDS))}) THEN FALSE END"
+            f"CASE WHEN list_contains(['true', 'false', '1', '0'], {raw}) THEN list_contains(['true', '1'], {raw})"
+            f" WHEN list_contains([{', '.join(map(lit, TRUE_WORDS))}], lower({s})) THEN TRUE"
+            f" WHEN list_contains([{', '.join(map(lit, FALSE_WORDS))}], lower({s})) THEN FALSE END"
         )
         msg = None
     elif k == "timestamp":
-        expr = f"date_trunc('second', TRY_CAST(replace({s}, '/', '-') AS TIMESTAMP))"
+        slow = f"date_trunc('second', TRY_CAST(replace({s}, '/', '-') AS TIMESTAMP))"
+        expr = f"CASE WHEN contains({raw}, '.') THEN {slow} ELSE COALESCE(TRY_CAST({raw} AS TIMESTAMP), {slow}) END"
         msg = None
     elif k == "date":
-        expr = f"CAST(TRY_CAST(replace({s}, '/', '-') AS TIMESTAMP) AS DATE)"
+        expr = (
+            f"COALESCE(TRY_CAST({raw} AS DATE),"
+            f" CAST(TRY_CAST(replace({s}, '/', '-') AS TIMESTAMP) AS DATE))"
+        )
         msg = None
     else:  # pragma: no cover - every kind is handled above or by a hook
         raise AssertionError(k)
     if msg is None:
         msg = f"{lit(KIND_HINT[k] + ': ')} || quote_cell({raw})"
-    return expr, f"{s} IS NOT NULL AND ({expr}) IS NULL", msg
+    return expr, f"({expr}) IS NULL AND {s} IS NOT NULL", msg
 
 
 # derived values, computed from the typed row before defaults apply
@@ -259,11 +279,11 @@ DERIVE: dict[str, dict[str, str]] = {
         "wait_s": (
             "COALESCE(wait_s, CASE WHEN answered_at IS NOT NULL"
             " THEN CAST(epoch(answered_at) - epoch(offered_at) AS DECIMAL(14,3))"
-            " WHEN outcome IN ('abandoned', 'timeout', 'exited', 'blocked', 'no_answer', 'busy')"
+            " WHEN list_contains(['abandoned', 'timeout', 'exited', 'blocked', 'no_answer', 'busy'], outcome)"
             " AND ended_at IS NOT NULL THEN CAST(epoch(ended_at) - epoch(offered_at) AS DECIMAL(14,3)) END)"
         ),
         "answered_at": (
-            "COALESCE(answered_at, CASE WHEN outcome IN ('answered', 'connected') AND wait_s IS NOT NULL"
+            "COALESCE(answered_at, CASE WHEN list_contains(['answered', 'connected'], outcome) AND wait_s IS NOT NULL"
             " THEN offered_at + to_milliseconds(CAST(wait_s * 1000 AS BIGINT)) END)"
         ),
         "talk_s": (
@@ -294,22 +314,41 @@ class Plan:
 
     def typed_select(self) -> tuple[str, list[tuple[str, str, str]]]:
         """SELECT over the raw batch `_b` yielding _row, the stored columns and `_tbad`;
-        and the type checks (field, condition, message) for the detailed pass."""
-        parts = ["_row"]
+        and the type checks (field, condition over `_b`, message) for the detailed pass.
+
+        Each cell is typed once (a materialized CTE); `_tbad` then compares typed and raw
+        values instead of typing the cell again."""
+        inner = ["_row"]
+        outer = ["_row"]
         fails: list[tuple[str, str, str]] = []
+        bad: list[str] = []
         for c in self.rt.stored_columns:
             hook = HOOKS.get(self.rt.name, {}).get(c.name)
+            name = q(c.name)
             if c.name in self.colmap or hook is not None:
                 raw = q(f"c{self.colmap[c.name]}") if c.name in self.colmap else "NULL"
                 expr, fail, msg = _typed(c, raw, self.rt.name)
-                parts.append(f"{expr} AS {q(c.name)}")
+                inner.append(f"{expr} AS {name}")
                 if fail:
                     fails.append((c.name, fail, msg))
+                    if hook is not None:
+                        inner.append(f"{q('__err_' + c.name)} AS {q('_e_' + c.name)}")
+                        bad.append(f"{q('_e_' + c.name)} IS NOT NULL")
+                    else:
+                        # presence is looked at only where typing gave NULL (rare)
+                        inner.append(f"{raw} AS {q('_r_' + c.name)}")
+                        bad.append(
+                            f"({name} IS NULL AND NULLIF(trim({q('_r_' + c.name)}), '') IS NOT NULL)"
+                        )
             else:
-                parts.append(f"CAST(NULL AS {SQL_TYPES[c.kind]}) AS {q(c.name)}")
-        tbad = " OR ".join(f"({f})" for _, f, _ in fails) or "FALSE"
-        parts.append(f"({tbad}) AS _tbad")
-        return "SELECT " + ", ".join(parts) + " FROM _b", fails
+                inner.append(f"CAST(NULL AS {SQL_TYPES[c.kind]}) AS {name}")
+            outer.append(name)
+        outer.append(f"({' OR '.join(bad) or 'FALSE'}) AS _tbad")
+        sql = (
+            f"WITH _t0 AS MATERIALIZED (SELECT {', '.join(inner)} FROM _b)"
+            f" SELECT {', '.join(outer)} FROM _t0"
+        )
+        return sql, fails
 
     def final_select(self, typed_sql: str) -> str:
         """The typed rows with derivations and defaults applied (columns as stored, no _import)."""
@@ -614,21 +653,26 @@ def run_import(
             f"INSERT INTO {q(target.table)} ({cols}, _import) SELECT {cols}, {import_id} FROM"
             f" ({final_sql}) WHERE CASE WHEN {bad} THEN error('{BAD_ROW} ' || _row) ELSE TRUE END"
         )
-        for batch in src.batches():
-            tbl = _apply_hooks(rt, batch.table, plan.colmap)
-            con.register("_b", tbl)
-            try:
-                con.execute(insert)
-            except duckdb.Error as exc:
-                if BAD_ROW in str(exc):
-                    failed = True
-                    break
-                raise
-            finally:
-                con.unregister("_b")
-            rows += tbl.num_rows
-            if progress:
-                progress(batch.bytes_read, src.total)
+        if src.duckdb_csv and rt.name not in HOOKS:
+            # fast path: DuckDB reads, types and checks the whole file in one parallel statement;
+            # row numbers are only needed when it fails, and then the detailed pass finds them
+            failed, rows = _insert_csv(con, insert, src, plan, progress)
+        else:
+            for batch in src.batches():
+                tbl = _apply_hooks(rt, batch.table, plan.colmap)
+                con.register("_b", tbl)
+                try:
+                    con.execute(insert)
+                except duckdb.Error as exc:
+                    if BAD_ROW in str(exc):
+                        failed = True
+                        break
+                    raise
+                finally:
+                    con.unregister("_b")
+                rows += tbl.num_rows
+                if progress:
+                    progress(batch.bytes_read, src.total)
         if src.invalid_rows:
             failed = True
         if not failed:
@@ -661,6 +705,47 @@ def run_import(
         ignored_columns=ignored,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bool, int]:
+    """INSERT … FROM read_csv(all text); returns (failed, rows)."""
+    import threading
+
+    path, delim = src.duckdb_csv
+    ncols = len(src.header)
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
+    reader = (
+        f"(SELECT *, CAST(0 AS BIGINT) AS _row FROM read_csv({lit(path)}, columns = {cols},"
+        f" header = true, auto_detect = false, delim = {lit(delim)}, quote = '\"', escape = '\"',"
+        f" strict_mode = true, null_padding = false))"
+    )
+    sql = insert.replace(" FROM _b", f" FROM {reader}")
+    done = threading.Event()
+
+    def watch() -> None:  # DuckDB reports its own progress; relay it to the bar
+        while not done.wait(0.5):
+            try:
+                pct = con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is best effort
+                return
+            if progress and pct and pct > 0:
+                progress(int(src.total * min(pct, 100) / 100), src.total)
+
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    try:
+        res = con.execute(sql).fetchall()
+    except duckdb.Error as exc:
+        msg = str(exc)
+        if BAD_ROW in msg or "CSV" in msg or "csv" in msg or "Conversion" in msg:
+            return True, 0
+        raise
+    finally:
+        done.set()
+        t.join()
+    if progress:
+        progress(src.total, src.total)
+    return False, int(res[0][0]) if res else 0
 
 
 def _has_duplicates(con, target: _Target, import_id: int) -> bool:

@@ -42,6 +42,8 @@ class Source:
     unit: str  # "bytes" | "rows"
     invalid_rows: list[tuple[int | None, str]] = field(default_factory=list)
     _batches: Iterator[RawBatch] | None = None
+    # a UTF-8 CSV that DuckDB may read itself, in parallel: (path, delimiter)
+    duckdb_csv: tuple[str, str] | None = None
 
     def batches(self) -> Iterator[RawBatch]:
         assert self._batches is not None
@@ -97,6 +99,8 @@ def _open_csv(p: Path, encoding: str | None) -> Source:
     if not any(header):
         raise ReadError(f"{p}:1: the header row is empty")
     src = Source(path=p, header=header, total=size, unit="bytes")
+    if enc == "utf-8" and delimiter in (",", "\t", ";", "|"):
+        src.duckdb_csv = (str(p), delimiter)
     src._batches = _csv_batches(p, src, enc, delimiter, len(header))
     return src
 

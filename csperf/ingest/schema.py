@@ -154,12 +154,12 @@ CALLS = RecordType(
         ("ended_at", "ended_at < offered_at", "ended_at is before offered_at"),
         (
             "outcome",
-            "direction = 'inbound' AND outcome IN ('connected', 'no_answer', 'busy')",
+            "direction = 'inbound' AND list_contains(['connected', 'no_answer', 'busy'], outcome)",
             "is an outbound outcome on an inbound call",
         ),
         (
             "outcome",
-            "direction = 'outbound' AND outcome IN ('answered', 'abandoned', 'blocked', 'timeout', 'exited')",
+            "direction = 'outbound' AND list_contains(['answered', 'abandoned', 'blocked', 'timeout', 'exited'], outcome)",
             "is an inbound outcome on an outbound call",
         ),
         (

@@ -1,0 +1,93 @@
+"""Benchmark: `csperf import calls` of an N-row CSV (default 30,000,000), 10,000 agents.
+
+Writes the CSV once (DuckDB COPY of generated rows, every column of the calls record type as
+a CDR export would carry them), imports the roster, then times the import of the CSV into a fresh
+store in a child process and reports rows/s and the child's peak memory (max RSS). Rerun (see
+docs/performance.md):
+
+    python bench/import_calls.py --rows 30000000 --agents 10000 --dir /tmp/csperf-bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from metrics_calls import generate  # noqa: E402  (the same synthetic month as the metrics bench)
+
+COLUMNS = ["call_id", "direction", "queue", "agent_id", "customer_id", "customer_tier", "offered_at",
+           "answered_at", "ended_at", "wait_s", "talk_s", "hold_s", "wrap_s", "outcome", "transferred",
+           "rating"]
+
+
+def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
+    import duckdb
+
+    src = root / f"metrics-{rows}"
+    csv_path = root / f"calls-{rows}.csv"
+    emp_path = root / f"employees-{agents}.csv"
+    if csv_path.exists() and emp_path.exists():
+        return csv_path, emp_path
+    generate(src, rows, agents)
+    con = duckdb.connect(str(src / "records.duckdb"), read_only=True)
+    t0 = time.perf_counter()
+    con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM calls) TO '{csv_path}' (HEADER, DELIMITER ',')")
+    con.execute(
+        f"COPY (SELECT id, name, team, department, position FROM employees) TO '{emp_path}' (HEADER)"
+    )
+    con.close()
+    print(f"wrote {csv_path} ({csv_path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f}s",
+          file=sys.stderr)
+    return csv_path, emp_path
+
+
+def child(data_dir: Path, csv_path: Path, emp_path: Path) -> None:
+    from csperf.ingest.importer import import_file
+    from csperf.ingest.store import open_store
+
+    store = open_store(data_dir)
+    import_file("employees", emp_path, store=store)
+    t0 = time.perf_counter()
+    res = import_file("calls", csv_path, store=store)
+    dt = time.perf_counter() - t0
+    n = store.count("calls")
+    store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": res.rows, "stored": n, "seconds": dt, "peak_mib": peak}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=30_000_000)
+    ap.add_argument("--agents", type=int, default=10_000)
+    ap.add_argument("--dir", default="/tmp/csperf-bench")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--child", nargs=3)
+    args = ap.parse_args()
+    if args.child:
+        child(*(Path(p) for p in args.child))
+        return
+    root = Path(args.dir)
+    root.mkdir(parents=True, exist_ok=True)
+    csv_path, emp_path = make_csv(root, args.rows, args.agents)
+    for _ in range(args.repeat):
+        data_dir = root / f"import-{args.rows}"
+        shutil.rmtree(data_dir, ignore_errors=True)
+        p = subprocess.run([sys.executable, __file__, "--child", str(data_dir), str(csv_path), str(emp_path)],
+                           capture_output=True, text=True, check=True)
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+        assert r["stored"] == args.rows, r
+        print(f"imported {r['rows']} rows in {r['seconds']:.1f}s = {r['rows'] / r['seconds']:,.0f} rows/s, "
+              f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV)")
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
