@@ -71,7 +71,7 @@ def test_m001(run: ScoreRun) -> None:
         "learning": D(3),
         # reviewer L4 = 2.5 (overrides self and supervisor L5)
         "discipline": D("2.5"),
-        # 2 city articles x 1 + 1 province x 2 = 4 -> capped at 3
+        # 4 articles x 1 = 4 -> capped at 3
         "articles": D(3),
     }
     r = run.result("M001")
@@ -149,10 +149,10 @@ def test_m003_boundaries_and_missing_test(run: ScoreRun) -> None:
     assert q(r.sections[0].score) == D("67.69")
     # self ratings only: 4 x L4 = 4 x 2.5 = 10
     assert r.sections[1].score == D(10)
-    # 2 branch articles x 0.5 = 1
-    assert c["articles"] == D(1)
-    # 67.6923... + 10 + 1 = 78.6923... -> 78.69 -> 称职
-    assert r.total == D("78.69")
+    # 2 articles x 1 = 2
+    assert c["articles"] == D(2)
+    # 67.6923... + 10 + 2 = 79.6923... -> 79.69 -> 称职
+    assert r.total == D("79.69")
     assert r.grade == "称职"
 
 
