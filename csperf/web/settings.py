@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "csperf.api",
     "csperf.qc",
     "csperf.surveys",
+    "csperf.reports",
+    "csperf.library",
+    "csperf.records_ui",
 ]
 
 MIDDLEWARE = [

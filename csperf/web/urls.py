@@ -15,5 +15,8 @@ urlpatterns = [
     path("qc/", include("csperf.qc.urls")),
     path("surveys/", include("csperf.surveys.urls")),
     path("jobs/<int:job_id>/", views.job_status, name="job-status"),
+    path("reports/", include("csperf.reports.urls")),
+    path("library/", include("csperf.library.urls")),
+    path("records/", include("csperf.records_ui.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Template library: list, YAML and rendered card, upload with precise errors, and the what-if."""

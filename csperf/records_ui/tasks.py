@@ -1,0 +1,66 @@
+"""The ``records.import`` background job: one uploaded file into the records store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from csperf.core.errors import ActionError
+from csperf.core.jobs import Progress, job_handler
+from csperf.core.models import Job
+
+
+@job_handler("records.import")
+def import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    from csperf.ingest.importer import ImportFailed, import_file
+    from csperf.ingest.store import StoreError, open_store
+
+    path = Path(job.params["path"])
+    name = job.params.get("name") or path.name
+    if not path.exists():
+        raise ActionError(f"{name}: the uploaded file is gone; upload it again")
+    progress(0, 1, name)
+    try:
+        store = open_store(settings.DATA_DIR)
+    except StoreError as exc:
+        raise ActionError(str(exc)) from None
+    try:
+        res = import_file(
+            job.params["kind"],
+            path,
+            store=store,
+            encoding=job.params.get("encoding") or None,
+            progress=lambda done, total: progress(done, total),
+        )
+    except ImportFailed as exc:
+        # Kept on the job so the page can show (and download) every problem.
+        problems = [
+            {
+                "file": name,
+                "row": p.row,
+                "column": p.column,
+                "message": p.message.replace(str(path), name),
+            }
+            for p in exc.problems
+        ]
+        Job.objects.filter(pk=job.pk).update(result={"problems": problems, "total": exc.total})
+        raise ActionError(f"{name}: {exc.total} problem(s); nothing was imported") from None
+    except (StoreError, LookupError, OSError) as exc:
+        raise ActionError(f"{name}: {exc}".replace(str(path), name)) from None
+    finally:
+        store.close()
+        if settings.DATA_DIR and path.parent.name.startswith("upload-"):
+            shutil.rmtree(path.parent, ignore_errors=True)
+    return {
+        "type": res.type,
+        "rows": res.rows,
+        "replaced": res.replaced,
+        "import_id": res.import_id,
+        "ignored_columns": res.ignored_columns,
+        "notes": res.notes,
+        "seconds": round(res.seconds, 2),
+        "file": name,
+    }

@@ -1,0 +1,196 @@
+"""Import record files (xlsx, csv) from the browser as a background job; blank templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from csperf.core import audit, jobs
+from csperf.core.models import Job
+from csperf.cycles.access import can_manage_cycles
+from csperf.ingest.schema import RECORD_TYPES
+from csperf.reports.tables import XLSX_TYPE
+
+KIND = "records.import"
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+IMPORTABLE = [k for k in RECORD_TYPES]
+
+
+def _require_hr(request: HttpRequest) -> None:
+    # Records feed everyone's scores: only HR performance admins import them.
+    if not can_manage_cycles(request.user):
+        raise Http404("imports are for HR")
+
+
+def _kinds() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": rt.name,
+            "label": rt.label_zh,
+            "one_row_is": rt.one_row_is,
+            "required": [c.name for c in rt.columns if c.required],
+            "columns": rt.columns,
+        }
+        for rt in RECORD_TYPES.values()
+    ]
+
+
+def header_of(column: Any) -> str:
+    """The header a blank template uses: the Chinese name where there is one (users write
+    Chinese; the importer accepts both), else the column's own name."""
+    for a in column.aliases:
+        if re.search(r"[\u4e00-\u9fff]", a):
+            return a
+    return column.name
+
+
+def _describe(column: Any) -> str:
+    parts = [column.kind]
+    if column.required:
+        parts.append(_("required"))
+    if column.choices:
+        parts.append(" / ".join(column.choices))
+    if column.min is not None or column.max is not None:
+        parts.append(
+            f"[{column.min if column.min is not None else ''}, {column.max if column.max is not None else ''}]"
+        )
+    if column.ref:
+        parts.append(_("an employee ID of the roster"))
+    if column.doc:
+        parts.append(column.doc)
+    return "; ".join(str(p) for p in parts)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        error = None
+        if kind not in RECORD_TYPES:
+            error = _("Choose the record type of the file.")
+        elif upload is None:
+            error = _("Choose a file to import.")
+        elif not upload.name.lower().endswith(SUFFIXES):
+            error = _("%(file)s: only .xlsx, .xls, .ods or .csv files can be imported.") % {
+                "file": upload.name
+            }
+        if error:
+            messages.error(request, error)
+            return redirect("records_ui:index")
+        base = Path(settings.DATA_DIR) / "uploads"
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=base))
+        safe = re.sub(r"[^\w.\-]+", "_", Path(upload.name).name) or "upload"
+        path = folder / safe
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job = jobs.enqueue(
+            KIND,
+            {
+                "kind": kind,
+                "path": str(path),
+                "name": upload.name,
+                "encoding": request.POST.get("encoding", ""),
+            },
+            user=request.user,
+        )
+        audit.record(request.user, "import_records", job, new={"type": kind, "file": upload.name})
+        messages.success(request, _("The import runs in the background; you may leave this page."))
+        return redirect("records_ui:import", job.pk)
+    recent = Job.objects.filter(kind=KIND).select_related("created_by")[:20]
+    return render(request, "records_ui/index.html", {"kinds": _kinds(), "recent": recent})
+
+
+@login_required
+def blank(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the right headers, and (xlsx) a sheet explaining each column."""
+    if kind not in RECORD_TYPES or fmt not in ("xlsx", "csv"):
+        raise Http404("no such template")
+    rt = RECORD_TYPES[kind]
+    headers = [header_of(c) for c in rt.columns]
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")
+        csv.writer(buf).writerow(headers)
+        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        import xlsxwriter
+
+        out = io.BytesIO()
+        wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        bold = wb.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
+        req = wb.add_format({"bold": True, "bg_color": "#FFE3E3", "border": 1})
+        ws = wb.add_worksheet(rt.name)
+        for i, (c, h) in enumerate(zip(rt.columns, headers, strict=True)):
+            ws.write(0, i, h, req if c.required else bold)
+            ws.write_comment(0, i, f"{c.name}: {_describe(c)}")
+            ws.set_column(i, i, max(10, len(h) * 2 + 2))
+        ws.freeze_panes(1, 0)
+        doc = wb.add_worksheet(_("Columns"))
+        for i, h in enumerate([_("Header"), _("Also accepted"), _("Required"), _("What to enter")]):
+            doc.write(0, i, h, bold)
+        for r, c in enumerate(rt.columns, start=1):
+            doc.write(r, 0, header_of(c))
+            doc.write(r, 1, ", ".join([c.name, *c.aliases]))
+            doc.write(r, 2, _("yes") if c.required else "")
+            doc.write(r, 3, _describe(c))
+        doc.set_column(0, 1, 24)
+        doc.set_column(3, 3, 80)
+        wb.close()
+        resp = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    resp["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    return resp
+
+
+def _job(request: HttpRequest, job_id: int) -> Job:
+    _require_hr(request)
+    job = Job.objects.filter(pk=job_id, kind=KIND).first()
+    if job is None:
+        raise Http404("no such import")
+    return job
+
+
+@login_required
+def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    result = job.result or {}
+    return render(
+        request,
+        "records_ui/import.html",
+        {
+            "job": job,
+            "problems": result.get("problems") or [],
+            "problem_total": result.get("total", 0),
+            "rt": RECORD_TYPES.get(job.params.get("kind", "")),
+        },
+    )
+
+
+@login_required
+def problems_csv(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The error report as a spreadsheet a person can sort and fix the file from."""
+    job = _job(request, job_id)
+    problems = (job.result or {}).get("problems") or []
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf)
+    w.writerow([_("File"), _("Row"), _("Column"), _("Problem")])
+    for p in problems:
+        w.writerow([p["file"], p["row"] or "", p["column"] or "", p["message"]])
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
+    return resp

@@ -1,0 +1,1 @@
+"""Dashboards, printable cards (PDF), cycle summaries and pay sheets, drill-down to records."""
