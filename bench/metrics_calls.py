@@ -34,7 +34,7 @@ PERIOD = "2026-03"
 HAND_SQL = """
 WITH c AS (
   SELECT *,
-    LEAD(offered_at) OVER (PARTITION BY customer_id, direction ORDER BY offered_at) AS next_at
+    LEAD(offered_at) OVER (PARTITION BY customer_id, direction ORDER BY offered_at, call_id) AS next_at
   FROM calls
   WHERE offered_at >= TIMESTAMP '2026-03-01' AND offered_at < TIMESTAMP '2026-04-01' + INTERVAL 72 HOUR
 ), m AS (
@@ -149,13 +149,13 @@ def run_pandas(data_dir: Path) -> dict:
     con = duckdb.connect(str(data_dir / "records.duckdb"), read_only=True)
     t0 = time.perf_counter()
     df = con.execute(
-        "SELECT agent_id, customer_id, direction, outcome, offered_at, CAST(wait_s AS DOUBLE) AS wait_s, "
+        "SELECT call_id, agent_id, customer_id, direction, outcome, offered_at, CAST(wait_s AS DOUBLE) AS wait_s, "
         "CAST(talk_s + hold_s + wrap_s AS DOUBLE) AS handle, transferred, rating FROM calls "
         "WHERE offered_at >= TIMESTAMP '2026-03-01' AND offered_at < TIMESTAMP '2026-04-01' + INTERVAL 72 HOUR"
     ).df()
     con.close()
     load = time.perf_counter() - t0
-    df = df.sort_values(["customer_id", "direction", "offered_at"], kind="stable")
+    df = df.sort_values(["customer_id", "direction", "offered_at", "call_id"], kind="stable")
     same = (df["customer_id"].values[1:] == df["customer_id"].values[:-1]) & (
         df["direction"].values[1:] == df["direction"].values[:-1])
     nxt = np.append(np.where(same, df["offered_at"].values[1:], np.datetime64("NaT")), np.datetime64("NaT"))
