@@ -170,7 +170,18 @@ def intraday(
             rows = eng.intervals(day, None, minutes, indicators, level=unit.level)
     except metrics.MetricsError as exc:
         raise InvalidInput(str(exc), field="indicator") from None
-    rows = [r for r in rows if r["subject"] == unit.code]
+    mine = [r for r in rows if r["subject"] == unit.code]
+    if not mine:  # no call of this unit that day: every interval is zero, not missing
+        seen: dict[Any, dict[str, Any]] = {}
+        for r in rows:
+            seen.setdefault(r["interval_start"], {"interval_start": r["interval_start"]})
+        if not seen:
+            start = dt.datetime.combine(day, dt.time())
+            for i in range(-(-1440 // minutes)):
+                t = start + dt.timedelta(minutes=i * minutes)
+                seen[t] = {"interval_start": t}
+        mine = [{**v, **dict.fromkeys(indicators, 0)} for v in seen.values()]
+    rows = mine
     labels = [indicator_label(c) for c in indicators]
     table = Table(
         title=f"{unit.label} {day.isoformat()}",
