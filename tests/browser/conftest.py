@@ -100,6 +100,7 @@ class Session:
 
     def __init__(self, browser, url: str, locale: str, viewport: dict) -> None:
         self.url = url
+        self.locale = locale
         self.errors: list[str] = []
         self.context = browser.new_context(locale=locale, viewport=viewport, accept_downloads=True)
         self.page = self.context.new_page()
@@ -126,6 +127,12 @@ class Session:
             self.page.get_by_role("button", name="登录")
         ).click()
         self.page.wait_for_load_state()
+        # Switch the language the way a person does: the header's language menu.
+        lang = "en" if self.locale.startswith("en") else "zh-hans"
+        menu = self.page.locator("select[name='language']")
+        if menu.input_value() != lang:
+            with self.page.expect_navigation():
+                menu.select_option(lang)
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(exist_ok=True)
