@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from csperf.scoring import InputError, ScoreRun, load_input, score
+from csperf.scoring import ScoreRun, load_input, score
 from csperf.templates import example_input_path, load_builtin
 
 CODE = "mobile-account-manager"
@@ -159,7 +159,7 @@ def test_m003_boundaries_and_missing_test(run: ScoreRun) -> None:
 def one(period: str, values: dict[str, Any]) -> Any:
     data = {
         "period": period,
-        "employees": [{"id": "X", "values": values, "targets": {"info_collection": 10}}],
+        "employees": [{"id": "X", "values": values}],
     }
     return score(load_builtin(CODE), data).result("X")
 
@@ -196,8 +196,7 @@ def test_other_years_fall_back_to_the_floor() -> None:
     assert r.item("satisfaction").target == D("0.80")
 
 
-def test_missing_assigned_target_is_an_input_error() -> None:
-    data = {"period": "2026-03", "employees": [{"id": "X", "values": {"info_collected_count": 5}}]}
-    with pytest.raises(InputError) as exc:
-        score(load_builtin(CODE), data, source="in.json")
-    assert "employees[0].targets.info_collection" in str(exc.value)
+def test_info_collection_against_the_monthly_task_of_30() -> None:
+    r = one("2026-03", {"info_collected_count": 15})
+    # 15 / 30 = 0.5 -> 0.5 x 3 = 1.5
+    assert (r.item("info_collection").target, r.item("info_collection").score) == (D(30), D("1.5"))
