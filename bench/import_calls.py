@@ -20,11 +20,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from metrics_calls import generate  # noqa: E402  (the same synthetic month as the metrics bench)
+from metrics_calls import generate
 
-COLUMNS = ["call_id", "direction", "queue", "agent_id", "customer_id", "customer_tier", "offered_at",
-           "answered_at", "ended_at", "wait_s", "talk_s", "hold_s", "wrap_s", "outcome", "transferred",
-           "rating"]
+COLUMNS = [
+    "call_id",
+    "direction",
+    "queue",
+    "agent_id",
+    "customer_id",
+    "customer_tier",
+    "offered_at",
+    "answered_at",
+    "ended_at",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "wrap_s",
+    "outcome",
+    "transferred",
+    "rating",
+]
 
 
 def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
@@ -38,13 +53,17 @@ def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
     generate(src, rows, agents)
     con = duckdb.connect(str(src / "records.duckdb"), read_only=True)
     t0 = time.perf_counter()
-    con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM calls) TO '{csv_path}' (HEADER, DELIMITER ',')")
+    con.execute(
+        f"COPY (SELECT {', '.join(COLUMNS)} FROM calls) TO '{csv_path}' (HEADER, DELIMITER ',')"
+    )
     con.execute(
         f"COPY (SELECT id, name, team, department, position FROM employees) TO '{emp_path}' (HEADER)"
     )
     con.close()
-    print(f"wrote {csv_path} ({csv_path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f}s",
-          file=sys.stderr)
+    print(
+        f"wrote {csv_path} ({csv_path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
     return csv_path, emp_path
 
 
@@ -80,12 +99,18 @@ def main() -> None:
     for _ in range(args.repeat):
         data_dir = root / f"import-{args.rows}"
         shutil.rmtree(data_dir, ignore_errors=True)
-        p = subprocess.run([sys.executable, __file__, "--child", str(data_dir), str(csv_path), str(emp_path)],
-                           capture_output=True, text=True, check=True)
+        p = subprocess.run(
+            [sys.executable, __file__, "--child", str(data_dir), str(csv_path), str(emp_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(p.stdout.strip().splitlines()[-1])
         assert r["stored"] == args.rows, r
-        print(f"imported {r['rows']} rows in {r['seconds']:.1f}s = {r['rows'] / r['seconds']:,.0f} rows/s, "
-              f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV)")
+        print(
+            f"imported {r['rows']} rows in {r['seconds']:.1f}s = {r['rows'] / r['seconds']:,.0f} rows/s, "
+            f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV)"
+        )
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -25,10 +25,22 @@ import time
 from pathlib import Path
 
 CALL_INDICATORS = [
-    "calls_offered", "calls_answered", "abandon_rate", "service_level", "asa", "aht",
-    "transfer_rate", "first_contact_resolution", "csat_mean", "csat_top2",
+    "calls_offered",
+    "calls_answered",
+    "abandon_rate",
+    "service_level",
+    "asa",
+    "aht",
+    "transfer_rate",
+    "first_contact_resolution",
+    "csat_mean",
+    "csat_top2",
 ]
-PARAMS = ["first_contact_resolution.source=calls", "csat_mean.source=calls", "csat_top2.source=calls"]
+PARAMS = [
+    "first_contact_resolution.source=calls",
+    "csat_mean.source=calls",
+    "csat_top2.source=calls",
+]
 PERIOD = "2026-03"
 
 HAND_SQL = """
@@ -108,7 +120,10 @@ def generate(data_dir: Path, rows: int, agents: int) -> None:
           0, 1
         FROM f""")
     con.execute("CHECKPOINT")
-    print(f"generated {rows} calls, {agents} agents in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    print(
+        f"generated {rows} calls, {agents} agents in {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
     store.close()
 
 
@@ -157,8 +172,11 @@ def run_pandas(data_dir: Path) -> dict:
     load = time.perf_counter() - t0
     df = df.sort_values(["customer_id", "direction", "offered_at", "call_id"], kind="stable")
     same = (df["customer_id"].values[1:] == df["customer_id"].values[:-1]) & (
-        df["direction"].values[1:] == df["direction"].values[:-1])
-    nxt = np.append(np.where(same, df["offered_at"].values[1:], np.datetime64("NaT")), np.datetime64("NaT"))
+        df["direction"].values[1:] == df["direction"].values[:-1]
+    )
+    nxt = np.append(
+        np.where(same, df["offered_at"].values[1:], np.datetime64("NaT")), np.datetime64("NaT")
+    )
     gap = (nxt - df["offered_at"].values) / np.timedelta64(1, "s")
     repeat = ~np.isnan(gap) & (gap <= 72 * 3600)
     df = df.assign(repeat=repeat)
@@ -195,12 +213,16 @@ def _derive(d: dict) -> dict:
         return None if not b else Decimal(a or 0) / Decimal(b)
 
     return {
-        "calls_offered": d["offered"], "calls_answered": d["answered"],
-        "abandon_rate": r(d["abandoned"], d["offered"]), "service_level": r(d["within_20"], d["offered"]),
-        "asa": r(d["wait_sum"], d["answered"]), "aht": r(d["handle_sum"], d["answered"]),
+        "calls_offered": d["offered"],
+        "calls_answered": d["answered"],
+        "abandon_rate": r(d["abandoned"], d["offered"]),
+        "service_level": r(d["within_20"], d["offered"]),
+        "asa": r(d["wait_sum"], d["answered"]),
+        "aht": r(d["handle_sum"], d["answered"]),
         "transfer_rate": r(d["transfers"], d["answered"]),
         "first_contact_resolution": r(d["fcr"], d["fcr_den"]),
-        "csat_mean": r(d["rating_sum"], d["rated"]), "csat_top2": r(d["top2"], d["rated"]),
+        "csat_mean": r(d["rating_sum"], d["rated"]),
+        "csat_top2": r(d["top2"], d["rated"]),
     }
 
 
@@ -212,8 +234,10 @@ def child(variant: str, data_dir: Path) -> None:
     fn = {"csperf": run_csperf, "sql": run_sql, "pandas": run_pandas}[variant]
     out = fn(data_dir)
     if "result" in out:
-        out["result"] = {k: {c: (str(v) if v is not None else None) for c, v in vals.items()}
-                         for k, vals in out["result"].items()}
+        out["result"] = {
+            k: {c: (str(v) if v is not None else None) for c, v in vals.items()}
+            for k, vals in out["result"].items()
+        }
     print(json.dumps(out))
 
 
@@ -237,8 +261,21 @@ def main() -> None:
         for v in variants:
             if v == "pandas" and results.get("pandas"):
                 continue  # once is enough: it is far slower
-            p = subprocess.run([sys.executable, __file__, "--child", v, "--dir", args.dir,
-                                "--rows", str(args.rows)], capture_output=True, text=True, check=True)
+            p = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    v,
+                    "--dir",
+                    args.dir,
+                    "--rows",
+                    str(args.rows),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             results.setdefault(v, []).append(json.loads(p.stdout.strip().splitlines()[-1]))
     a, b = results["csperf"][0]["result"], results["sql"][0]["result"]
     assert a.keys() == b.keys(), "different agents"
@@ -253,7 +290,9 @@ def main() -> None:
         best[v] = secs[0]
         peak = max(r["peak_mib"] for r in runs)
         extra = f" (of which load {runs[0]['load_seconds']:.1f}s)" if v == "pandas" else ""
-        print(f"{v:7s} best {secs[0]:.2f}s  median {secs[len(secs) // 2]:.2f}s{extra}  peak RSS {peak:.0f} MiB")
+        print(
+            f"{v:7s} best {secs[0]:.2f}s  median {secs[len(secs) // 2]:.2f}s{extra}  peak RSS {peak:.0f} MiB"
+        )
     print(f"csperf / hand-written SQL = {best['csperf'] / best['sql']:.2f}x")
 
 

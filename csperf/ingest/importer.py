@@ -726,7 +726,7 @@ def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bo
         while not done.wait(0.5):
             try:
                 pct = con.query_progress()
-            except Exception:  # noqa: BLE001 - progress is best effort
+            except Exception:
                 return
             if progress and pct and pct > 0:
                 progress(int(src.total * min(pct, 100) / 100), src.total)

@@ -8,6 +8,7 @@ definitions run on it unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
@@ -96,10 +97,9 @@ class Store:
         return self.con.con
 
     def close(self) -> None:
-        try:
+        # closing twice or a dropped server is harmless here
+        with contextlib.suppress(Exception):
             self.con.disconnect()
-        except Exception:  # closing twice or a dropped server is harmless here
-            pass
 
     def __enter__(self) -> Store:
         return self

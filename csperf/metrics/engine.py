@@ -219,7 +219,9 @@ def source_table(store: Store, source: str, period: Period, features: tuple) -> 
             ((_, window_h),) = features
             w = t.filter(col >= period.start_ts, col < period.end_ts + timedelta(hours=window_h))
             nxt = w.offered_at.lead().over(
-                ibis.window(group_by=[w.customer_id, w.direction], order_by=[w.offered_at, w.call_id])
+                ibis.window(
+                    group_by=[w.customer_id, w.direction], order_by=[w.offered_at, w.call_id]
+                )
             )
             w = w.mutate(
                 repeat_call=(w.direction == "inbound")

@@ -57,7 +57,7 @@ def test_import_with_map_options(tmp_path, capsys, data):
     f.write_text("id,who,start,res\nZ1,A1,2026-03-09 10:00:00,abandoned\n")
     mf = tmp_path / "map.yaml"
     mf.write_text("start: offered_at\nres: outcome\n")
-    code, out, err = run(
+    code, _out, err = run(
         capsys,
         "import",
         "calls",
@@ -284,7 +284,7 @@ def test_demo_data_is_realistic(tmp_path, capsys):
         )[0]
         == 0
     )
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys,
         "indicators",
         "compute",

@@ -68,7 +68,7 @@ def test_intervals_are_half_open_and_complete(engine):
     assert by[t(8, 45)]["calls_offered"] == 0 and by[t(8, 45)]["service_level"] is None
     hourly = engine.intervals("2026-03-02", "2026-03-03", 60, ["calls_offered", "asa"])
     assert len(hourly) == 48
-    nine = [r for r in hourly if r["interval_start"] == t(9, 0)][0]
+    nine = next(r for r in hourly if r["interval_start"] == t(9, 0))
     assert nine["calls_offered"] == 6 and nine["asa"] == 20  # (10+30+20)/3
     odd = engine.intervals("2026-03-02", minutes=45, indicators=["calls_offered"])
     assert len(odd) == 32 and sum(r["calls_offered"] for r in odd) == 6
