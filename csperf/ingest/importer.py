@@ -645,6 +645,7 @@ def run_import(
     cols = ", ".join(q(n) for n in names)
     bad = plan.bad_condition()
     failed = False
+    reason = ""
     rows = 0
     con.execute("BEGIN TRANSACTION")
     try:
@@ -656,7 +657,7 @@ def run_import(
         if src.duckdb_csv and rt.name not in HOOKS:
             # fast path: DuckDB reads, types and checks the whole file in one parallel statement;
             # row numbers are only needed when it fails, and then the detailed pass finds them
-            failed, rows = _insert_csv(con, insert, src, plan, progress)
+            failed, rows, reason = _insert_csv(con, insert, src, plan, progress)
         else:
             for batch in src.batches():
                 tbl = _apply_hooks(rt, batch.table, plan.colmap)
@@ -694,7 +695,9 @@ def run_import(
         if not target.native:
             con.close()
     if failed:
-        problems, total = detailed_problems(plan, reopen(), store=store, source_name=source_name)
+        problems, total = detailed_problems(
+            plan, reopen(), store=store, source_name=source_name, reason=reason
+        )
         raise ImportFailed(problems, total)
     return ImportResult(
         type=rt.name,
@@ -707,8 +710,8 @@ def run_import(
     )
 
 
-def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bool, int]:
-    """INSERT … FROM read_csv(all text); returns (failed, rows)."""
+def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bool, int, str]:
+    """INSERT … FROM read_csv(all text); returns (failed, rows, DuckDB's reason)."""
     import threading
 
     path, delim = src.duckdb_csv
@@ -738,14 +741,14 @@ def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bo
     except duckdb.Error as exc:
         msg = str(exc)
         if BAD_ROW in msg or "CSV" in msg or "csv" in msg or "Conversion" in msg:
-            return True, 0
+            return True, 0, "" if BAD_ROW in msg else msg.splitlines()[0]
         raise
     finally:
         done.set()
         t.join()
     if progress:
         progress(src.total, src.total)
-    return False, int(res[0][0]) if res else 0
+    return False, (int(res[0][0]) if res else 0), ""
 
 
 def _has_duplicates(con, target: _Target, import_id: int) -> bool:
@@ -859,7 +862,7 @@ def _transfer_postgres(
 
 
 def detailed_problems(
-    plan: Plan, src: Source, *, store: Store, source_name: str
+    plan: Plan, src: Source, *, store: Store, source_name: str, reason: str = ""
 ) -> tuple[list[Problem], int]:
     """Re-read a rejected file and list its problems (first 100 by row, and the total)."""
     rt = plan.rt
@@ -968,7 +971,10 @@ def detailed_problems(
     if not problems:  # should not happen: the fast pass saw a problem; say so rather than hide it
         problems = [
             Problem(
-                source_name, None, None, "the file was rejected but no problem could be located"
+                source_name,
+                None,
+                None,
+                reason or "the file was rejected but no problem could be located",
             )
         ]
         total = 1
