@@ -273,6 +273,43 @@ def _typed(c: Column, raw: str, table: str) -> tuple[str, str | None, str | None
     return expr, f"({expr}) IS NULL AND {s} IS NOT NULL", msg
 
 
+STRICT = "csperf-not-canonical"
+NOT_CANONICAL = "not canonical"
+
+
+def _strict(c: Column, raw: str, table: str) -> str:
+    """Typing for cells already in canonical form (ISO times, plain numbers, canonical words):
+    plain CASTs, fast. Anything else raises, and the import falls back to the flexible typing."""
+    err = f"error('{STRICT}')"
+    k = c.kind
+    if k == "str":
+        expr = (
+            f"CASE WHEN {raw} = '' THEN NULL WHEN starts_with({raw}, ' ') OR ends_with({raw}, ' ')"
+            f" THEN {err} ELSE {raw} END"
+        )
+        return f"lower({expr})" if (table, c.name) in lower_strings() else expr
+    if k == "enum":
+        canon = ", ".join(lit(v) for v in (c.choices or {}))
+        return f"CASE WHEN {raw} IS NULL THEN NULL WHEN list_contains([{canon}], {raw}) THEN {raw} ELSE {err} END"
+    if k == "int":
+        return f"CASE WHEN contains({raw}, '.') THEN {err} ELSE CAST({raw} AS BIGINT) END"
+    if k in ("decimal", "money", "duration"):
+        return f"CAST({raw} AS {SQL_TYPES[k]})"
+    if k == "bool":
+        return (
+            f"CASE WHEN {raw} IS NULL THEN NULL WHEN list_contains(['true', '1'], {raw}) THEN TRUE"
+            f" WHEN list_contains(['false', '0'], {raw}) THEN FALSE ELSE {err} END"
+        )
+    if k == "timestamp":
+        return (
+            f"CASE WHEN contains({raw}, '.') OR contains({raw}, '/') THEN {err}"
+            f" ELSE CAST({raw} AS TIMESTAMP) END"
+        )
+    if k == "date":
+        return f"CAST({raw} AS DATE)"
+    raise AssertionError(k)  # pragma: no cover
+
+
 # derived values, computed from the typed row before defaults apply
 DERIVE: dict[str, dict[str, str]] = {
     "calls": {
@@ -349,6 +386,21 @@ class Plan:
             f" SELECT {', '.join(outer)} FROM _t0"
         )
         return sql, fails
+
+    def strict_select(self) -> str | None:
+        """The canonical-form typing of every column (None when a column needs a hook)."""
+        parts = ["_row"]
+        for c in self.rt.stored_columns:
+            if HOOKS.get(self.rt.name, {}).get(c.name) is not None:
+                return None
+            if c.name in self.colmap:
+                parts.append(
+                    f"{_strict(c, q(f'c{self.colmap[c.name]}'), self.rt.name)} AS {q(c.name)}"
+                )
+            else:
+                parts.append(f"CAST(NULL AS {SQL_TYPES[c.kind]}) AS {q(c.name)}")
+        parts.append("FALSE AS _tbad")
+        return "SELECT " + ", ".join(parts) + " FROM _b"
 
     def final_select(self, typed_sql: str) -> str:
         """The typed rows with derivations and defaults applied (columns as stored, no _import)."""
@@ -650,14 +702,27 @@ def run_import(
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = _next_import_id(store, con, target.native)
-        insert = (
-            f"INSERT INTO {q(target.table)} ({cols}, _import) SELECT {cols}, {import_id} FROM"
-            f" ({final_sql}) WHERE CASE WHEN {bad} THEN error('{BAD_ROW} ' || _row) ELSE TRUE END"
-        )
-        if src.duckdb_csv and rt.name not in HOOKS:
+
+        def insert_sql(final: str) -> str:
+            return (
+                f"INSERT INTO {q(target.table)} ({cols}, _import) SELECT {cols}, {import_id} FROM"
+                f" ({final}) WHERE CASE WHEN {bad} THEN error('{BAD_ROW} ' || _row) ELSE TRUE END"
+            )
+
+        insert = insert_sql(final_sql)
+        strict = plan.strict_select()
+        if src.duckdb_csv and rt.name not in HOOKS and strict is not None:
             # fast path: DuckDB reads, types and checks the whole file in one parallel statement;
-            # row numbers are only needed when it fails, and then the detailed pass finds them
-            failed, rows, reason = _insert_csv(con, insert, src, plan, progress)
+            # row numbers are only needed when it fails, and then the detailed pass finds them.
+            # First with plain CASTs for canonical cells; a file with other spellings (Chinese
+            # words, HH:MM:SS, 2026/03/02 …) is read again with the flexible typing.
+            failed, rows, reason = _insert_csv(
+                con, insert_sql(plan.final_select(strict)), src, plan, progress
+            )
+            if failed and reason == NOT_CANONICAL:
+                con.execute("ROLLBACK")
+                con.execute("BEGIN TRANSACTION")
+                failed, rows, reason = _insert_csv(con, insert, src, plan, progress)
         else:
             for batch in src.batches():
                 tbl = _apply_hooks(rt, batch.table, plan.colmap)
@@ -740,7 +805,9 @@ def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bo
         res = con.execute(sql).fetchall()
     except duckdb.Error as exc:
         msg = str(exc)
-        if BAD_ROW in msg or "CSV" in msg or "csv" in msg or "Conversion" in msg:
+        if STRICT in msg or "Conversion Error" in msg or "Could not convert" in msg:
+            return True, 0, NOT_CANONICAL
+        if BAD_ROW in msg or "CSV" in msg or "csv" in msg:
             return True, 0, "" if BAD_ROW in msg else msg.splitlines()[0]
         raise
     finally:
