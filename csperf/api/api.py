@@ -566,3 +566,4 @@ def indicator_values(
 
 api.add_router("/qc", "csperf.qc.api.router")
 api.add_router("/surveys", "csperf.surveys.api.router")
+api.add_router("/board", "csperf.board.api.router")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csperf.reports",
     "csperf.library",
     "csperf.records_ui",
+    "csperf.board",
 ]
 
 MIDDLEWARE = [

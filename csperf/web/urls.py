@@ -18,5 +18,6 @@ urlpatterns = [
     path("reports/", include("csperf.reports.urls")),
     path("library/", include("csperf.library.urls")),
     path("records/", include("csperf.records_ui.urls")),
+    path("board/", include("csperf.board.urls")),
     path("api/", api.urls),
 ]

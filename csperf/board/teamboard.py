@@ -1,0 +1,161 @@
+"""One team's board for one cycle, as data: the page and the API show the same figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from csperf.board import insights
+from csperf.board.access import board_cards, can_manage_plans, plans_for_user
+from csperf.board.models import ImprovementPlan, PlanStatus
+from csperf.org.models import Team
+from csperf.reports import dashboards
+from csperf.reports.tables import Table
+from csperf.reviews import workflow
+from csperf.reviews.access import log_list_view
+from csperf.reviews.models import Card, Rating
+from csperf.reviews.presenters import available_actions
+
+
+@dataclass
+class RateItem:
+    code: str
+    name: str
+    kind: str  # levels | manual
+    value: Any
+    comment: str
+    levels: list[dict[str, Any]] = field(default_factory=list)
+    low: Any = None
+    high: Any = None
+
+
+def rate_items(card: Card, role: str) -> list[RateItem]:
+    """The items the role rates on the card, with the values already given."""
+    given = {r.item_code: r for r in Rating.objects.filter(card=card, role=role)}
+    out = []
+    for it in card.template.parsed.rated_items():
+        if role not in it.effective_raters.roles:
+            continue
+        r = given.get(it.code)
+        row = RateItem(
+            code=it.code,
+            name=it.label,
+            kind=it.rule.type,
+            value=r.value if r and r.value is not None else None,
+            comment=r.comment if r else "",
+        )
+        if it.rule.type == "levels":
+            row.levels = [
+                {"level": lv.level, "score": lv.score, "anchor": lv.anchor or ""}
+                for lv in it.rule.levels
+            ]
+        elif it.rule.type == "manual":
+            row.low = it.scale if it.rule.min == "full" else it.rule.min
+            row.high = it.scale if it.rule.max == "full" else it.rule.max
+        out.append(row)
+    return out
+
+
+def decorate(user: Any, card: Card) -> Card:
+    """Attach what the board shows of a card for this user."""
+    card.show_scores = workflow.sees_scores(user, card)
+    card.label_kind = insights.label_kind(card) if card.show_scores else ""
+    card.steps = available_actions(user, card)
+    role = workflow.current_role(card)
+    card.my_turn = role is not None and role in workflow.rater_roles_of(user, card)
+    card.rate_items = rate_items(card, role) if card.my_turn else []
+    return card
+
+
+def _team_places(cards: list[Card]) -> None:
+    """Competition ranking inside the team (ties share a place), next to the template's rank."""
+    totals = sorted((c.total for c in cards), reverse=True)
+    for c in cards:
+        c.team_place = totals.index(c.total) + 1
+
+
+def ranking_table(cards: list[Card]) -> Table:
+    table = Table(
+        title=_("Team ranking"),
+        columns=[
+            _("Place in team"),
+            _("Rank"),
+            _("Employee ID"),
+            _("Employee"),
+            _("Total"),
+            _("Grade"),
+            _("Label"),
+            _("Status"),
+        ],
+        numeric={0, 1, 4},
+    )
+    for c in cards:
+        table.rows.append(
+            [
+                c.team_place,
+                c.rank,
+                c.employee.code,
+                c.employee.name,
+                c.total,
+                c.grade,
+                c.rank_label,
+                str(c.get_status_display()),
+            ]
+        )
+    return table
+
+
+def team_plans(user: Any, team: Team, period: str) -> list[ImprovementPlan]:
+    """The team's plans up to this cycle: open ones first, then the latest."""
+    plans = list(
+        plans_for_user(user)
+        .filter(card__team=team, card__cycle__period__lte=period)
+        .order_by("-card__cycle__period", "-id")[:100]
+    )
+    plans.sort(key=lambda p: p.status != PlanStatus.OPEN)
+    for p in plans:
+        p.effect = insights.effect(user, p)
+        p.may_change = p.status == PlanStatus.OPEN and can_manage_plans(user, p.card)
+    return plans
+
+
+def team_board(user: Any, cycle: Any, team: Team, *, log: bool = True) -> dict[str, Any]:
+    cards = [
+        decorate(user, c) for c in board_cards(user, cycle.pk, team).order_by("employee__code")
+    ]
+    if log:
+        log_list_view(user, cycle, sum(1 for c in cards if c.employee.user_id != user.pk))
+    scored = [c for c in cards if c.show_scores and c.total is not None]
+    ranked = dashboards.rank_order(scored)
+    _team_places(ranked)
+    grades, chart = dashboards.grade_distribution(scored)
+    pending = insights.pending(user, cards)
+    live = set(
+        ImprovementPlan.objects.filter(card__in=[c.pk for c in scored])
+        .exclude(status=PlanStatus.CANCELLED)
+        .values_list("card_id", flat=True)
+    )
+    failing = [c for c in ranked if insights.needs_plan(c)]
+    for c in failing:
+        c.has_plan = c.pk in live
+        c.may_plan = can_manage_plans(user, c)
+    return {
+        "cycle": cycle,
+        "team": team,
+        "cards": cards,
+        "ranked": ranked,
+        "ranking": ranking_table(ranked),
+        "grades": grades,
+        "chart": chart,
+        "pending": pending,
+        "to_rate": [c for c in cards if c.my_turn and c.rate_items],
+        "approvable": [c for c in cards if "approve" in c.steps],
+        "submittable": [c for c in cards if c.my_turn],
+        "alerts": insights.alerts(scored),
+        "failing": failing,
+        "failing_without_plan": [c for c in failing if not c.has_plan],
+        "plans": team_plans(user, team, cycle.period),
+        "hidden_scores": sum(1 for c in cards if not c.show_scores),
+    }
