@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import contributions, q2, run_example
 
 CODE = "callcenter-manager"
 D = Decimal
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
-
-
-def items(run: ScoreRun, emp: str) -> dict[str, Decimal | None]:
-    return {i.code: i.contribution for s in run.result(emp).sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
@@ -48,7 +41,7 @@ def test_template_metadata() -> None:
 
 
 def test_c001(run: ScoreRun) -> None:
-    assert items(run, "C001") == {
+    assert contributions(run, "C001") == {
         # 0.82 >= 0.80 -> 15
         "service_level": D(15),
         # 0.96 >= 0.95 -> 15
@@ -74,7 +67,7 @@ def test_c001(run: ScoreRun) -> None:
 
 
 def test_c002_second_failing_month(run: ScoreRun) -> None:
-    c = items(run, "C002")
+    c = contributions(run, "C002")
     # 0.75 halfway between 0.70 (0) and 0.80 (15) -> 7.5
     assert c["service_level"] == D("7.5")
     # 0.95 - 0.935 = 1.5 steps x 3 = 4.5 -> 10.5
@@ -84,7 +77,7 @@ def test_c002_second_failing_month(run: ScoreRun) -> None:
     # 4.5 - 4.35 = 1.5 steps x 3 = 4.5 -> 10.5
     assert c["csat"] == D("10.5")
     # 85: (85 - 80) / 15 x 10 = 3.33
-    assert q(c["qc"]) == D("3.33")
+    assert q2(c["qc"]) == D("3.33")
     # 0.045 - 0.03 = 1.5 steps, ceil -> 2 x 3 = 6 -> 4
     assert c["attrition"] == D(4)
     # 0.9 x 10 = 9
@@ -101,13 +94,13 @@ def test_c002_second_failing_month(run: ScoreRun) -> None:
 
 def test_c003_veto_sets_the_grade_only(run: ScoreRun) -> None:
     r = run.result("C003")
-    c = items(run, "C003")
+    c = contributions(run, "C003")
     # every target met on the boundary: SL 0.80, answer 0.95, FCR 0.85, CSAT 4.5 -> 15 each
     assert [c[k] for k in ("service_level", "answer_rate", "fcr", "csat")] == [D(15)] * 4
     # no team scores -> excluded; QC 95 -> 10, attrition 0.03 -> 10, plan 1.0 -> 10, each x 40/30
     assert c["staff_management"] is None
-    assert q(c["qc"]) == q(c["attrition"]) == q(c["plan_completion"]) == D("13.33")
-    assert q(r.sections[1].score) == D("40.00")
+    assert q2(c["qc"]) == q2(c["attrition"]) == q2(c["plan_completion"]) == D("13.33")
+    assert q2(r.sections[1].score) == D("40.00")
     # 60 + 40 = 100; the veto (1 major incident >= 1) keeps the total and sets the grade
     assert r.total == D("100.00")
     assert r.grade == "不合格"

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun
+from csperf.templates import load_builtin
+
+from .helpers import contributions, q2, run_example
 
 CODE = "callcenter-qc-inspector-monthly"
 D = Decimal
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
-
-
-def contributions(run: ScoreRun, emp: str, section: str) -> dict[str, Decimal | None]:
-    r = run.result(emp)
-    s = next(s for s in r.sections if s.code == section)
-    return {i.code: i.contribution for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
@@ -121,7 +112,7 @@ def test_q003_missing_and_caps(run: ScoreRun) -> None:
     # 200/200, 500/500) and are scaled x 80/70 = 11.43 each
     assert ind["group_test_call"] is None
     assert "indicators.group_test_call: no data -> excluded" in r.flags
-    assert {k: q(v) for k, v in ind.items() if k != "group_test_call"} == {
+    assert {k: q2(v) for k, v in ind.items() if k != "group_test_call"} == {
         k: D("11.43")
         for k in (
             "fcr",
@@ -133,7 +124,7 @@ def test_q003_missing_and_caps(run: ScoreRun) -> None:
             "qc_count",
         )
     }
-    assert q(r.sections[0].score) == D("80.00")
+    assert q2(r.sections[0].score) == D("80.00")
     # daily 7 + 5 + 6 = 18
     assert r.sections[1].score == D(18)
     # 3 suggestions x 2 = 6; 2 risks x 3 = 6; 12 -> the section's max 10

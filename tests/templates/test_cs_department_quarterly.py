@@ -9,26 +9,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from csperf.scoring import InputError, Period, ScoreRun, load_input, score
-from csperf.scoring.inputs import RunInput
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import InputError, Period, ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import contributions, example_input, run_example
 
 CODE = "cs-department-quarterly"
 
 
-def example() -> RunInput:
-    path = example_input_path(CODE)
-    return load_input(path.read_text(encoding="utf-8"), source=str(path))
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    return score(load_builtin(CODE), example())
-
-
-def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
-    r = run.result(emp)
-    return {i.code: i.contribution for s in r.sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_shape() -> None:
@@ -122,7 +113,7 @@ def test_period_target_and_missing_count(run: ScoreRun) -> None:
 
 
 def test_default_target_after_the_first_half() -> None:
-    data = example()
+    data = example_input(CODE)
     data.period = Period.parse("2026-Q3")
     r = score(load_builtin(CODE), data).result("M04")
     # 0.88 vs default 0.90: 2 steps x 3 = 6 -> 54
@@ -130,7 +121,7 @@ def test_default_target_after_the_first_half() -> None:
 
 
 def test_monthly_period_is_refused() -> None:
-    data = example()
+    data = example_input(CODE)
     data.period = Period.parse("2026-03")
     with pytest.raises(InputError, match="quarter"):
         score(load_builtin(CODE), data)

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from csperf.scoring import InputError, ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import InputError, ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import contributions, example_input, q2, run_example
 
 CODE = "cs-manager-kpi"
 D = Decimal
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
-
-
-def items(run: ScoreRun, emp: str) -> dict[str, Decimal | None]:
-    return {i.code: i.contribution for s in run.result(emp).sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_weights_are_the_schemes() -> None:
@@ -47,7 +40,7 @@ def test_weights_are_the_schemes() -> None:
 
 
 def test_k001(run: ScoreRun) -> None:
-    assert items(run, "K001") == {
+    assert contributions(run, "K001") == {
         # 0.95 / 1 x 20 = 19
         "plan_completion": D(19),
         # saving 0.06 >= 0.05 -> 15
@@ -77,7 +70,7 @@ def test_k001(run: ScoreRun) -> None:
 
 
 def test_k002_low_quarter_fires_the_alert(run: ScoreRun) -> None:
-    assert items(run, "K002") == {
+    assert contributions(run, "K002") == {
         # 0.8 x 20 = 16
         "plan_completion": D(16),
         # 0.02 between 0 (9) and 0.05 (15): 9 + 6 x 0.02/0.05 = 9 + 2.4 = 11.4
@@ -109,20 +102,20 @@ def test_k002_low_quarter_fires_the_alert(run: ScoreRun) -> None:
 
 def test_k003_overspent_and_no_team_scores(run: ScoreRun) -> None:
     r = run.result("K003")
-    c = items(run, "K003")
+    c = contributions(run, "K003")
     # overspent (saving -0.03 < 0) -> below the first point -> 0
     assert c["budget_saving"] == D(0)
     # no published evaluations of the team yet -> excluded; the other 95 points scaled x 100/95
     assert c["staff_management"] is None
     assert r.flags == ["kpi.staff_management: no data -> excluded"]
     # 20 x 100/95 = 21.05; 15 x 100/95 = 15.79; 10 x 100/95 = 10.53; 5 x 100/95 = 5.26
-    assert q(c["plan_completion"]) == D("21.05")
-    assert q(c["feedback_timeliness"]) == D("15.79")
-    assert q(c["info_transfer_timeliness"]) == D("10.53")  # 0.99 >= 0.98 -> 10
-    assert q(c["standard_execution"]) == D("10.53")  # 0.95 = target -> 10
-    assert q(c["csat"]) == D("5.26")  # 4.5 = 4.5 -> 5
-    assert q(c["collaboration"]) == D("5.26")  # 4.5 -> 5
-    assert q(c["key_customer_churn"]) == D("5.26")  # none lost -> 5
+    assert q2(c["plan_completion"]) == D("21.05")
+    assert q2(c["feedback_timeliness"]) == D("15.79")
+    assert q2(c["info_transfer_timeliness"]) == D("10.53")  # 0.99 >= 0.98 -> 10
+    assert q2(c["standard_execution"]) == D("10.53")  # 0.95 = target -> 10
+    assert q2(c["csat"]) == D("5.26")  # 4.5 = 4.5 -> 5
+    assert q2(c["collaboration"]) == D("5.26")  # 4.5 -> 5
+    assert q2(c["key_customer_churn"]) == D("5.26")  # none lost -> 5
     # 20 + 0 + 15 + 10 + 10 + 10 + 5 + 5 + 5 = 80 x 100/95 = 84.2105... -> 84.21 -> 良好
     assert r.total == D("84.21")
     assert r.grade == "良好"
@@ -131,8 +124,7 @@ def test_k003_overspent_and_no_team_scores(run: ScoreRun) -> None:
 
 
 def _k002(history: list[dict[str, Any]]) -> Any:
-    path = example_input_path(CODE)
-    data = load_input(path.read_text(encoding="utf-8"))
+    data = example_input(CODE)
     emp = next(e for e in data.employees if e.id == "K002")
     raw = {
         "period": "2026-Q1",

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import q2, run_example
 
 CODE = "cs-phone-specialist-monthly"
 D = Decimal
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    """As shown: 2 decimals, half-up."""
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
@@ -79,13 +75,13 @@ def test_p003_missing_values(run: ScoreRun) -> None:
     assert info.score is None and info.contribution is None
     assert "performance.customer_info: no data -> excluded" in r.flags
     # archive 20 x 80/60 = 26.67; callback 1.0 = target -> 20 x 80/60 = 26.67
-    assert q(r.item("customer_archive").contribution) == D("26.67")
-    assert q(r.item("customer_callback").contribution) == D("26.67")
+    assert q2(r.item("customer_archive").contribution) == D("26.67")
+    assert q2(r.item("customer_callback").contribution) == D("26.67")
     # no complaints this month -> missing: full -> 20 x 80/60 = 26.67
     assert r.item("complaint_handling").score == D(20)
-    assert q(r.item("complaint_handling").contribution) == D("26.67")
+    assert q2(r.item("complaint_handling").contribution) == D("26.67")
     # 60 x 80/60 = 80: the section keeps its full
-    assert q(r.sections[0].score) == D("80.00")
+    assert q2(r.sections[0].score) == D("80.00")
     # only the self rating: L4 = 40 (the supervisor's weight drops out) -> 40/50 x 20 = 16
     assert r.item("customer_centric").contribution == D(16)
     # 80 + 16 = 96 -> 优秀

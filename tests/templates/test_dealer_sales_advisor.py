@@ -6,26 +6,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from csperf.scoring import InputError, ScoreRun, load_input, score
-from csperf.scoring.inputs import RunInput
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import InputError, ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import contributions, example_input, run_example
 
 CODE = "dealer-sales-advisor"
 
 
-def example() -> RunInput:
-    path = example_input_path(CODE)
-    return load_input(path.read_text(encoding="utf-8"), source=str(path))
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    return score(load_builtin(CODE), example())
-
-
-def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
-    r = run.result(emp)
-    return {i.code: i.contribution for s in r.sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_shape() -> None:
@@ -86,7 +77,7 @@ def test_index_bottoms_out(run: ScoreRun) -> None:
 
 
 def test_missing_sales_target_is_an_input_error() -> None:
-    data = example()
+    data = example_input(CODE)
     data.employees[1].targets.clear()
     with pytest.raises(InputError, match=r"employees\[1\]\.targets\.sales_volume"):
         score(load_builtin(CODE), data)

@@ -6,22 +6,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun
+from csperf.templates import load_builtin
+
+from .helpers import contributions, run_example
 
 CODE = "dealer-service-advisor"
 
 
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    data = load_input(path.read_text(encoding="utf-8"), source=str(path))
-    return score(load_builtin(CODE), data)
-
-
-def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
-    r = run.result(emp)
-    return {i.code: i.contribution for s in r.sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_shape() -> None:

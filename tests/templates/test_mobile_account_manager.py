@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import contributions, q2, run_example
 
 CODE = "mobile-account-manager"
 D = Decimal
@@ -17,18 +19,9 @@ D = Decimal
 # bundle 0.45 (default after February), satisfaction 0.76 (2026-Q1).
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
-
-
-def items(run: ScoreRun, emp: str) -> dict[str, Decimal | None]:
-    return {i.code: i.contribution for s in run.result(emp).sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
@@ -42,7 +35,7 @@ def test_template_metadata() -> None:
 
 
 def test_m001(run: ScoreRun) -> None:
-    assert items(run, "M001") == {
+    assert contributions(run, "M001") == {
         # 0.972 >= 0.97 -> 20
         "retention": D(20),
         # 0.012 <= 0.015 -> 15
@@ -84,7 +77,7 @@ def test_m001(run: ScoreRun) -> None:
 
 
 def test_m002_steps_round_up(run: ScoreRun) -> None:
-    assert items(run, "M002") == {
+    assert contributions(run, "M002") == {
         # 0.97 - 0.958 = 0.012 = 2.4 steps of 0.5%, ceil -> 3 x 3 = 9 -> 11
         "retention": D(11),
         # 0.021 - 0.015 = 0.006 = 1.2 steps, ceil -> 2 x 4 = 8 -> 7
@@ -123,7 +116,7 @@ def test_m002_steps_round_up(run: ScoreRun) -> None:
 
 def test_m003_boundaries_and_missing_test(run: ScoreRun) -> None:
     r = run.result("M003")
-    c = items(run, "M003")
+    c = contributions(run, "M003")
     # no supervision test this month -> excluded; the other 78 points scaled x 88/78
     assert c["supervision_test"] is None
     assert r.flags == ["kpi.supervision_test: no data -> excluded"]
@@ -141,12 +134,12 @@ def test_m003_boundaries_and_missing_test(run: ScoreRun) -> None:
         "info_collection": D(3),  # 33 / 30 = 1.1, capped at 1 -> 3
     }
     # 20 x 88/78 = 22.56; 15 x 88/78 = 16.92; 10 x 88/78 = 11.28; 5 x 88/78 = 5.64
-    assert q(c["retention"]) == D("22.56")
-    assert q(c["churn"]) == D("16.92")
-    assert q(c["satisfaction"]) == D("11.28")
-    assert q(c["skill_certification"]) == D("5.64")
+    assert q2(c["retention"]) == D("22.56")
+    assert q2(c["churn"]) == D("16.92")
+    assert q2(c["satisfaction"]) == D("11.28")
+    assert q2(c["skill_certification"]) == D("5.64")
     # (20 + 15 + 0 + 10 + 5 + 4 + 1 + 2 + 3) = 60 x 88/78 = 67.6923...
-    assert q(r.sections[0].score) == D("67.69")
+    assert q2(r.sections[0].score) == D("67.69")
     # self ratings only: 4 x L4 = 4 x 2.5 = 10
     assert r.sections[1].score == D(10)
     # 2 articles x 1 = 2

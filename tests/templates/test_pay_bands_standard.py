@@ -9,26 +9,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from csperf.scoring import InputError, ScoreRun, load_input, load_template, score
-from csperf.scoring.inputs import RunInput
-from csperf.templates import builtin_path, example_input_path, load_builtin
+from csperf.scoring import InputError, ScoreRun, load_template, score
+from csperf.templates import builtin_path, load_builtin
+
+from .helpers import contributions, example_input, run_example
 
 CODE = "pay-bands-standard"
 
 
-def example() -> RunInput:
-    path = example_input_path(CODE)
-    return load_input(path.read_text(encoding="utf-8"), source=str(path))
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    return score(load_builtin(CODE), example())
-
-
-def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
-    r = run.result(emp)
-    return {i.code: i.contribution for s in r.sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_shape() -> None:
@@ -136,12 +127,12 @@ def test_without_the_floor_the_70_percent_band_applies() -> None:
     text = builtin_path(CODE).read_text(encoding="utf-8")
     assert "  min_factor: 0.75" in text
     t = load_template(text.replace("  min_factor: 0.75", ""), source="copy.yaml")
-    r = score(t, example()).result("H04")
+    r = score(t, example_input(CODE)).result("H04")
     assert r.pay == D("1820.00")  # 2600 x 0.70
 
 
 def test_prorating_needs_days_worked() -> None:
-    data = example()
+    data = example_input(CODE)
     data.employees[2].days_worked = None
     with pytest.raises(InputError, match=r"employees\[2\]\.days_worked"):
         score(load_builtin(CODE), data)

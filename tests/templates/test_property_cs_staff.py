@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
-from decimal import localcontext
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun
+from csperf.templates import load_builtin
+
+from .helpers import contributions, frac, q20, run_example
 
 CODE = "property-cs-staff"
 UNFIT = "物业费收缴率低于90%，不胜任本岗位"
@@ -16,26 +17,7 @@ UNFIT = "物业费收缴率低于90%，不胜任本岗位"
 
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    data = load_input(path.read_text(encoding="utf-8"), source=str(path))
-    return score(load_builtin(CODE), data)
-
-
-def q20(x: D) -> D:
-    """A repeating decimal compared to 20 places (the engine keeps at least 28 digits)."""
-    return x.quantize(D("1e-20"))
-
-
-def frac(num: int | str, den: int | str) -> D:
-    """num / den worked out by hand, to 20 places."""
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return (D(num) / D(den)).quantize(D("1e-20"))
-
-
-def contributions(run: ScoreRun, emp: str) -> dict[str, D | None]:
-    r = run.result(emp)
-    return {i.code: i.contribution for s in r.sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_shape() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
-from csperf.scoring import ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import ScoreRun
+from csperf.templates import load_builtin
+
+from .helpers import contributions, q2, run_example
 
 CODE = "securities-callcenter-agent"
 D = Decimal
@@ -16,18 +18,9 @@ D = Decimal
 # out): (1800 + 950 + 920 + 850 + 480) / 5 = 5000 / 5 = 1000.
 
 
-def q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
-
-
-def items(run: ScoreRun, emp: str) -> dict[str, Decimal | None]:
-    return {i.code: i.contribution for s in run.result(emp).sections for i in s.items}
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
@@ -38,7 +31,7 @@ def test_template_metadata() -> None:
 
 
 def test_s001(run: ScoreRun) -> None:
-    assert items(run, "S001") == {
+    assert contributions(run, "S001") == {
         # 1800 / 1000 = 1.8 >= 0.95 -> 10
         "call_volume": D(10),
         # 92 / 100 x 40 = 36.8
@@ -61,7 +54,7 @@ def test_s001(run: ScoreRun) -> None:
 
 
 def test_s002(run: ScoreRun) -> None:
-    c = items(run, "S002")
+    c = contributions(run, "S002")
     # 950 / 1000 = 0.95 >= 0.95 (boundary) -> 10
     assert c["call_volume"] == D(10)
     # 95 / 100 x 40 = 38
@@ -75,7 +68,7 @@ def test_s002(run: ScoreRun) -> None:
 
 
 def test_s003_and_s004_tie_at_third(run: ScoreRun) -> None:
-    c3, c4 = items(run, "S003"), items(run, "S004")
+    c3, c4 = contributions(run, "S003"), contributions(run, "S004")
     # 920 / 1000 = 0.92 -> 8 (the mean leaves out S006, who has no calls)
     assert c3["call_volume"] == D(8)
     # 90 / 100 x 40 = 36; 1 complaint -> 15 - 5 = 10; 2 entry errors -> 13; 3 cover shifts -> +3
@@ -96,7 +89,7 @@ def test_s003_and_s004_tie_at_third(run: ScoreRun) -> None:
 
 
 def test_s005_deductions_bottom_out(run: ScoreRun) -> None:
-    assert items(run, "S005") == {
+    assert contributions(run, "S005") == {
         # 480 / 1000 = 0.48 < 0.50 -> 0
         "call_volume": D(0),
         # 80 / 100 x 40 = 32
@@ -120,21 +113,21 @@ def test_s005_deductions_bottom_out(run: ScoreRun) -> None:
 
 def test_s006_no_calls_and_capped_bonus(run: ScoreRun) -> None:
     r = run.result("S006")
-    c = items(run, "S006")
+    c = contributions(run, "S006")
     # no calls -> excluded, the remaining 90 points scaled x 100/90
     assert c["call_volume"] is None
     assert r.flags == ["assessment.call_volume: no data -> excluded"]
     # 85 / 100 x 40 = 34 x 100/90 = 37.78
-    assert q(c["call_qc"]) == D("37.78")
+    assert q2(c["call_qc"]) == D("37.78")
     # 4 complaints x -5 = -20 -> 扣完为止 0
     assert c["complaints"] == D(0)
     # 15 x 100/90 = 16.67; 10 x 100/90 = 11.11; 5 x 100/90 = 5.56
-    assert q(c["ticket_entry"]) == D("16.67")
-    assert q(c["training"]) == D("11.11")
-    assert q(c["morning_meeting"]) == D("5.56")
-    assert q(c["duty"]) == D("5.56")
+    assert q2(c["ticket_entry"]) == D("16.67")
+    assert q2(c["training"]) == D("11.11")
+    assert q2(c["morning_meeting"]) == D("5.56")
+    assert q2(c["duty"]) == D("5.56")
     # (34 + 0 + 15 + 10 + 5 + 5) = 69 x 100/90 = 76.67
-    assert q(r.sections[0].score) == D("76.67")
+    assert q2(r.sections[0].score) == D("76.67")
     # mentoring 3 x 2 + projects 2 x 3 + cover 2 x 1 = 14 -> capped at the item's 10
     assert c["extra_duties"] == D(10)
     # 76.666... + 10 = 86.67

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from csperf.scoring import InputError, ScoreRun, load_input, score
-from csperf.templates import example_input_path, load_builtin
+from csperf.scoring import InputError, ScoreRun, score
+from csperf.templates import load_builtin
+
+from .helpers import run_example
 
 CODE = "telecom-operator-piecework"
 D = Decimal
@@ -15,8 +17,7 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def run() -> ScoreRun:
-    path = example_input_path(CODE)
-    return score(load_builtin(CODE), load_input(path.read_text(encoding="utf-8"), source=str(path)))
+    return run_example(CODE)
 
 
 def test_template_metadata() -> None:
