@@ -146,7 +146,7 @@ def test_save_submit_and_store_row(qc, drawn, store_dir, django_capture_on_commi
     assert exc.value.field == "answers.greeting"
     actions.save(me, r, {"greeting": 5, "listening": 10}, comments={"greeting": "规范"})
     assert r.status == ReviewStatus.IN_PROGRESS and r.score == 100
-    with pytest.raises(InvalidInput, match=r"Not every item|每"):
+    with pytest.raises(InvalidInput, match=r"Not every item|尚未评分"):
         actions.submit(me, r)
     # the agent does not see a review in progress
     assert not reviews_for_user(qc.users["agent"]).filter(pk=r.pk).exists()
@@ -329,7 +329,7 @@ def test_forms_are_versioned(qc):
     text = builtin_text("hotline-call")
     assert actions.add_form(qc.users["hr"], text).pk == qc.forms["hotline-call"].pk  # same content
     changed = text.replace("pass_score: 80", "pass_score: 85")
-    with pytest.raises(InvalidInput, match="raise the version"):
+    with pytest.raises(InvalidInput, match=r"raise the version|提高版本号"):
         actions.add_form(qc.users["hr"], changed)
     v2 = actions.add_form(qc.users["hr"], changed.replace("version: 1", "version: 2"))
     assert v2.version == 2 and v2.parsed.pass_score == 85

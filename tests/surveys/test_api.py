@@ -31,7 +31,7 @@ def test_import_and_figures(sv, api_client, client, tmp_path):
         {"file": SimpleUploadedFile("bad.csv", bad.read_bytes())},
         HTTP_AUTHORIZATION=f"Bearer {api_client.token}",
     )
-    assert r.status_code == 422 and "bad.csv:2:销售顾问: no employee E404" in r.json()["detail"][0]
+    assert r.status_code == 422 and "bad.csv:2:销售顾问: 不存在员工 E404" in r.json()["detail"][0]
     rows = api_client.get(f"/api/surveys/{s.pk}/figures?grain=year").json()
     e001 = next(x for x in rows if x["subject"] == "E001")
     assert float(e001["cs_mean"]) == 81.25

@@ -131,10 +131,10 @@ def test_errors_name_file_row_and_column_and_store_nothing(sv, tmp_path):
     with pytest.raises(SurveyImportFailed) as exc:
         actions.import_responses(sv.users["reviewer"], sv.surveys["dealer-sales"], path)
     text = "\n".join(exc.value.problems)
-    assert "bad.csv:2:销售顾问: no employee E999" in text
+    assert "bad.csv:2:销售顾问: 不存在员工 E999" in text
     assert "bad.csv:3:回访时间:" in text and "bad.csv:3:q3: '还行' is neither" in text
     assert "bad.csv:4:回访状态: '也许' is not a status" in text
-    assert "bad.csv:5:回访编号: A is also on row 2" in text
+    assert "bad.csv:5:回访编号: A 与第 2 行重复" in text
     assert Response.objects.count() == 0
 
 
