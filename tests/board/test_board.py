@@ -48,7 +48,7 @@ def test_ranking_labels_grades_pending_and_alerts(board_world, client):
         ("E001", "本月考核不合格", "negative", 1),
         ("E002", "本月组内第一", "positive", 1),
     ]
-    assert "improvement plan" in ctx["alerts"][0].next_step
+    assert "改进计划" in ctx["alerts"][0].next_step
     assert [c.employee.code for c in ctx["failing_without_plan"]] == ["E001"]
     page = r.content.decode()
     assert "末位" in page and "本月考核不合格" in page and 'data-chart="grades"' in page

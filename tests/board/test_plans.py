@@ -138,5 +138,5 @@ def test_effect_no_improvement(board_world, next_cycle):
 
 def test_next_step_follows_the_rule(board_world):
     assert insights.next_step("negative", 3) != insights.next_step("negative", 1)
-    assert "HR" in insights.next_step("negative", 3)
+    assert "人力资源" in insights.next_step("negative", 3)
     assert insights.next_step("positive", 1) != insights.next_step("negative", 1)
