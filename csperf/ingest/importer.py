@@ -819,10 +819,18 @@ def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bo
 
 
 def _has_duplicates(con, target: _Target, import_id: int) -> bool:
+    """Duplicate keys among the rows of this import. A 64-bit hash of the key finds candidates
+    quickly; only when there are some is the exact (slower) check run."""
     keys = _keys(target.rt)
-    r = con.execute(
-        f"SELECT 1 FROM {q(target.table)} WHERE _import = {import_id} GROUP BY {keys}"
+    t = q(target.table)
+    cand = con.execute(
+        f"SELECT 1 FROM {t} WHERE _import = {import_id} GROUP BY hash({keys})"
         " HAVING count(*) > 1 LIMIT 1"
+    ).fetchall()
+    if not cand:
+        return False
+    r = con.execute(
+        f"SELECT 1 FROM {t} WHERE _import = {import_id} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
     ).fetchall()
     return bool(r)
 
@@ -847,10 +855,17 @@ def _replace_and_log(con, target: _Target, import_id: int, source: str, rows: in
     replaced = 0
     if target.native:
         keys = _keys(rt)
-        r = con.execute(
-            f"DELETE FROM {q(rt.name)} o USING (SELECT DISTINCT {keys} FROM {q(rt.name)}"
-            f" WHERE _import = {import_id}) n WHERE o._import <> {import_id} AND {_key_eq(rt, 'o', 'n')}"
+        older = con.execute(
+            f"SELECT 1 FROM {q(rt.name)} WHERE _import <> {import_id} LIMIT 1"
         ).fetchall()
+        r = (
+            []
+            if not older
+            else con.execute(
+                f"DELETE FROM {q(rt.name)} o USING (SELECT {keys} FROM {q(rt.name)}"
+                f" WHERE _import = {import_id}) n WHERE o._import <> {import_id} AND {_key_eq(rt, 'o', 'n')}"
+            ).fetchall()
+        )
         replaced = int(r[0][0]) if r else 0
         con.execute(
             f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
