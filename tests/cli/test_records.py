@@ -12,6 +12,9 @@ import pytest
 from csperf.cli.main import main
 from tests.metrics.conftest import ORDER, write_files
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 
 def run(capsys, *argv):
     code = main(list(argv))

@@ -10,6 +10,9 @@ import pytest
 from csperf.ingest.importer import ImportFailed, import_file, parse_answers
 from csperf.ingest.store import open_store
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 ROSTER = """
 id,name,team,department,position,supervisor,hired_at
 E1,张三,T1,D1,agent,,2025-01-01

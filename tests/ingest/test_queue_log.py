@@ -9,6 +9,9 @@ import pytest
 from csperf.ingest.importer import ImportFailed, import_file
 from csperf.ingest.store import open_store
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 T0 = 1772442000  # 2026-03-02 09:00:00 UTC
 
 # app_queue's fields: see csperf/ingest/queue_log.py

@@ -11,6 +11,9 @@ from csperf import metrics
 from csperf.metrics import MetricsError
 from csperf.metrics.scorecard import build_score_input
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 
 def test_explain_lists_numerator_and_denominator_records(engine):
     out = engine.explain("service_level", "T1", "2026-03")

@@ -13,6 +13,9 @@ import pytest
 
 from csperf.metrics.library import LIB
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 M = "2026-03"
 
 # (indicator, level, subject, params, expected, why)

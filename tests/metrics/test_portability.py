@@ -17,6 +17,9 @@ from csperf.metrics import LEVELS, Engine
 from csperf.metrics.library import LIB
 from tests.metrics.conftest import load_into, write_files
 
+# Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
 PG = dict(host=os.environ.get("CSPERF_TEST_PGHOST", "127.0.0.1"), port=5432, user="postgres")
 
 
