@@ -666,6 +666,22 @@ def import_file(
         raise ImportFailed([Problem(fname, None, None, str(exc).split(": ", 1)[-1])]) from None
     colmap, ignored = resolve_header(rt, src.header, mapping, fname)
     plan = Plan(rt, colmap, src.header)
+    try:
+        return _run(plan, src, store, fname, progress, ignored, path, encoding)
+    except ReadError as exc:
+        raise ImportFailed([_read_problem(fname, str(exc))]) from None
+
+
+def _read_problem(fname: str, msg: str) -> Problem:
+    """`path:line: message` from a ReadError as a Problem."""
+    rest = msg[len(fname) :] if msg.startswith(fname) else ": " + msg
+    if rest.startswith(":") and rest[1:].split(":", 1)[0].isdigit():
+        line, text = rest[1:].split(":", 1)
+        return Problem(fname, int(line), None, text.strip())
+    return Problem(fname, None, None, rest.lstrip(": ").strip())
+
+
+def _run(plan, src, store, fname, progress, ignored, path, encoding) -> ImportResult:
     return run_import(
         plan,
         src,

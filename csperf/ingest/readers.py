@@ -117,7 +117,15 @@ def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> 
         )
         return "skip"
 
-    reader = pacsv.open_csv(
+    try:
+        reader = _open_reader(p, names, enc, delimiter, on_invalid)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise ReadError(_explain_arrow_error(p, enc, str(exc))) from None
+    yield from _read_batches(reader, src, p, enc)
+
+
+def _open_reader(p, names, enc, delimiter, on_invalid):
+    return pacsv.open_csv(
         p,
         read_options=pacsv.ReadOptions(
             column_names=names,
@@ -135,9 +143,34 @@ def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> 
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+def _explain_arrow_error(p: Path, enc: str, msg: str) -> str:
+    """A readable message for a CSV pyarrow cannot read, with the line when it can be found."""
+    if "UTF8" in msg or "UTF-8" in msg or "decod" in msg.lower() or "codec" in msg:
+        with p.open("rb") as f:
+            for n, line in enumerate(f, start=1):
+                try:
+                    line.decode(enc)
+                except UnicodeDecodeError:
+                    return (
+                        f"{p}:{n}: not valid {enc} text (save the file as UTF-8 or GB18030, "
+                        "or name its encoding with --encoding)"
+                    )
+    return f"{p}: cannot read the CSV: {msg}"
+
+
+def _read_batches(reader, src: Source, p: Path, enc: str) -> Iterator[RawBatch]:
     row = 2
     pos = 0
-    for batch in reader:
+    batches = iter(reader)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise ReadError(_explain_arrow_error(p, enc, str(exc))) from None
         n = batch.num_rows
         if n == 0:
             continue

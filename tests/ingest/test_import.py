@@ -307,3 +307,21 @@ def test_file_errors(store, tmp_path):
     )
     with pytest.raises(ImportFailed, match="expected 3 fields"):
         import_file("calls", ragged, store=store)
+
+
+def test_undecodable_text_names_the_line(store, tmp_path):
+    rows = ["call_id,agent_id,offered_at,wait_s,outcome"]
+    rows += [f"C{i},E1,2026-03-02 09:00:00,1,answered" for i in range(5000)]
+    f = tmp_path / "late.csv"
+    f.write_bytes(("\n".join(rows) + "\n").encode() + b"C9,E1,2026-03-02 09:00:00,1,an\xff\xfe\n")
+    with pytest.raises(ImportFailed) as ei:
+        import_file("calls", f, store=store)
+    assert [str(p) for p in ei.value.problems] == [
+        f"{f}:5002: not valid utf-8 text (save the file as UTF-8 or GB18030, or name its encoding"
+        " with --encoding)"
+    ]
+    g = tmp_path / "early.csv"
+    g.write_bytes(b"call_id,offered_at,outcome\nC1,2026-03-02 09:00:00,a\xff\xfe\n")
+    with pytest.raises(ImportFailed, match=r"early.csv:2: not valid gb18030 text"):
+        import_file("calls", g, store=store)
+    assert store.count("calls") == 0
