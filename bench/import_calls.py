@@ -67,7 +67,7 @@ def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
     return csv_path, emp_path
 
 
-def child(data_dir: Path, csv_path: Path, emp_path: Path) -> None:
+def child(data_dir: Path, csv_path: Path, emp_path: Path, reimport: bool = False) -> None:
     from csperf.ingest.importer import import_file
     from csperf.ingest.store import open_store
 
@@ -76,10 +76,15 @@ def child(data_dir: Path, csv_path: Path, emp_path: Path) -> None:
     t0 = time.perf_counter()
     res = import_file("calls", csv_path, store=store)
     dt = time.perf_counter() - t0
-    n = store.count("calls")
+    out = {"rows": res.rows, "seconds": dt}
+    if reimport:  # the same file again: every row replaces a stored one
+        t0 = time.perf_counter()
+        again = import_file("calls", csv_path, store=store)
+        out.update(reimport_seconds=time.perf_counter() - t0, replaced=again.replaced)
+    out["stored"] = store.count("calls")
     store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": res.rows, "stored": n, "seconds": dt, "peak_mib": peak}))
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
 
 
 def main() -> None:
@@ -88,10 +93,11 @@ def main() -> None:
     ap.add_argument("--agents", type=int, default=10_000)
     ap.add_argument("--dir", default="/tmp/csperf-bench")
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--child", nargs=3)
+    ap.add_argument("--reimport", action="store_true", help="also time importing the file again")
+    ap.add_argument("--child", nargs=4)
     args = ap.parse_args()
     if args.child:
-        child(*(Path(p) for p in args.child))
+        child(*(Path(p) for p in args.child[:3]), reimport=args.child[3] == "1")
         return
     root = Path(args.dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -100,7 +106,15 @@ def main() -> None:
         data_dir = root / f"import-{args.rows}"
         shutil.rmtree(data_dir, ignore_errors=True)
         p = subprocess.run(
-            [sys.executable, __file__, "--child", str(data_dir), str(csv_path), str(emp_path)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(data_dir),
+                str(csv_path),
+                str(emp_path),
+                "1" if args.reimport else "0",
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -111,6 +125,11 @@ def main() -> None:
             f"imported {r['rows']} rows in {r['seconds']:.1f}s = {r['rows'] / r['seconds']:,.0f} rows/s, "
             f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV)"
         )
+        if "reimport_seconds" in r:
+            print(
+                f"re-imported it (replacing {r['replaced']} rows) in {r['reimport_seconds']:.1f}s = "
+                f"{r['rows'] / r['reimport_seconds']:,.0f} rows/s"
+            )
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
