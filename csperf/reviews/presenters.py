@@ -111,6 +111,9 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                     "value_name": it.value or "",
                     # Before (or without) a successful scoring, show the input the card holds.
                     "value": ri.get("value") if ri else inputs_values.get(it.value or ""),
+                    "value_shown": shown_value(
+                        ri.get("value") if ri else inputs_values.get(it.value or "")
+                    ),
                     "target": ri.get("target"),
                     "score": ri.get("score") if show_scores else None,
                     "scale": ri.get("scale"),
@@ -144,3 +147,21 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
         "flags": card.flags if show_scores else [],
         "alerts": (card.result or {}).get("alerts", []) if show_scores else [],
     }
+
+
+def shown_value(value: Any) -> str:
+    """A value as people read it: at most 4 decimals (0.9797979… -> 0.9798), counts by kind listed."""
+    from decimal import Decimal, InvalidOperation
+
+    from csperf.scoring.numbers import plain
+
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {shown_value(v)}" for k, v in value.items()) or "0"
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        return plain(Decimal(str(value)), 4)
+    except (InvalidOperation, ValueError):
+        return str(value)

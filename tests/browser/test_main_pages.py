@@ -14,7 +14,7 @@ def test_hr_pages_render_with_charts_and_tables(session):
     s.go("/reports/")
     s.page.locator(".chart svg").first.wait_for()
     assert (
-        s.page.get_by_role("heading", name="仪表盘")
+        s.page.get_by_role("heading", name="数据看板")
         .or_(s.page.get_by_role("heading", name="Dashboards"))
         .is_visible()
     )
@@ -35,6 +35,15 @@ def test_hr_pages_render_with_charts_and_tables(session):
     s.shot("07-template-detail")
     s.go("/records/")
     s.shot("08-imports")
+
+
+def test_supervisor_team_board(session):
+    s = session("zh-CN")
+    s.login("supervisor1")
+    s.go("/board/")
+    s.page.locator(".chart svg").first.wait_for()
+    assert s.page.locator("table tbody tr").count() >= 1
+    s.shot("09-team-board")
 
 
 def test_keyboard_reaches_the_filters_and_english_works(session):
