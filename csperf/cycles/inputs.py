@@ -48,6 +48,9 @@ def metrics_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str]
             period_start_day=parsed.period_start_day or 1,
             employees=codes,
             data_dir=settings.DATA_DIR,
+            # someone added in the app but not (yet) in the imported roster keeps a card filled
+            # from the values entered by hand, instead of failing the whole template group
+            skip_unknown=True,
         )
     except Exception as exc:  # the engine's own errors name the record or indicator at fault
         raise ActionError(_("Computing the indicators failed: %(err)s") % {"err": exc}) from None

@@ -78,8 +78,13 @@ def build_score_input(
     data_dir: str | Path | None = None,
     records_url: str | None = None,
     engine: Engine | None = None,
+    skip_unknown: bool = False,
 ) -> dict:
-    """The ``csperf score`` input document for `period`, filled from the records."""
+    """The ``csperf score`` input document for `period`, filled from the records.
+
+    Employees named in `employees` but absent from the imported roster are an error, or, with
+    `skip_unknown`, simply left out (the web app fills their cards from values entered by hand).
+    """
     per = parse_period(period, period_start_day)
     own = engine is None
     eng = engine or Engine.open(data_dir, records_url)
@@ -87,9 +92,9 @@ def build_score_input(
         roster = eng.roster()
         if employees:
             unknown = [e for e in employees if e not in roster]
-            if unknown:
+            if unknown and not skip_unknown:
                 raise MetricsError(f"not on the roster: {', '.join(unknown)}")
-            chosen = [roster[e] for e in employees]
+            chosen = [roster[e] for e in employees if e in roster]
         else:
             chosen = [
                 p

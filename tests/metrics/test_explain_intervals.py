@@ -134,6 +134,10 @@ def test_build_score_input_by_employee_ids(sample_dir):
     assert (a5["days_worked"], a5["period_days"]) == (0, 31)  # left before March, no attendance
     with pytest.raises(MetricsError, match="not on the roster: ZZ"):
         build_score_input({"aht"}, "2026-03", employees=["ZZ"], data_dir=sample_dir)
+    doc = build_score_input(
+        {"qc_count"}, "2026-03", employees=["ZZ", "Q1"], data_dir=sample_dir, skip_unknown=True
+    )
+    assert [e["id"] for e in doc["employees"]] == ["Q1"]
 
 
 def test_module_api(sample_dir):
