@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import File, Form, NinjaAPI, Schema, UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -373,6 +373,23 @@ def get_job(request: HttpRequest, job_id: int):
     if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
         raise Http404("no such job")
     return job
+
+
+@api.post("/imports", response={202: JobOut}, tags=["imports"])
+def start_import(
+    request: HttpRequest,
+    kind: str = Form(...),
+    file: UploadedFile = File(...),
+    encoding: str = Form(""),
+):
+    """Import a record file (csv, xlsx, xls, ods) as a background job; follow it at /jobs/{id}.
+
+    A file with problems is rejected whole: the job fails and its ``result.problems`` lists
+    each one as file, row, column and message.
+    """
+    from csperf.records_ui.actions import start_import as start
+
+    return Status(202, start(request.user, kind, file, encoding=encoding))
 
 
 # -- templates and organisation --------------------------------------------------------------

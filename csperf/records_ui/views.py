@@ -5,25 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from csperf.core import audit, jobs
+from csperf.core.errors import ActionError
 from csperf.core.models import Job
 from csperf.cycles.access import can_manage_cycles
 from csperf.ingest.schema import RECORD_TYPES
+from csperf.records_ui import actions
+from csperf.records_ui.actions import KIND
 from csperf.reports.tables import XLSX_TYPE
 
-KIND = "records.import"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 IMPORTABLE = [k for k in RECORD_TYPES]
 
 
@@ -76,39 +73,16 @@ def _describe(column: Any) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        error = None
-        if kind not in RECORD_TYPES:
-            error = _("Choose the record type of the file.")
-        elif upload is None:
-            error = _("Choose a file to import.")
-        elif not upload.name.lower().endswith(SUFFIXES):
-            error = _("%(file)s: only .xlsx, .xls, .ods or .csv files can be imported.") % {
-                "file": upload.name
-            }
-        if error:
-            messages.error(request, error)
+        try:
+            job = actions.start_import(
+                request.user,
+                request.POST.get("kind", ""),
+                request.FILES.get("file"),
+                encoding=request.POST.get("encoding", ""),
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
             return redirect("records_ui:index")
-        base = Path(settings.DATA_DIR) / "uploads"
-        base.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=base))
-        safe = re.sub(r"[^\w.\-]+", "_", Path(upload.name).name) or "upload"
-        path = folder / safe
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        job = jobs.enqueue(
-            KIND,
-            {
-                "kind": kind,
-                "path": str(path),
-                "name": upload.name,
-                "encoding": request.POST.get("encoding", ""),
-            },
-            user=request.user,
-        )
-        audit.record(request.user, "import_records", job, new={"type": kind, "file": upload.name})
         messages.success(request, _("The import runs in the background; you may leave this page."))
         return redirect("records_ui:import", job.pk)
     recent = Job.objects.filter(kind=KIND).select_related("created_by")[:20]

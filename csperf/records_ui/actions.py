@@ -1,0 +1,56 @@
+"""Starting a record import: written once, called by the import page and the API."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from csperf.core import audit, jobs
+from csperf.core.errors import InvalidInput, NotAllowed
+from csperf.core.models import Job
+from csperf.cycles.access import can_manage_cycles
+from csperf.ingest.schema import RECORD_TYPES
+
+KIND = "records.import"
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Job:
+    """Check the request, keep the uploaded file and queue the ``records.import`` job.
+
+    Nothing is stored in the records until the job has checked the whole file: a file with
+    problems is rejected whole and its problems are kept on the job.
+    """
+    if not can_manage_cycles(user):
+        # Records feed everyone's scores: only HR performance admins import them.
+        raise NotAllowed(_("Only HR performance admins import records."))
+    if kind not in RECORD_TYPES:
+        raise InvalidInput(_("Choose the record type of the file."), field="kind")
+    if upload is None:
+        raise InvalidInput(_("Choose a file to import."), field="file")
+    if not upload.name.lower().endswith(SUFFIXES):
+        raise InvalidInput(
+            _("%(file)s: only .xlsx, .xls, .ods or .csv files can be imported.")
+            % {"file": upload.name},
+            field="file",
+        )
+    base = Path(settings.DATA_DIR) / "uploads"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=base))
+    safe = re.sub(r"[^\w.\-]+", "_", Path(upload.name).name) or "upload"
+    path = folder / safe
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    job = jobs.enqueue(
+        KIND,
+        {"kind": kind, "path": str(path), "name": upload.name, "encoding": encoding or ""},
+        user=user,
+    )
+    audit.record(user, "import_records", job, new={"type": kind, "file": upload.name})
+    return job
