@@ -156,6 +156,11 @@ def compute_cycle(
         chain = workflow.chain_for(template.rater_roles or template.parsed.rater_roles())
         codes = [e["employee"].code for e in entries]
         values = cycle_inputs.collect(cycle, template, codes)
+        if cycle_inputs.TEAM_MEAN in template.parsed.value_names():
+            means = cycle_inputs.unit_mean_scores(cycle, [e["employee"] for e in entries])
+            for code, mean in means.items():
+                vals = values.setdefault(code, {"values": {}}).setdefault("values", {})
+                vals.setdefault(cycle_inputs.TEAM_MEAN, mean)  # a value entered by hand wins
         history = _history([e["employee"].pk for e in entries], template.code, cycle.period)
         with transaction.atomic():
             for entry in entries:

@@ -67,3 +67,46 @@ def metrics_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str]
 def collect(cycle: Cycle, template: ScorecardTemplate, codes: list[str]) -> Inputs:
     provider = import_string(settings.CSPERF_INPUT_PROVIDER)
     return provider(cycle, template, codes)
+
+
+TEAM_MEAN = "team_mean_score"  # 员工管理: a card that depends on other cards
+
+
+def unit_mean_scores(cycle: Cycle, employees: list[Any]) -> dict[str, Any]:
+    """``team_mean_score`` for managers: the mean total of their unit's released cards.
+
+    The unit is what the employee's login leads (teams as supervisor, departments as manager);
+    the cards are the published (or later) cards of the same cycle, the employee's own left out.
+    Nobody released yet: no value (the item is missing, as the template says).
+    """
+    from decimal import Decimal
+
+    from django.db.models import Avg, Q
+
+    from csperf.org.models import Membership, Role
+    from csperf.reviews.models import RELEASED, Card
+
+    out: dict[str, Any] = {}
+    for emp in employees:
+        if emp.user_id is None:
+            continue
+        led = Membership.objects.filter(user_id=emp.user_id)
+        teams = list(
+            led.filter(role=Role.SUPERVISOR, team__isnull=False).values_list("team", flat=True)
+        )
+        depts = list(
+            led.filter(role=Role.MANAGER, department__isnull=False).values_list(
+                "department", flat=True
+            )
+        )
+        if not teams and not depts:
+            continue
+        mean = (
+            Card.objects.filter(cycle=cycle, status__in=RELEASED, total__isnull=False)
+            .filter(Q(team_id__in=teams) | Q(department_id__in=depts))
+            .exclude(employee=emp)
+            .aggregate(m=Avg("total"))["m"]
+        )
+        if mean is not None:
+            out[emp.code] = Decimal(str(mean))
+    return out
