@@ -13,6 +13,8 @@ class CardStatus(models.TextChoices):
     SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor review")
     INSPECTOR_REVIEW = "inspector_review", _("QC review")
     REVIEWER_REVIEW = "reviewer_review", _("Reviewer review")
+    # a third rater after the reviewer (物业经理 after 间接上级 on the property card)
+    MANAGER_REVIEW = "manager_review", _("Manager review")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -29,6 +31,7 @@ EDITABLE = frozenset(
         CardStatus.SUPERVISOR_REVIEW,
         CardStatus.INSPECTOR_REVIEW,
         CardStatus.REVIEWER_REVIEW,
+        CardStatus.MANAGER_REVIEW,
         CardStatus.APPROVED,
     }
 )
@@ -38,6 +41,7 @@ REVIEW_STATUSES = frozenset(
         CardStatus.SUPERVISOR_REVIEW,
         CardStatus.INSPECTOR_REVIEW,
         CardStatus.REVIEWER_REVIEW,
+        CardStatus.MANAGER_REVIEW,
     }
 )
 # Published and later: the employee sees the result; nothing changes without a reopen.

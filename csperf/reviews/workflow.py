@@ -23,7 +23,8 @@ ROLE_STAGE: dict[str, str] = {
     "reviewer": CardStatus.REVIEWER_REVIEW,
     "manager": CardStatus.REVIEWER_REVIEW,
     "department_manager": CardStatus.REVIEWER_REVIEW,
-    "property_manager": CardStatus.REVIEWER_REVIEW,
+    # a manager who rates after the reviewer (物业经理 after 间接上级)
+    "property_manager": CardStatus.MANAGER_REVIEW,
 }
 MANAGER_ROLES = frozenset({"reviewer", "manager", "department_manager", "property_manager"})
 ROLE_LABELS = {

@@ -567,8 +567,10 @@ class Template(Node):
             for role in item.effective_raters.roles:
                 if role not in seen:
                     seen.append(role)
-        order = {"self": 0, "supervisor": 1, "reviewer": 2}
-        return sorted(seen, key=lambda r: (order.get(r, 1.5), seen.index(r)))
+        # the usual chain: self -> supervisor -> QC -> reviewer -> manager; other names follow
+        # the reviewer in the order the template first names them
+        order = {"self": 0, "supervisor": 1, "qc": 2, "inspector": 2, "reviewer": 3}
+        return sorted(seen, key=lambda r: (order.get(r, 4), seen.index(r)))
 
     def value_names(self) -> set[str]:
         """The input values the template reads (item values, formula v.<name>, vetoes, pay)."""

@@ -188,3 +188,18 @@ def test_other_departments_manager_cannot_approve(world, django_user_model):
     card.save()
     with pytest.raises(NotAllowed):
         actions.approve(other, card)
+
+
+def test_a_third_rater_after_the_reviewer_has_its_own_stage():
+    # 物业客服员: 直接上级 -> 间接上级 -> 物业经理
+    from csperf.reviews import workflow
+    from csperf.templates import load_builtin
+
+    roles = load_builtin("property-cs-staff").rater_roles()
+    assert workflow.chain_for(roles) == ["supervisor", "reviewer", "property_manager"]
+    stages = [workflow.ROLE_STAGE[r] for r in roles]
+    assert stages == [
+        CardStatus.SUPERVISOR_REVIEW,
+        CardStatus.REVIEWER_REVIEW,
+        CardStatus.MANAGER_REVIEW,
+    ]

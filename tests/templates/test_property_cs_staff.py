@@ -25,7 +25,7 @@ def test_template_shape() -> None:
     assert t.code == CODE and t.version == 1 and t.positions == ["物业客服员"]
     # 5 + 12 + 15 = 32 行为规范; 20 + 12 + 15 + 21 (added to make 100) = 68 工作质量.
     assert [(s.code, s.full) for s in t.sections] == [("conduct", D(32)), ("quality", D(68))]
-    assert t.rater_roles() == ["supervisor", "indirect_supervisor", "property_manager"]
+    assert t.rater_roles() == ["supervisor", "reviewer", "property_manager"]
 
 
 def test_full_marks_at_the_boundary(run: ScoreRun) -> None:
