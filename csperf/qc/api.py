@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from csperf.core.errors import InvalidInput
@@ -161,7 +161,7 @@ def submit(request: HttpRequest, review_id: int):
 def dispute(request: HttpRequest, review_id: int, payload: DisputeIn):
     r = get_review_for_user(request.user, review_id, log=False)
     made = actions.file_dispute(request.user, r, [i.dict() for i in payload.items])
-    return 201, [{"id": d.pk, "item": d.item_code, "status": d.status} for d in made]
+    return Status(201, [{"id": d.pk, "item": d.item_code, "status": d.status} for d in made])
 
 
 @router.post("/disputes/{dispute_id}/resolve")
@@ -192,7 +192,9 @@ def _inspector(username: str):
 @router.post("/reviews/{review_id}/recheck", response={201: ReviewOut})
 def recheck(request: HttpRequest, review_id: int, payload: RecheckIn):
     r = get_review_for_user(request.user, review_id, log=False)
-    return 201, _out(actions.request_recheck(request.user, r, _inspector(payload.inspector)))
+    return Status(
+        201, _out(actions.request_recheck(request.user, r, _inspector(payload.inspector)))
+    )
 
 
 @router.get("/consistency")
@@ -223,7 +225,7 @@ def create_plan(request: HttpRequest, payload: PlanIn):
         params=payload.params,
         source=payload.source,
     )
-    return 201, {"id": plan.pk, "status": plan.status}
+    return Status(201, {"id": plan.pk, "status": plan.status})
 
 
 @router.post("/plans/{plan_id}/draw")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from csperf.surveys import actions
@@ -59,8 +59,8 @@ def import_responses(request: HttpRequest, survey_id: int, file: UploadedFile = 
         try:
             imp = actions.import_responses(request.user, s, path, file_name=file.name)
         except SurveyImportFailed as exc:
-            return 422, {"detail": exc.problems, "total": exc.total}
-    return 201, {"rows": imp.rows, "replaced": imp.replaced}
+            return Status(422, {"detail": exc.problems, "total": exc.total})
+    return Status(201, {"rows": imp.rows, "replaced": imp.replaced})
 
 
 @router.get("/followups")
