@@ -31,7 +31,7 @@ from csperf.reviews.models import (
     Evidence,
     Rating,
 )
-from csperf.reviews.scoring import rescore
+from csperf.reviews.scoring import rescore, score_group
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -92,6 +92,51 @@ def _rescore_after(actor: Any, card: Card, why: str, *, force: bool = False) -> 
         card.cycle_id, [card.template_id], also=[card.pk] if force else [], strict=force
     )
     _audit_rescore(actor, changes, why)
+
+
+# Ranks belong to the cohort, not to one card: when an appeal moves one total, the others'
+# ranks move with it. Their own scores stay as published.
+RANK_FIELDS = ("rank", "rank_from_bottom", "rank_label")
+
+
+def _rerank_cohort(actor: Any, card: Card, why: str) -> list[int]:
+    """Carry a rescored card's new standing into its published cohort; returns the re-ranked ids.
+
+    Cards still being rated were rewritten by the rescore itself. Settled cards change only
+    their rank fields and rank-based alerts, each change written to that card's history.
+    """
+    group = list(
+        Card.objects.select_for_update(of=("self",))
+        .filter(cycle_id=card.cycle_id, template_id=card.template_id)
+        .select_related("employee", "team", "department", "cycle", "template")
+        .order_by("id")
+    )
+    results = score_group(group)
+    moved = []
+    for other in group:
+        if other.pk == card.pk or other.status in EDITABLE:
+            continue
+        new = results[other.pk]
+        changed = [f for f in RANK_FIELDS if getattr(other, f) != (new.get(f) or _blank(f))]
+        if not changed:
+            continue
+        for field in changed:
+            old = getattr(other, field)
+            setattr(other, field, new.get(field) or _blank(field))
+            audit.record(
+                actor, "rerank", other, field=field, old=old, new=getattr(other, field), reason=why
+            )
+        result = dict(other.result or {})
+        result.update({f: new.get(f) for f in RANK_FIELDS})
+        result["alerts"] = new.get("alerts", [])
+        other.result = result
+        other.save(update_fields=[*changed, "result", "updated_at"])
+        moved.append(other.pk)
+    return moved
+
+
+def _blank(field: str) -> Any:
+    return "" if field == "rank_label" else None
 
 
 # -- ratings ---------------------------------------------------------------------------------
@@ -413,6 +458,12 @@ def resolve_appeal(
         if corrections:
             _rescore_after(actor, c, _("appeal accepted"), force=True)
             c.refresh_from_db()
+            _rerank_cohort(
+                actor,
+                c,
+                _("Ranks recomputed after the accepted appeal of %(who)s")
+                % {"who": f"{c.employee.code} {c.employee.name}"},
+            )
         appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
         appeal.resolution = resolution
         appeal.resolved_by = actor

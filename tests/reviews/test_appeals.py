@@ -11,7 +11,7 @@ from django.utils import timezone
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from csperf.core.models import AuditEvent
 from csperf.reviews import actions
-from csperf.reviews.models import Appeal, CardStatus
+from csperf.reviews.models import Appeal, Card, CardStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,31 @@ def test_employee_sees_the_outcome_through_the_api(world, published, api_client)
     [out] = r.json()
     assert out["status"] == "rejected" and out["resolution"] == "维持原评分"
     assert api_client.get(f"/api/cards/{published.pk}").json()["status"] == "appeal_resolved"
+
+
+def test_an_accepted_appeal_moves_the_cohorts_ranks_on_the_record(world, rate_through):
+    """Ranks belong to the cohort: the colleague it overtakes drops a place, and their history
+    says why; the colleague's own score does not change."""
+    hr = world.users["hr"]
+    mine = rate_through("agent")
+    theirs = rate_through("colleague")
+    for card in (mine, theirs):
+        actions.publish(hr, card)
+    assert mine.total < theirs.total  # calls 50 vs 60, same ratings
+    before = (theirs.total, theirs.rank, theirs.pay)
+    appeal = actions.file_appeal(world.users["agent"], mine, [{"item": "calls", "reason": "漏算"}])
+    actions.resolve_appeal(hr, appeal, accept=True, resolution="核实", corrections={"calls": 100})
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.total > theirs.total
+    assert (theirs.total, theirs.pay) == before[::2]
+    totals = list(Card.objects.filter(cycle=mine.cycle).values_list("total", flat=True))
+    assert mine.rank == 1 + sum(t > mine.total for t in totals)
+    assert theirs.rank == before[1] + 1 == 1 + sum(t > theirs.total for t in totals)
+    assert theirs.result["rank"] == theirs.rank
+    assert theirs.status == CardStatus.PUBLISHED
+    event = AuditEvent.objects.get(card_id=theirs.pk, action="rerank", field="rank")
+    assert (event.old, event.new, event.actor) == (before[1], theirs.rank, hr)
+    assert "E001" in event.reason
+    # A rejected or correction-free appeal moves nobody.
+    assert not AuditEvent.objects.filter(card_id=mine.pk, action="rerank").exists()
