@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -158,3 +159,27 @@ def departments_for_user(user: Any) -> QuerySet[Department]:
 
 def can_manage_org(user: Any) -> bool:
     return scope_for(user).hr
+
+
+def logins_for_user(user: Any) -> QuerySet[Any]:
+    """Logins and their roles: HR manages them, the auditor reads them, nobody else sees them."""
+    from django.contrib.auth import get_user_model
+
+    if not scope_for(user).sees_everything:
+        raise Http404("logins are for HR and the auditor")
+    return get_user_model().objects.order_by("username")
+
+
+def get_login_for_user(user: Any, login_id: int) -> Any:
+    try:
+        return logins_for_user(user).get(pk=login_id)
+    except ObjectDoesNotExist:
+        raise Http404("no such login") from None
+
+
+def get_membership_for_user(user: Any, membership_id: int) -> Membership:
+    logins_for_user(user)
+    try:
+        return Membership.objects.select_related("user").get(pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404("no such role") from None

@@ -6,6 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -139,3 +142,116 @@ def grant_role(
         if created:
             audit.record(actor, "grant_role", membership, new=str(membership))
     return membership
+
+
+# -- logins and roles -------------------------------------------------------------------------
+
+
+def _check_password(password: str, user: Any = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from None
+
+
+def create_login(
+    actor: Any,
+    *,
+    username: str,
+    password: str,
+    employee: Employee | None = None,
+    full_name: str = "",
+) -> Any:
+    """A new login; linked to an employee it sees that employee's own cards (the agent role).
+
+    Staff who are not on the roster (HR, auditors) get a login without an employee.
+    """
+    _require_hr(actor)
+    User = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput(_("A username is required."), field="username")
+    try:
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="username") from None
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise InvalidInput(
+                _("The username %(name)s is taken.") % {"name": username}, field="username"
+            )
+        if employee is not None:
+            employee = Employee.objects.select_for_update().get(pk=employee.pk)
+            if employee.user_id:
+                raise InvalidInput(
+                    _("%(who)s already has a login.") % {"who": employee.name}, field="employee"
+                )
+        user = User(username=username)
+        name = (full_name or (employee.name if employee else "")).strip()
+        user.first_name = name[:150]
+        _check_password(password, user)
+        user.set_password(password)
+        user.save()
+        if employee is not None:
+            employee.user = user
+            employee.save(update_fields=["user"])
+            audit.record(actor, "create_login", employee, field="user", new=username)
+        else:
+            audit.record(actor, "create_login", user, field="username", new=username)
+    return user
+
+
+def revoke_role(actor: Any, membership: Membership, *, reason: str) -> None:
+    """Take a role away. The last HR admin cannot be removed: nobody could grant it back."""
+    _require_hr(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A reason is required."), field="reason")
+    with transaction.atomic():
+        m = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if m.role == Role.HR:
+            others = (
+                Membership.objects.select_for_update()
+                .filter(role=Role.HR, user__is_active=True)
+                .exclude(pk=m.pk)
+            )
+            if not others.exists():
+                raise InvalidInput(_("The last HR admin cannot be removed."), field="membership")
+        audit.record(actor, "revoke_role", m, old=str(m), reason=reason)
+        m.delete()
+
+
+def reset_password(actor: Any, user: Any, *, password: str, reason: str = "") -> None:
+    """HR sets a new password (a forgotten one); the audit row records that, never the value."""
+    _require_hr(actor)
+    with transaction.atomic():
+        user = type(user).objects.select_for_update().get(pk=user.pk)
+        _check_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor, "reset_password", user, field="password", reason=reason)
+
+
+def set_login_active(actor: Any, user: Any, *, active: bool, reason: str) -> None:
+    """Disable a login (a leaver, a lost laptop) or enable it again; an inactive login has no scope."""
+    _require_hr(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A reason is required."), field="reason")
+    if user.pk == getattr(actor, "pk", None) and not active:
+        raise InvalidInput(_("You cannot disable your own login."), field="active")
+    with transaction.atomic():
+        user = type(user).objects.select_for_update().get(pk=user.pk)
+        if user.is_active == active:
+            return
+        audit.record(
+            actor,
+            "set_login_active",
+            user,
+            field="is_active",
+            old=user.is_active,
+            new=active,
+            reason=reason,
+        )
+        user.is_active = active
+        user.save(update_fields=["is_active"])

@@ -17,9 +17,12 @@ from csperf.org.access import (
     can_manage_org,
     employees_for_user,
     get_employee_for_user,
+    get_login_for_user,
+    get_membership_for_user,
+    logins_for_user,
     teams_for_user,
 )
-from csperf.org.models import Membership, Position, Team
+from csperf.org.models import Department, Employee, Membership, Position, Role, Team
 from csperf.reviews.access import cards_for_user
 from csperf.reviews.views import mark_visibility
 from csperf.web.views import action_view
@@ -141,3 +144,107 @@ def leave(request: HttpRequest, employee_id: int) -> HttpResponse:
     )
     messages.success(request, _("Leaving date recorded."))
     return redirect("org:employee", emp.pk)
+
+
+# -- logins and roles (HR manages, the auditor reads) -----------------------------------------
+
+
+@login_required
+def access(request: HttpRequest) -> HttpResponse:
+    logins = list(
+        logins_for_user(request.user).prefetch_related(
+            "memberships__team__department", "memberships__department"
+        )
+    )
+    employees = {e.user_id: e for e in Employee.objects.filter(user__in=logins)}
+    rows = [
+        {"login": u, "employee": employees.get(u.pk), "memberships": list(u.memberships.all())}
+        for u in logins
+    ]
+    return render(
+        request,
+        "org/access.html",
+        {
+            "rows": rows,
+            "can_manage": can_manage_org(request.user),
+            "roles": [(v, label) for v, label in Role.choices if v != Role.AGENT],
+            "teams": Team.objects.select_related("department").order_by("department__code", "code"),
+            "departments": Department.objects.order_by("code"),
+            "without_login": Employee.objects.filter(
+                user__isnull=True, left_on__isnull=True
+            ).order_by("code"),
+        },
+    )
+
+
+def _login_by_name(request: HttpRequest) -> object:
+    name = request.POST.get("username", "").strip()
+    found = logins_for_user(request.user).filter(username=name).first()
+    if found is None:
+        raise InvalidInput(_("No login is called %(name)s.") % {"name": name}, field="username")
+    return found
+
+
+@action_view
+def create_login(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("employee", "").strip()
+    emp = None
+    if code:
+        emp = employees_for_user(request.user).filter(code=code).first()
+        if emp is None:
+            raise InvalidInput(
+                _("No employee has the ID %(code)s.") % {"code": code}, field="employee"
+            )
+    login = actions.create_login(
+        request.user,
+        username=request.POST.get("username", ""),
+        password=request.POST.get("password", ""),
+        employee=emp,
+        full_name=request.POST.get("full_name", ""),
+    )
+    messages.success(request, _("Login %(name)s created.") % {"name": login.username})
+    return redirect("org:access")
+
+
+@action_view
+def grant_role(request: HttpRequest) -> HttpResponse:
+    login = _login_by_name(request)
+    team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+    department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
+    actions.grant_role(
+        request.user, login, request.POST.get("role", ""), team=team, department=department
+    )
+    messages.success(request, _("Role granted."))
+    return redirect("org:access")
+
+
+@action_view
+def revoke_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    m = get_membership_for_user(request.user, membership_id)
+    actions.revoke_role(request.user, m, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Role removed."))
+    return redirect("org:access")
+
+
+@action_view
+def reset_password(request: HttpRequest, login_id: int) -> HttpResponse:
+    login = get_login_for_user(request.user, login_id)
+    actions.reset_password(
+        request.user,
+        login,
+        password=request.POST.get("password", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("Password set for %(name)s.") % {"name": login.username})
+    return redirect("org:access")
+
+
+@action_view
+def set_active(request: HttpRequest, login_id: int) -> HttpResponse:
+    login = get_login_for_user(request.user, login_id)
+    active = request.POST.get("active") == "1"
+    actions.set_login_active(
+        request.user, login, active=active, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Login enabled.") if active else _("Login disabled."))
+    return redirect("org:access")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChange.as_view(), name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("csperf.org.urls")),
     path("cycles/", include("csperf.cycles.urls")),

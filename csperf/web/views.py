@@ -7,11 +7,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from csperf.core import audit
 from csperf.core.errors import ActionError
 from csperf.core.models import Job
 from csperf.cycles.access import cycles_for_user
@@ -76,3 +80,16 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
         raise Http404("no such job")
     return render(request, "web/_job.html", {"job": job})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Everyone changes their own password (Django's form checks the old one and the validators)."""
+
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(self.request.user, "change_password", self.request.user, field="password")
+        messages.success(self.request, _("Your password has been changed."))
+        return response
