@@ -104,7 +104,10 @@ def test_a_disabled_login_has_no_scope_and_cannot_disable_yourself(world):
     assert scope_for(_fresh(agent)).employee_id is None
     actions.set_login_active(hr, agent, active=True, reason="返岗")
     assert cards_for_user(_fresh(agent)).exists()
-    assert [e.new for e in AuditEvent.objects.filter(action="set_login_active").order_by("id")] == [False, True]
+    assert [e.new for e in AuditEvent.objects.filter(action="set_login_active").order_by("id")] == [
+        False,
+        True,
+    ]
 
 
 def test_password_reset_keeps_the_value_out_of_the_audit_trail(world):
