@@ -125,10 +125,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nOpen {url}  (API docs: {url}api/docs)  — Ctrl+C stops.\n", flush=True)
     if args.no_serve:
         return 0
+    from django.conf import settings
     from django.core.management import call_command
 
     from csperf.core.jobs import start_embedded_worker
 
+    # The demo serves static files from the apps (finders); WhiteNoise still wants its root.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     start_embedded_worker()
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
     return 0

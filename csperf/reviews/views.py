@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from csperf.board.access import plans_for_user
 from csperf.core.errors import InvalidInput
 from csperf.core.models import AuditEvent
 from csperf.reviews import actions, workflow
@@ -39,10 +40,18 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
         card.appeals.prefetch_related("items").select_related("created_by", "resolved_by")
     )
     roles_for_reopen = [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in card.chain]
+    # The improvement plan of a failing card, for whoever may see it (the employee once released).
+    plans = list(plans_for_user(request.user).filter(card=card).order_by("-id"))
     return render(
         request,
         "reviews/card.html",
-        {**view, "history": history[:300], "appeals": appeals, "reopen_roles": roles_for_reopen},
+        {
+            **view,
+            "history": history[:300],
+            "appeals": appeals,
+            "reopen_roles": roles_for_reopen,
+            "plans": plans,
+        },
     )
 
 

@@ -15,6 +15,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from csperf.board.access import plans_for_user
+from csperf.board.models import PlanStatus
 from csperf.core import audit
 from csperf.core.errors import ActionError
 from csperf.core.models import Job
@@ -63,6 +65,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "own_cards": own,
+        "own_plans": list(
+            plans_for_user(request.user)
+            .filter(employee_id=scope.employee_id, status=PlanStatus.OPEN)
+            .order_by("deadline")
+        )
+        if scope.employee_id
+        else [],
         "tasks": my_tasks(request.user),
         "cycles": list(cycles_for_user(request.user)[:12]),
         "appealed": list(cards_for_user(request.user).filter(status=CardStatus.APPEALED)[:50])

@@ -73,14 +73,20 @@ def test_agent_sees_own_plan_once_the_card_is_published(board_world, client, rat
     card = rate_through("agent", {"self": 1, "supervisor": 1, "reviewer": 1})
     assert card.grade == "不合格"
     plan = _plan(w)
+    link = f'href="/board/plans/{plan.pk}/"'
     client.force_login(w.users["agent"])
     assert client.get(f"/board/plans/{plan.pk}/").status_code == 404
+    assert link not in client.get(f"/cards/{card.pk}/").content.decode()
+    assert link not in client.get("/").content.decode()
     actions.publish(w.users["hr"], card)
     r = client.get(f"/board/plans/{plan.pk}/")
     assert r.status_code == 200
     page = r.content.decode()
     assert "每周复盘录音" in page and f"/board/plans/{plan.pk}/close/" not in page
     assert client.get("/board/").status_code == 404  # still no board
+    # The plan is on the card and on the home page ("My work").
+    assert link in client.get(f"/cards/{card.pk}/").content.decode()
+    assert link in client.get("/").content.decode()
     client.force_login(w.users["colleague"])
     assert client.get(f"/board/plans/{plan.pk}/").status_code == 404
 
