@@ -1257,15 +1257,45 @@ add(
         "ratio",
         "higher",
         "surveys",
-        "完成的回访 ÷ 计划的回访(每条回访记录)",
-        "callbacks completed ÷ callbacks planned",
+        "完成的回访 ÷ 计划的回访(每条回访记录为一次计划;或按回访计划:计划表中计划代码为 "
+        "callbacks 或 callbacks:… 的计划数之和)",
+        "callbacks completed ÷ callbacks planned: each survey attempt is one planned callback, or "
+        "(denominator=plan) the planned figures of the unit's plan rows coded callbacks or "
+        "callbacks:…",
         {
             "numerator": (A("surveys", lambda t, c: _completed(t, _list(c.p["kinds"]))),),
-            "denominator": (A("surveys", lambda t, c: t.kind.isin(_list(c.p["kinds"]))),),
+            "denominator": (
+                A(
+                    "surveys",
+                    lambda t, c: t.kind.isin(_list(c.p["kinds"])),
+                    when=("denominator", "attempts"),
+                ),
+                A(
+                    "plans",
+                    lambda t, c: (
+                        (t.plan_code == c.p["plan_code"])
+                        | t.plan_code.startswith(f"{c.p['plan_code']}:")
+                    ),
+                    lambda t, c: t.planned,
+                    when=("denominator", "plan"),
+                ),
+            ),
         },
         ratio(),
-        (Param("kinds", "callback", "list", "survey kinds counted"),),
+        (
+            Param("kinds", "callback", "list", "survey kinds counted"),
+            Param(
+                "denominator",
+                "attempts",
+                "str",
+                "attempts (every survey attempt) or plan (the 回访计划 plan rows)",
+                ("attempts", "plan"),
+            ),
+            Param("plan_code", "callbacks", "str", "plan code of the callback plan rows"),
+        ),
         "satisfaction",
+        notes="with denominator=plan the plan rows belong to the unit they name (org_unit), "
+        "as every plan row does",
     )
 )
 add(

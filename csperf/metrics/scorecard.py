@@ -45,6 +45,7 @@ ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
     "call_csat_mean": ("csat_mean", {"source": "calls"}),
     "repeat_call_fcr": ("first_contact_resolution", {"source": "calls"}),
     "qc_count_as_agent": ("qc_count", {"by": "agent"}),
+    "callback_plan_rate": ("callback_rate", {"denominator": "plan"}),
     "extra_duties": ("incidents_extra_duty", {}),
     "articles_published": ("incidents_submission", {}),
     "audit_correction_points": ("points_audit_correction", {}),

@@ -130,6 +130,9 @@ FILES = {
         center,2026-03,training,20,18
         center,2026-03,certification,10,6
         center,2026-03,standard_execution,50,45
+        A3,2026-03,callbacks,4,
+        A3,2026-03,callbacks:dealer-sales,1,
+        A3,2026-03,callbacksx,9,
     """,
     "customers.csv": """
         customer_id,tier,owner_id,acquired_at,lost_at

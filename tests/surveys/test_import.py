@@ -237,6 +237,23 @@ def test_callback_plan_and_rate(sv, imported, store_dir, django_capture_on_commi
         D(4),
         D(3),
     )
+    # A card's callback_plan_rate is the same figure, from the records store.
+    from csperf.ingest.importer import import_file
+    from csperf.metrics.scorecard import build_score_input
+
+    roster = store_dir / "employees.csv"
+    roster.write_text(
+        "id,name,team,department,position,hired_at\nE001,张三,T1,D1,agent,2025-01-01\n",
+        encoding="utf-8",
+    )
+    with open_store(store_dir) as store:
+        import_file("employees", roster, store=store)
+    doc = build_score_input(
+        {"callback_plan_rate", "callback_rate"}, "2026-03", employees=["E001"], data_dir=store_dir
+    )
+    (values,) = [e["values"] for e in doc["employees"]]
+    assert values["callback_plan_rate"] == D("0.75")  # 3 done of the 4 planned
+    assert values["callback_rate"] == D("0.6")  # by attempts: 3 completed of 5 tried
 
 
 def test_figures_are_scoped(sv, imported):
