@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csperf.core import audit, jobs
-from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from csperf.core.errors import ActionError, InvalidInput, InvalidTransition, NotAllowed
 from csperf.core.models import Job
 from csperf.cycles.models import Cycle, CycleOverride, CycleTemplate, InputValue, ScorecardTemplate
 from csperf.org.access import scope_for
@@ -245,6 +245,22 @@ def request_compute(actor: Any, cycle: Cycle) -> Job:
     job = jobs.enqueue("cycle.compute", {"cycle": cycle.pk}, user=actor, cycle_id=cycle.pk)
     audit.record(actor, "compute", cycle, new={"job": job.pk})
     return job
+
+
+def resync_feeds(actor: Any, cycle: Cycle) -> dict[str, int]:
+    """Write the QC reviews and survey rows that missed the records store, before a recompute."""
+    from csperf.cycles import feeds
+
+    _require_hr(actor)
+    before = feeds.pending()
+    try:
+        done = feeds.sync()
+    except Exception as exc:  # the store still refuses: nothing was cleared, say why
+        raise ActionError(
+            _("The records store refused the write: %(error)s") % {"error": exc}
+        ) from None
+    audit.record(actor, "resync_feeds", cycle, old=before, new=done)
+    return done
 
 
 def open_cycle(actor: Any, cycle: Cycle, reason: str = "") -> int:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.cycle_create, name="create"),
     path("<int:cycle_id>/", views.cycle_detail, name="detail"),
     path("<int:cycle_id>/compute/", views.compute, name="compute"),
+    path("<int:cycle_id>/resync-feeds/", views.resync_feeds, name="resync-feeds"),
     path("<int:cycle_id>/open/", views.open_rating, name="open"),
     path("<int:cycle_id>/close/", views.close, name="close"),
     path("<int:cycle_id>/assign/", views.assign, name="assign"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
 from csperf.core.models import Job
-from csperf.cycles import actions, reports
+from csperf.cycles import actions, feeds, reports
 from csperf.cycles.access import (
     can_manage_cycles,
     cycles_for_user,
@@ -112,6 +112,10 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if manage or (request.user.is_authenticated and context["teams"].exists()):
         context["missing"] = reports.missing_data(cycle, cards)
     if manage:
+        # QC and survey rows that missed the records store (the cards' indicators lack them).
+        pending = feeds.pending()
+        context["feeds_pending"] = pending
+        context["feeds_error"] = feeds.last_error() if any(pending.values()) else ""
         context.update(
             {
                 "assignments": cycle.templates.select_related("position", "template"),
@@ -130,6 +134,18 @@ def compute(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, cycle_id)
     actions.request_compute(request.user, cycle)
     messages.success(request, _("Computing in the background; progress is shown below."))
+    return redirect("cycles:detail", cycle.pk)
+
+
+@action_view
+def resync_feeds(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    done = actions.resync_feeds(request.user, cycle)
+    messages.success(
+        request,
+        _("Written to the records store: %(r)s QC reviews, %(s)s survey responses, %(p)s plans.")
+        % {"r": done["qc_reviews"], "s": done["survey_responses"], "p": done["callback_plans"]},
+    )
     return redirect("cycles:detail", cycle.pk)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from csperf.surveys.models import CallbackPlan, Credit, Response, ResponseStatus
@@ -163,26 +164,55 @@ def write_plans(survey_id: int, period: str) -> int:
     return len(plans)
 
 
-def _safely(what: str, func, *args) -> None:
+def _write_responses_noting(response_ids: list[int]) -> None:
     try:
-        func(*args)
-    except Exception as exc:  # the store is down or locked: the pages show the figures anyway
-        log.warning("surveys: writing %s to the records store failed: %s", what, exc)
+        write_responses(response_ids)
+    except Exception as exc:  # the store is down or locked: keep the reason; sync_feeds retries
+        log.warning("surveys: writing responses to the records store failed: %s", exc)
+        Response.objects.filter(pk__in=response_ids).update(feed_error=str(exc)[:2000])
+    else:
+        Response.objects.filter(pk__in=response_ids).exclude(feed_error="").update(feed_error="")
+
+
+def _write_plans_noting(survey_id: int, period: str) -> None:
+    plans = CallbackPlan.objects.filter(survey_id=survey_id, period=period)
+    try:
+        write_plans(survey_id, period)
+    except Exception as exc:
+        log.warning("surveys: writing callback plans to the records store failed: %s", exc)
+        plans.update(feed_error=str(exc)[:2000])
+    else:
+        plans.exclude(feed_error="").update(feed_error="")
 
 
 def push_on_commit(response_ids: list[int]) -> None:
     def run() -> None:
-        _safely("responses", write_responses, response_ids)
+        _write_responses_noting(response_ids)
         pairs = set(
             CallbackPlan.objects.filter(survey__responses__pk__in=response_ids)
             .values_list("survey_id", "period")
             .distinct()
         )
         for sid, period in pairs:
-            _safely("callback plans", write_plans, sid, period)
+            _write_plans_noting(sid, period)
 
     transaction.on_commit(run)
 
 
 def push_plans_on_commit(survey_id: int, period: str) -> None:
-    transaction.on_commit(lambda: _safely("callback plans", write_plans, survey_id, period))
+    transaction.on_commit(lambda: _write_plans_noting(survey_id, period))
+
+
+def sync(responses: QuerySet[Response], plans: QuerySet[CallbackPlan]) -> tuple[int, int]:
+    """Write these responses and plans again; raises the store's error (nothing is cleared then)."""
+    ids = list(responses.values_list("pk", flat=True))
+    n = 0
+    for i in range(0, len(ids), 5000):
+        n += write_responses(ids[i : i + 5000])
+    pairs = sorted(set(plans.values_list("survey_id", "period")))
+    p = sum(write_plans(sid, period) for sid, period in pairs)
+    Response.objects.filter(pk__in=ids).exclude(feed_error="").update(feed_error="")
+    CallbackPlan.objects.filter(pk__in=list(plans.values_list("pk", flat=True))).exclude(
+        feed_error=""
+    ).update(feed_error="")
+    return n, p

@@ -83,6 +83,7 @@ class Response(models.Model):
     customer_id = models.CharField(_("customer"), max_length=120, blank=True)
     interaction_id = models.CharField(_("interaction"), max_length=120, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)  # as given
+    feed_error = models.TextField(blank=True)  # the last failed write to the records store
     scores = models.JSONField(default=dict, blank=True)  # question -> 0–100
     rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
     nps = models.PositiveSmallIntegerField(
@@ -133,6 +134,7 @@ class CallbackPlan(models.Model):
     team = models.ForeignKey("org.Team", on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     planned = models.PositiveIntegerField(_("planned"))
+    feed_error = models.TextField(blank=True)  # the last failed write to the records store
 
     class Meta:
         ordering = ["period", "employee__code"]
