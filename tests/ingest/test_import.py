@@ -264,7 +264,7 @@ def test_every_record_type_imports_its_documented_columns(tmp_path):
         "qc_reviews": 7,
         "incidents": 13,
         "sales": 3,
-        "plans": 14,
+        "plans": 17,
         "customers": 5,
     }
     inc = s.table("incidents").to_pyarrow().to_pylist()
