@@ -116,3 +116,47 @@ def calibrate(
             mean_gap=sum((r.gap for r in rows), ZERO) / n if n else None,
             spread=(max(scores.values()) - min(scores.values())) if n else None,
         )
+
+
+@dataclass(frozen=True)
+class CalibrationHistoryRow:
+    """One inspector over several calibration sessions: are they coming closer to the expert?"""
+
+    inspector: str
+    sessions: int
+    within: int  # sessions within the tolerance
+    within_rate: Decimal
+    mean_gap: Decimal
+    mean_item_agreement: Decimal
+    gaps: tuple[Decimal, ...]  # per session, oldest first
+
+    @property
+    def trend(self) -> Decimal | None:
+        """Last gap − first gap: below zero the inspector is closing in on the expert."""
+        return self.gaps[-1] - self.gaps[0] if len(self.gaps) > 1 else None
+
+
+def calibration_history(results: Iterable[CalibrationResult]) -> list[CalibrationHistoryRow]:
+    """Each inspector's calibration rows across sessions (given oldest first), by inspector."""
+    rows: dict[str, list[CalibrationRow]] = {}
+    for result in results:
+        for r in result.rows:
+            rows.setdefault(r.inspector, []).append(r)
+    out = []
+    with engine_context():
+        for insp in sorted(rows):
+            rs = rows[insp]
+            n = len(rs)
+            within = sum(1 for r in rs if r.within)
+            out.append(
+                CalibrationHistoryRow(
+                    inspector=insp,
+                    sessions=n,
+                    within=within,
+                    within_rate=Decimal(within) / n,
+                    mean_gap=sum((r.gap for r in rs), ZERO) / n,
+                    mean_item_agreement=sum((r.item_agreement for r in rs), ZERO) / n,
+                    gaps=tuple(r.gap for r in rs),
+                )
+            )
+    return out

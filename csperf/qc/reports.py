@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from csperf.qc.access import reviews_for_user
-from csperf.qc.consistency import Recheck, consistency
+from csperf.qc.consistency import Recheck, calibration_history, consistency
 from csperf.qc.models import DONE_REVIEW, ReviewKind
 
 
@@ -69,3 +69,15 @@ def workload_rows(plan) -> list[dict[str, Any]]:
         counts[username][status] += 1
         counts[username]["total"] += 1
     return [{"inspector": k, **v} for k, v in sorted(counts.items())]
+
+
+def calibration_history_rows(user: Any, limit: int = 200) -> list[Any]:
+    """Each inspector across the closed calibration sessions the user may see, oldest first."""
+    from csperf.qc.access import sessions_for_user
+    from csperf.qc.actions import calibration_result
+    from csperf.qc.models import CalibrationSession
+
+    sessions = sessions_for_user(user).filter(status=CalibrationSession.Status.CLOSED)
+    latest = list(sessions.order_by("-created_at", "-id")[:limit])
+    results = [r for s in reversed(latest) if (r := calibration_result(s)) is not None]
+    return calibration_history(results)

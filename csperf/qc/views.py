@@ -313,6 +313,7 @@ def consistency_page(request: HttpRequest) -> HttpResponse:
             "rows": reports.consistency_rows(request.user, period),
             "summary": reports.summary_rows(request.user, period, by),
             "sessions": sessions_for_user(request.user).filter(period=period),
+            "calibration_history": reports.calibration_history_rows(request.user),
         },
     )
 

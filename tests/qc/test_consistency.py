@@ -79,3 +79,26 @@ def test_calibration_against_expert():
 def test_calibration_empty():
     r = calibrate(D(80), {}, {}, item_count=5)
     assert r.rows == () and r.within_rate is None and r.spread is None
+
+
+def test_calibration_history_worked_example():
+    """Two sessions, tolerance 5, oldest first.
+    Session 1: expert 86; 甲 84 (gap 2, 2 items of 10 differ), 乙 95 (gap 9, 4 differ).
+    Session 2: expert 70; 甲 77 (gap 7, 3 differ); 乙 72 (gap 2, 1 differs); 丙 70 (gap 0).
+    甲: 2 sessions, within 1 (50%), mean gap 4.5, agreement (0.8 + 0.7) / 2 = 0.75, gaps 2 → 7
+        (further from the expert, trend +5).
+    乙: within 1 of 2, mean gap 5.5, agreement (0.6 + 0.9) / 2 = 0.75, gaps 9 → 2 (trend −7).
+    丙: one session, no trend."""
+    from csperf.qc.consistency import calibration_history
+
+    s1 = calibrate(D(86), {"甲": D(84), "乙": D(95)}, {"甲": "ab", "乙": "abcd"}, item_count=10)
+    s2 = calibrate(
+        D(70), {"甲": D(77), "乙": D(72), "丙": D(70)}, {"甲": "abc", "乙": "a"}, item_count=10
+    )
+    rows = {h.inspector: h for h in calibration_history([s1, s2])}
+    a, b, c = rows["甲"], rows["乙"], rows["丙"]
+    assert (a.sessions, a.within, a.within_rate, a.mean_gap) == (2, 1, D("0.5"), D("4.5"))
+    assert a.mean_item_agreement == D("0.75") and a.gaps == (2, 7) and a.trend == 5
+    assert (b.within, b.mean_gap, b.mean_item_agreement, b.trend) == (1, D("5.5"), D("0.75"), -7)
+    assert (c.sessions, c.gaps, c.trend) == (1, (0,), None)
+    assert calibration_history([]) == []

@@ -117,4 +117,7 @@ def test_calibration_pages(qc, client):
     assert r.status_code == 302
     page = client.get(r["Location"]).content.decode()
     assert "CHAT-1" in page
+    # No closed session yet: the history table is not shown.
+    r = client.get("/qc/results/")
+    assert r.status_code == 200 and 'id="calibration-history"' not in r.content.decode()
     assert client.get(f"/qc/forms/{qc.forms['ecommerce-chat'].pk}/").status_code == 200

@@ -256,7 +256,7 @@ def test_recheck_sample(qc, drawn):
     assert len({m.parent_id for m in made}) == len(made)
 
 
-def test_calibration_compares_with_expert(qc):
+def test_calibration_compares_with_expert(qc, client):
     s = actions.create_calibration(
         qc.users["inspector"],
         title="三月校准",
@@ -286,9 +286,20 @@ def test_calibration_compares_with_expert(qc):
         "tone",
         "empathy",
     )
+    from csperf.qc.reports import calibration_history_rows
+
+    assert calibration_history_rows(qc.users["hr"]) == []  # only closed sessions count
     actions.close_calibration(qc.users["inspector"], s)
     # calibration entries never reach the store nor the agent
     assert not reviews_for_user(qc.users["agent"]).filter(session=s).exists()
+    # The history across sessions: same figures as the session, for those who may see it.
+    history = {h.inspector: h for h in calibration_history_rows(qc.users["hr"])}
+    assert history["inspector"].gaps == (D("2.22"),) and history["inspector"].within == 1
+    assert history["inspector2"].within == 0 and set(history) == {"inspector", "inspector2"}
+    assert calibration_history_rows(qc.users["outsider"]) == []
+    client.force_login(qc.users["hr"])
+    page = client.get("/qc/results/").content.decode()
+    assert 'id="calibration-history"' in page and "2.2" in page
 
 
 def test_access_scoping(qc, drawn):
