@@ -37,7 +37,7 @@ from csperf.cycles.access import (
 )
 from csperf.org.access import employees_for_user, get_employee_for_user, scope_for
 from csperf.reviews import actions
-from csperf.reviews.access import cards_for_user, get_card_for_user
+from csperf.reviews.access import cards_for_user, get_card_for_user, history_for_user
 from csperf.reviews.models import Appeal, Card
 from csperf.reviews.presenters import card_detail
 
@@ -474,9 +474,7 @@ def transition(request: HttpRequest, card_id: int, payload: TransitionIn) -> dic
 @api.get("/cards/{card_id}/history", response=list[EventOut], tags=["cards"])
 def card_history(request: HttpRequest, card_id: int):
     card = get_card_for_user(request.user, card_id)
-    events = AuditEvent.objects.filter(card_id=card.pk, kind=AuditEvent.Kind.CHANGE).select_related(
-        "actor"
-    )
+    events = history_for_user(request.user, card).filter(kind=AuditEvent.Kind.CHANGE)
     return [
         {
             "at": e.at,

@@ -27,9 +27,8 @@ from csperf.cycles.models import ScorecardTemplate
 from csperf.org.access import departments_for_user, get_employee_for_user, teams_for_user
 from csperf.org.models import Position
 from csperf.reviews import actions as card_actions
-from csperf.reviews.access import cards_for_user, log_list_view
+from csperf.reviews.access import cards_for_user, log_list_view, mark_visibility
 from csperf.reviews.models import CardStatus
-from csperf.reviews.views import mark_visibility
 from csperf.web.views import action_view
 
 

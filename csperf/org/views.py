@@ -23,8 +23,7 @@ from csperf.org.access import (
     teams_for_user,
 )
 from csperf.org.models import Department, Employee, Membership, Position, Role, Team
-from csperf.reviews.access import cards_for_user
-from csperf.reviews.views import mark_visibility
+from csperf.reviews.access import cards_for_user, mark_visibility
 from csperf.web.views import action_view
 
 

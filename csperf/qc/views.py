@@ -266,9 +266,10 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         {
             "plan": plan,
             "workload": reports.workload_rows(plan),
-            "reviews": plan.reviews.filter(kind=ReviewKind.INSPECTION).select_related(
-                "agent", "inspector"
-            )[:1000],
+            # Through the review access helper: a manager sees finished reviews only.
+            "reviews": reviews_for_user(request.user)
+            .filter(plan=plan, kind=ReviewKind.INSPECTION)
+            .select_related("agent", "inspector")[:1000],
             "can_draw": is_inspector_of(request.user, plan.department_id),
         },
     )

@@ -16,6 +16,7 @@ from csperf.core import audit
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
 from csperf.reviews.models import Card
+from csperf.reviews.workflow import sees_scores
 
 
 def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
@@ -57,3 +58,25 @@ def log_list_view(user: Any, cycle: Any, count: int) -> None:
     """A list of other people's cards was shown: one row for the list, not one per card."""
     if count:
         audit.record_access(user, AuditEvent.Kind.VIEW, cycle, detail=f"card list ({count})")
+
+
+def mark_visibility(user: Any, cards: Any) -> list[Card]:
+    """Attach ``show_scores`` to each card of a list (own unpublished cards hide their scores).
+
+    Every list of cards a page shows goes through here; the shared cards table shows scores only
+    where this said so.
+    """
+    out = list(cards)
+    for c in out:
+        c.show_scores = sees_scores(user, c)
+    return out
+
+
+def history_for_user(user: Any, card: Card) -> QuerySet[AuditEvent]:
+    """The card's change history, for someone already allowed to see the card.
+
+    The history carries old and new totals, so the employee sees it only once the scores are
+    released to them, as with the scores themselves.
+    """
+    events = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
+    return events if sees_scores(user, card) else events.none()

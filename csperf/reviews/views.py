@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,27 +14,20 @@ from csperf.board.access import plans_for_user
 from csperf.core.errors import InvalidInput
 from csperf.core.models import AuditEvent
 from csperf.reviews import actions, workflow
-from csperf.reviews.access import cards_for_user, get_card_for_user
+from csperf.reviews.access import (
+    get_card_for_user,
+    history_for_user,
+)
 from csperf.reviews.models import Appeal, Evidence
 from csperf.reviews.presenters import card_detail
 from csperf.web.views import action_view
-
-
-def mark_visibility(user: Any, cards: Any) -> list[Any]:
-    """Attach ``show_scores`` to each card of a list (own unpublished cards hide their scores)."""
-    out = list(cards)
-    for c in out:
-        c.show_scores = workflow.sees_scores(user, c)
-    return out
 
 
 @login_required
 def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_card_for_user(request.user, card_id)
     view = card_detail(request.user, card)
-    history = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
-    if not workflow.sees_scores(request.user, card):
-        history = history.none()
+    history = history_for_user(request.user, card)
     appeals = list(
         card.appeals.prefetch_related("items").select_related("created_by", "resolved_by")
     )
@@ -216,6 +208,3 @@ def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
         f'attachment; filename="card-{card.pk}-{card.cycle.period}.xlsx"'
     )
     return response
-
-
-__all__ = ["cards_for_user", "mark_visibility"]

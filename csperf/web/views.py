@@ -23,7 +23,7 @@ from csperf.core.models import Job
 from csperf.cycles.access import cycles_for_user
 from csperf.org.access import scope_for
 from csperf.reviews import workflow
-from csperf.reviews.access import cards_for_user
+from csperf.reviews.access import cards_for_user, mark_visibility
 from csperf.reviews.models import REVIEW_STATUSES, CardStatus
 
 
@@ -64,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-cycle__period")
         )
     context = {
-        "own_cards": own,
+        "own_cards": mark_visibility(request.user, own),
         "own_plans": list(
             plans_for_user(request.user)
             .filter(employee_id=scope.employee_id, status=PlanStatus.OPEN)
@@ -72,9 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         if scope.employee_id
         else [],
-        "tasks": my_tasks(request.user),
+        "tasks": mark_visibility(request.user, my_tasks(request.user)),
         "cycles": list(cycles_for_user(request.user)[:12]),
-        "appealed": list(cards_for_user(request.user).filter(status=CardStatus.APPEALED)[:50])
+        "appealed": mark_visibility(
+            request.user, cards_for_user(request.user).filter(status=CardStatus.APPEALED)[:50]
+        )
         if scope.hr
         else [],
     }
