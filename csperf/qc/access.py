@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from csperf.core import audit
@@ -24,6 +24,7 @@ from csperf.qc.models import (
     CalibrationSession,
     Review,
     ReviewKind,
+    ReviewStatus,
     SamplingPlan,
 )
 
@@ -46,7 +47,22 @@ def reviews_for_user(user: Any) -> QuerySet[Review]:
         )
     if scope.employee_id:
         cond |= done & Q(agent_id=scope.employee_id, kind=ReviewKind.INSPECTION)
-    return qs.filter(cond)
+    # Calibration is blind: another inspector's entry stays hidden until the expert has
+    # submitted (the session's expert sees every entry).
+    expert_done = Exists(
+        Review.objects.filter(
+            session_id=OuterRef("session_id"),
+            inspector_id=OuterRef("session__expert_id"),
+            status=ReviewStatus.SUBMITTED,
+        )
+    )
+    blind = (
+        Q(session__isnull=False)
+        & ~Q(inspector_id=scope.user_id)
+        & ~Q(session__expert_id=scope.user_id)
+        & ~Q(expert_done)
+    )
+    return qs.filter(cond).exclude(blind)
 
 
 def get_review_for_user(user: Any, review_id: Any, *, log: bool = True) -> Review:

@@ -272,8 +272,15 @@ def test_calibration_compares_with_expert(qc, client):
     assert actions.calibration_result(s) is None
     with pytest.raises(InvalidTransition):
         actions.close_calibration(qc.users["inspector"], s)
-    _submit(entries["expert"], {**FULL_HOTLINE, "accuracy": 10})  # 85/90 = 94.44
     _submit(entries["inspector"], {**FULL_HOTLINE, "accuracy": 10, "empathy": 3})  # 83/90 = 92.22
+    # Blind until the expert submits: a fellow inspector sees only their own entry.
+    seen = set(
+        reviews_for_user(qc.users["inspector2"]).filter(session=s).values_list("pk", flat=True)
+    )
+    assert seen == {entries["inspector2"].pk}
+    assert reviews_for_user(qc.users["expert"]).filter(session=s).count() == 3
+    _submit(entries["expert"], {**FULL_HOTLINE, "accuracy": 10})  # 85/90 = 94.44
+    assert reviews_for_user(qc.users["inspector2"]).filter(session=s).count() == 3
     _submit(
         entries["inspector2"], {**FULL_HOTLINE, "accuracy": 0, "tone": 5, "empathy": 0}
     )  # 65/90 = 72.22
