@@ -49,22 +49,22 @@ def test_a_month_in_the_browser(session):
     assert "/reports/cards/" in agent.page.url
     agent.shot("12-drill-down")
     agent.page.goto(card_url)
-    if agent.page.get_by_role("button", name="Save and submit").count():
-        _fill_my_column(agent.page)
-        agent.page.get_by_role("button", name="Save and submit").click()
-        assert agent.page.locator(".messages li.success").count() >= 1
+    assert agent.page.get_by_role("button", name="Save and submit").count() == 1
+    _fill_my_column(agent.page)
+    agent.page.get_by_role("button", name="Save and submit").click()
+    assert agent.page.locator(".messages li.success").count() >= 1
 
     # supervisor1 rates agent1's card and approves the team.
     sup = session("en-US")
     sup.login("supervisor1")
     sup.page.goto(card_url)
     sup.shot("13-supervisor-card")
-    if sup.page.get_by_role("button", name="Save and submit").count():
-        _fill_my_column(sup.page)
-        sup.page.get_by_role("button", name="Save and submit").click()
-        # (The demo's 客户经理 card shows a standing warning: its template needs a target the demo
-        # does not assign; the save itself must succeed.)
-        assert sup.page.locator(".messages li.success").count() >= 1
+    assert sup.page.get_by_role("button", name="Save and submit").count() == 1
+    _fill_my_column(sup.page)
+    sup.page.get_by_role("button", name="Save and submit").click()
+    # (The demo's 客户经理 card shows a standing warning: its template needs a target the demo
+    # does not assign; the save itself must succeed.)
+    assert sup.page.locator(".messages li.success").count() >= 1
     sup.page.goto(cycle_url)
     sup.page.get_by_role("button", name="Approve all").click()
     sup.shot("14-supervisor-approved")
@@ -95,10 +95,10 @@ def test_a_month_in_the_browser(session):
     # agent1 sees the published card, its trend, and appeals an item.
     agent.page.goto(card_url)
     agent.shot("18-agent-published")
-    if agent.page.get_by_role("button", name="File the appeal").count():
-        agent.page.locator("textarea[name^='appeal:']").first.fill("质检抽样有误，请复核")
-        agent.page.get_by_role("button", name="File the appeal").click()
-        assert agent.page.locator(".badge.appealed").count() >= 1
-        agent.shot("19-agent-appealed")
+    assert agent.page.get_by_role("button", name="File the appeal").count() == 1
+    agent.page.locator("textarea[name^='appeal:']").first.fill("质检抽样有误，请复核")
+    agent.page.get_by_role("button", name="File the appeal").click()
+    assert agent.page.locator(".badge.appealed").count() >= 1
+    agent.shot("19-agent-appealed")
     agent.go("/reports/me/")
     agent.shot("22-agent-trend")

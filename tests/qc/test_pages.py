@@ -41,7 +41,7 @@ def test_plan_page_creates_a_plan(qc, client):
     assert r.status_code == 302 and plan.params["rules"][0]["share"] == "30%"
     # drawing from an empty records store says why instead of failing
     r = client.post(f"/qc/plans/{plan.pk}/draw/", follow=True)
-    assert "No interactions" in r.content.decode() or "没有" in r.content.decode()
+    assert "2026-03 内没有本部门坐席的服务记录可供抽样。" in r.content.decode()
     client.force_login(qc.users["agent"])
     assert client.get("/qc/plans/").status_code == 404
 

@@ -90,8 +90,11 @@ def test_units_per_role_and_downloads_match_the_table(client, demo):
     r = client.get("/reports/")
     assert r.status_code == 200 and "reports/my_trend.html" in [t.name for t in r.templates]
     assert client.get("/reports/intraday/").status_code == 404
-    assert client.get("/reports/", {"level": "team", "unit": team.code}).status_code == 200
-    assert "table" not in r.context or r.context.get("chart", {}).get("title") != "answer_rate"
+    # Asking for a team's figures still gives only their own trend.
+    r = client.get("/reports/", {"level": "team", "unit": team.code})
+    assert r.status_code == 200 and "reports/my_trend.html" in [t.name for t in r.templates]
+    assert "units" not in r.context and "unit" not in r.context
+    assert r.context["chart"]["title"] == "我的历月总分"  # own trend, not the team's
 
 
 def demo_dir(demo):
