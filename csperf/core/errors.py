@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ActionError(Exception):
     """A request the action refuses; ``str()`` is the message shown to the user."""
@@ -30,3 +32,11 @@ class InvalidInput(ActionError):
     """A value is wrong; ``field`` names it (HTTP 422)."""
 
     status = 422
+
+
+def require_reason(reason: str | None, field: str = "reason") -> str:
+    """The stripped reason of a step that must say why (reopen, revoke, disable …)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A reason is required."), field=field)
+    return reason

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
 from csperf.reviews.models import Card, Rating
-from csperf.reviews.scoring import _number, employee_input
+from csperf.reviews.scoring import _dec, _number, employee_input
 from csperf.scoring import InputError, Template, score, to_jsonable
 
 
@@ -72,10 +72,6 @@ class Outcome:
     @property
     def changed(self) -> list[Row]:
         return [r for r in self.rows if r.changed]
-
-
-def _dec(v: Any) -> Decimal | None:
-    return None if v is None else Decimal(str(v))
 
 
 def _fill_from_records(

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from csperf.core import audit
-from csperf.core.errors import InvalidInput, NotAllowed
+from csperf.core.errors import InvalidInput, NotAllowed, require_reason
 from csperf.org.access import can_manage_org
 from csperf.org.models import Assignment, Department, Employee, Membership, Position, Role, Team
 
@@ -204,9 +204,7 @@ def create_login(
 def revoke_role(actor: Any, membership: Membership, *, reason: str) -> None:
     """Take a role away. The last HR admin cannot be removed: nobody could grant it back."""
     _require_hr(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("A reason is required."), field="reason")
+    reason = require_reason(reason)
     with transaction.atomic():
         m = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         if m.role == Role.HR:
@@ -235,9 +233,7 @@ def reset_password(actor: Any, user: Any, *, password: str, reason: str = "") ->
 def set_login_active(actor: Any, user: Any, *, active: bool, reason: str) -> None:
     """Disable a login (a leaver, a lost laptop) or enable it again; an inactive login has no scope."""
     _require_hr(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("A reason is required."), field="reason")
+    reason = require_reason(reason)
     if user.pk == getattr(actor, "pk", None) and not active:
         raise InvalidInput(_("You cannot disable your own login."), field="active")
     with transaction.atomic():

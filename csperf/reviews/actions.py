@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csperf.core import audit
-from csperf.core.errors import ActionError, InvalidInput, InvalidTransition, NotAllowed
+from csperf.core.errors import (
+    ActionError,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    require_reason,
+)
 from csperf.org.access import scope_for
 from csperf.reviews import workflow
 from csperf.reviews.models import (
@@ -72,13 +78,6 @@ def _require_status(card: Card, allowed: Iterable[str], what: str) -> None:
 def _require_hr(actor: Any, what: str) -> None:
     if not scope_for(actor).hr:
         raise NotAllowed(_("Only HR may %(what)s.") % {"what": what})
-
-
-def _require_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("A reason is required."), field=field)
-    return reason
 
 
 def _audit_rescore(actor: Any, changes: dict[int, tuple], why: str) -> None:
@@ -272,7 +271,7 @@ def submit(actor: Any, card: Card, reason: str = "") -> Card:
 
 def return_card(actor: Any, card: Card, reason: str) -> Card:
     """The current rater sends the card back to the previous rater, with a reason."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with _locked(card) as c:
         role = workflow.current_role(c)
         if role is None or workflow.previous_status(c, role) is None:
@@ -387,7 +386,7 @@ def resolve_appeal(
     computed item replaces its input value for this card.
     """
     _require_hr(actor, _("resolve appeals"))
-    resolution = _require_reason(resolution, "resolution")
+    resolution = require_reason(resolution, "resolution")
     corrections = corrections or {}
     with _locked(appeal.card) as c:
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
@@ -507,7 +506,7 @@ def close(actor: Any, card: Card, reason: str = "") -> Card:
 def reopen(actor: Any, card: Card, reason: str, to_role: str | None = None) -> Card:
     """A correction to a published card: back to a rater's stage, with a reason (never silent)."""
     _require_hr(actor, _("reopen cards"))
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with _locked(card) as c:
         _require_status(
             c,

@@ -26,12 +26,6 @@ LOGINS = [
 ]
 
 
-def last_month(today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year}-{first.month:02d}"
-
-
 def load_builtin_templates(actor: Any = None) -> list[Any]:
     from csperf.cycles.actions import add_template
     from csperf.cycles.models import ScorecardTemplate
@@ -187,6 +181,7 @@ def setup_demo(
     from csperf.core.models import Job
     from csperf.cycles import actions as cycle_actions
     from csperf.cycles.models import Cycle
+    from csperf.ingest.demo import last_full_month
     from csperf.org.models import Employee
     from csperf.org.roster import load_roster, read_roster
 
@@ -204,7 +199,7 @@ def setup_demo(
         templates = load_builtin_templates()
         link_positions(templates)
         users = create_logins(people)
-    period = last_month()
+    period = last_full_month()
     cycle = Cycle.objects.filter(period=period).first()
     if cycle is None:
         cycle = cycle_actions.create_cycle(users["hr"], period=period)
