@@ -133,7 +133,8 @@ def team_board(user: Any, cycle: Any, team: Team, *, log: bool = True) -> dict[s
     grades, chart = dashboards.grade_distribution(scored)
     pending = insights.pending(user, cards)
     live = set(
-        ImprovementPlan.objects.filter(card__in=[c.pk for c in scored])
+        plans_for_user(user)
+        .filter(card__in=[c.pk for c in scored])
         .exclude(status=PlanStatus.CANCELLED)
         .values_list("card_id", flat=True)
     )

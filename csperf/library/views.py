@@ -22,6 +22,7 @@ from csperf.cycles.access import (
 )
 from csperf.library import whatif
 from csperf.reports.pdf import rules_in_words
+from csperf.reviews.access import cards_for_user
 from csperf.scoring import TemplateError, load_template
 
 
@@ -165,7 +166,9 @@ def what_if(request: HttpRequest, template_id: int) -> HttpResponse:
         raise Http404("the what-if is for HR")
     tpl = get_template_for_user(request.user, template_id)
     cycles = [
-        c for c in cycles_for_user(request.user) if c.cards.filter(template__code=tpl.code).exists()
+        c
+        for c in cycles_for_user(request.user)
+        if cards_for_user(request.user, cycle_id=c.pk).filter(template__code=tpl.code).exists()
     ]
     context: dict[str, Any] = {
         "tpl": tpl,
@@ -185,7 +188,7 @@ def what_if(request: HttpRequest, template_id: int) -> HttpResponse:
             return render(request, "library/what_if.html", context)
         try:
             cycle = get_cycle_for_user(request.user, request.POST.get("cycle"))
-            cards = whatif.cards_for(cycle, tpl.code)
+            cards = whatif.cards_for(request.user, cycle, tpl.code)
             context["cycle"] = cycle
             context["outcome"] = whatif.run(candidate, cards, cycle.period, name)
             context["edited"] = text.strip() != tpl.source.strip()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
+from csperf.reviews.access import cards_for_user
 from csperf.reviews.models import Card, Rating
 from csperf.reviews.scoring import _dec, _number, employee_input
 from csperf.scoring import InputError, Template, score, to_jsonable
@@ -147,11 +148,10 @@ def run(template: Template, cards: list[Card], period: str, source: str) -> Outc
     return out
 
 
-def cards_for(cycle: Any, template_code: str) -> list[Card]:
+def cards_for(user: Any, cycle: Any, template_code: str) -> list[Card]:
+    """The cycle's cards of the template that ``user`` may see (through the card access helper)."""
     cards = list(
-        Card.objects.filter(cycle=cycle, template__code=template_code)
-        .select_related("employee", "team", "department", "position", "cycle", "template")
-        .order_by("id")
+        cards_for_user(user, cycle_id=cycle.pk).filter(template__code=template_code).order_by("id")
     )
     if not cards:
         raise InvalidInput(
