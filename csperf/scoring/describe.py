@@ -17,7 +17,7 @@ def describe_target(target: Any) -> str:
     if isinstance(target, Decimal):
         return plain(target)
     if isinstance(target, ByPeriod):
-        parts = [f"{p.label}: {plain(v)}" for p, v in target.entries]
+        parts = [f"{label}: {plain(v)}" for label, v in target.labelled()]
         if target.default is not None:
             parts.append(f"其他: {plain(target.default)}")
         return "按期间(" + "; ".join(parts) + ")"

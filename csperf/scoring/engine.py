@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from csperf.scoring.formula import FormulaRuntimeError, MissingName
 from csperf.scoring.inputs import Employee, RunInput, number, read_input
 from csperf.scoring.model import (
     FULL,
+    NONE,
     Assigned,
     ByPeriod,
     Condition,
@@ -79,6 +81,9 @@ class EmployeeResult:
     pay: Decimal | None = None
     pay_explain: str | None = None
     alerts: list[str] = field(default_factory=list)
+    # Input problems of this employee when scored with strict=False (a cycle): the card is
+    # computed without the bad inputs and held, and the other employees are not blocked.
+    errors: list[str] = field(default_factory=list)
 
     def item(self, code: str) -> ItemResult:
         for section in self.sections:
@@ -88,11 +93,21 @@ class EmployeeResult:
         raise KeyError(code)
 
 
+@dataclass(frozen=True)
+class Ineligible:
+    """An employee who gets no card (``x-eligibility``), and why."""
+
+    id: str
+    name: str | None
+    reason: str
+
+
 @dataclass
 class ScoreRun:
     template: Template
     period: Period
     results: list[EmployeeResult]
+    ineligible: list[Ineligible] = field(default_factory=list)
 
     def result(self, employee_id: str) -> EmployeeResult:
         for r in self.results:
@@ -102,15 +117,20 @@ class ScoreRun:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON output, numbers as Decimal (see :func:`to_jsonable`)."""
-        return {
+        out: dict[str, Any] = {
             "template": {"code": self.template.code, "version": self.template.version},
             "period": self.period.label,
             "results": [_result_dict(r) for r in self.results],
         }
+        if self.ineligible:
+            out["ineligible"] = [
+                {"id": x.id, "name": x.name, "reason": x.reason} for x in self.ineligible
+            ]
+        return out
 
 
 def _result_dict(r: EmployeeResult) -> dict[str, Any]:
-    return {
+    out = {
         "id": r.id,
         "name": r.name,
         "total": r.total,
@@ -144,6 +164,9 @@ def _result_dict(r: EmployeeResult) -> dict[str, Any]:
             for s in r.sections
         ],
     }
+    if r.errors:
+        out["errors"] = list(r.errors)
+    return out
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -179,27 +202,50 @@ class _Scored:
     flags: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Raw:
+    """An item's raw value (a number, counts by kind, or a combined rating) and how it was
+    chosen among several raters (None when read from ``values``)."""
+
+    value: Any
+    note: str | None = None
+
+
+_EMPLOYEE_PATH = re.compile(r"^employees\[(\d+)\]")
+
+
 def score(
     template: Template,
     data: Mapping[str, Any] | RunInput,
     *,
     source: str = "<input>",
     template_source: str | None = None,
+    strict: bool = True,
 ) -> ScoreRun:
-    """Score every employee of ``data`` (the contract's input object) with ``template``."""
+    """Score every employee of ``data`` (the contract's input object) with ``template``.
+
+    ``strict`` (the contract, ``csperf score``): any employee's input error fails the whole run.
+    ``strict=False`` (an evaluation cycle): an employee's input errors go to that employee's
+    ``errors``; their card is computed without the bad inputs and the others are not blocked.
+    """
     run_input = data if isinstance(data, RunInput) else read_input(data, source=source)
     with N.engine_context():
-        return _Run(template, run_input, source, template_source or template.code).run()
+        return _Run(template, run_input, source, template_source or template.code, strict).run()
 
 
 class _Run:
-    def __init__(self, template: Template, data: RunInput, source: str, tsource: str) -> None:
+    def __init__(
+        self, template: Template, data: RunInput, source: str, tsource: str, strict: bool
+    ) -> None:
         self.t = template
         self.data = data
         self.period = data.period
         self.source = source
         self.tsource = tsource
+        self.strict = strict
         self.problems: list[Problem] = []
+        self.specs = template.input_specs()
+        self.domain_flags: dict[int, list[str]] = {}
 
     # ---- errors
 
@@ -207,8 +253,17 @@ class _Run:
         self.problems.append(Problem(path, message))
 
     def raise_problems(self) -> None:
-        if self.problems:
+        if self.problems and self.strict:
             raise InputError(self.source, self.problems)
+
+    def errors_by_employee(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = defaultdict(list)
+        for p in self.problems:
+            m = _EMPLOYEE_PATH.match(p.path)
+            if m is None:  # not an employee's: the run itself cannot be scored
+                raise InputError(self.source, [p])
+            out[int(m.group(1))].append(f"{p.path}: {p.message}")
+        return out
 
     # ---- driver
 
@@ -224,7 +279,8 @@ class _Run:
                     )
                 ],
             )
-        employees = self.data.employees
+        employees, ineligible = self.eligible(self.data.employees)
+        employees = [self.checked(emp) for emp in employees]
         # Pass 1: the raw value of every item for every employee (needed for peer statistics).
         raw: dict[tuple[int, str], Any] = {}
         for emp in employees:
@@ -235,32 +291,135 @@ class _Run:
         self.peer_stats = self._peer_statistics(employees)
         results = [self.score_employee(emp) for emp in employees]
         self.raise_problems()
+        self.attach_errors(employees, results)  # before ranking: held cards are not ranked
         self.rank(employees, results)
         for emp, res in zip(employees, results, strict=True):
             self.pay(emp, res)
             self.alerts(emp, res)
         self.raise_problems()
-        return ScoreRun(self.t, self.period, results)
+        self.attach_errors(employees, results)
+        return ScoreRun(self.t, self.period, results, ineligible)
+
+    def attach_errors(self, employees: list[Employee], results: list[EmployeeResult]) -> None:
+        errors = self.errors_by_employee()
+        for emp, res in zip(employees, results, strict=True):
+            res.errors = errors.get(emp.index, [])
+
+    # ---- eligibility and domains
+
+    def eligible(self, employees: list[Employee]) -> tuple[list[Employee], list[Ineligible]]:
+        """Leave out employees the template does not assess (``x-eligibility``, G9)."""
+        rule = self.t.eligibility
+        if not rule.checks_inputs:
+            return employees, []
+        kept: list[Employee] = []
+        out: list[Ineligible] = []
+        for emp in employees:
+            reason = None
+            if rule.exclude_probation and emp.probation is not None:
+                if not isinstance(emp.probation, bool):
+                    self.problem(f"{emp.path}.probation", "expected true or false")
+                elif emp.probation:
+                    reason = "on probation (未满试用期)"
+            if reason is None and rule.min_days_worked is not None:
+                days = self._pay_number(emp, "days_worked", required=True, why="eligibility")
+                if days is not None and days < rule.min_days_worked:
+                    reason = (
+                        f"worked {plain(days)} days, fewer than {plain(rule.min_days_worked)}"
+                    )
+            if reason is None:
+                kept.append(emp)
+            else:
+                out.append(Ineligible(emp.id, emp.name, reason))
+        return kept, out
+
+    def checked(self, emp: Employee) -> Employee:
+        """The employee with every declared input outside its unit's domain left out (flagged):
+        a share of 1.3 or a negative amount of seconds is a data error, never a score."""
+        if not self.specs:
+            return emp
+        values = dict(emp.values)
+        flags: list[str] = []
+        for name, spec in self.specs.items():
+            why = _domain_problem(values.get(name), spec)
+            if why is not None:
+                flags.append(f"{name}: {why}; not scored")
+                values[name] = None
+        if not flags:
+            return emp
+        self.domain_flags[emp.index] = flags
+        return replace(emp, values=values)
 
     # ---- raw values
 
-    def raw_value(self, emp: Employee, section: Section, item: Item) -> Any:
+    def raw_value(self, emp: Employee, section: Section, item: Item) -> _Raw | _Missing:
         """The value an item scores, or a ``_Missing``; rated items combine their ratings."""
-        path = f"{emp.path}.values.{item.value}"
         if item.rated:
             return self.rated_value(emp, item)
+        path = f"{emp.path}.values.{item.value}"
         value = emp.values.get(item.value)  # type: ignore[arg-type]
+        note = None
+        if item.entered_by_raters:  # G6: the raters enter the value (e.g. counts)
+            picked = self.entered_value(emp, item)
+            if picked is not None:
+                value, note, path = picked
         rule = item.rule
         if rule.type == "per_count":
             if value is None:
-                return Decimal(0) if not isinstance(rule.per, dict) else {}
-            return self.count_value(value, rule.per, path)
+                return _Raw(Decimal(0) if not isinstance(rule.per, dict) else {}, note)
+            return _Raw(self.count_value(value, rule.per, path), note)
         if value is None:
             return _Missing("no data")
         if isinstance(value, (dict, bool)) or not isinstance(value, (int, Decimal, float)):
             self.problem(path, "expected a number")
             return _Missing("bad value")
-        return number(value)
+        return _Raw(number(value), note)
+
+    def entered_value(self, emp: Employee, item: Item) -> tuple[Any, str, str] | None:
+        """The value the item's raters entered, combined per its raters (G6), or None."""
+        given = emp.ratings.get(item.code, {})
+        declared = item.effective_raters.roles
+        present = {r: v for r, v in given.items() if r in declared and v is not None}
+        if not present:
+            return None
+        raters = item.effective_raters
+        path = f"{emp.path}.ratings.{item.code}"
+        spec = item.unit
+        if isinstance(raters, LastRaters):
+            role = next(r for r in reversed(raters.order) if r in present)
+            value = present[role]
+            note = f"{role} (last in {'/'.join(raters.order)})"
+            return self._entered_checked(value, spec, f"{path}.{role}"), note, f"{path}.{role}"
+        weights = [(r, w) for r, w in raters.weights if r in present]
+        total = sum((w for _, w in weights), Decimal(0))
+        if total == 0:
+            return None
+        for r, _ in weights:
+            if isinstance(present[r], bool) or not isinstance(
+                present[r], (int, float, Decimal, dict)
+            ):
+                self.problem(f"{path}.{r}", "expected a number or counts by kind")
+                return None
+        if any(isinstance(present[r], dict) for r, _ in weights):
+            kinds = {k for r, _ in weights if isinstance(present[r], dict) for k in present[r]}
+            value: Any = {
+                k: sum(
+                    (number((present[r] or {}).get(k) or 0) * w for r, w in weights), Decimal(0)
+                )
+                / total
+                for k in kinds
+            }
+        else:
+            value = sum((number(present[r]) * w for r, w in weights), Decimal(0)) / total
+        note = " + ".join(f"{r} x {plain(w / total, 4)}" for r, w in weights)
+        return value, note, path
+
+    def _entered_checked(self, value: Any, spec: Any, path: str) -> Any:
+        why = _domain_problem(value, spec) if spec is not None else None
+        if why is not None:
+            self.problem(path, why)
+            return None
+        return value
 
     def count_value(self, value: Any, per: Any, path: str) -> Any:
         if isinstance(value, dict):
@@ -289,7 +448,7 @@ class _Run:
             return {}
         return number(value)
 
-    def rated_value(self, emp: Employee, item: Item) -> Any:
+    def rated_value(self, emp: Employee, item: Item) -> _Raw | _Missing:
         given = emp.ratings.get(item.code, {})
         path = f"{emp.path}.ratings.{item.code}"
         scores: dict[str, Decimal] = {}
@@ -328,7 +487,7 @@ class _Run:
         if isinstance(raters, LastRaters):
             for role in reversed(raters.order):
                 if role in scores:
-                    return (
+                    return _Raw(
                         scores[role],
                         f"{role} {shown[role]} (last in {'/'.join(raters.order)})",
                     )
@@ -342,7 +501,7 @@ class _Run:
             text = f"{present[0][0]} {shown[present[0][0]]}"
         else:
             text = " + ".join(f"{r} {shown[r]} x {plain(w / total_weight, 4)}" for r, w in present)
-        return (combined, text)
+        return _Raw(combined, text)
 
     def bound(self, bound: Decimal | str, item: Item) -> Decimal:
         return item.scale if bound == FULL else bound  # type: ignore[return-value]
@@ -365,16 +524,16 @@ class _Run:
             if rule.type == "relative":
                 groups: dict[str | None, list[Decimal]] = defaultdict(list)
                 for emp in employees:
-                    value = self.raw[(emp.index, item.code)]
-                    if isinstance(value, Decimal):
+                    value = _number_of(self.raw[(emp.index, item.code)])
+                    if value is not None:
                         groups[self._group_key(emp, rule.peers)].append(value)
                 for key, values in groups.items():
                     stats[(item.code, key)] = _statistic(rule.stat, values)
             if rule.type == "formula" and "peer_mean" in rule.expr.names:
                 values = [
-                    self.raw[(e.index, item.code)]
+                    x
                     for e in employees
-                    if isinstance(self.raw[(e.index, item.code)], Decimal)
+                    if (x := _number_of(self.raw[(e.index, item.code)])) is not None
                 ]
                 stats[(item.code, "peer_mean")] = _statistic("mean", values) if values else None
         return stats
@@ -423,14 +582,12 @@ class _Run:
         if target_spec is not None:
             target = self.target(emp, item, target_spec, f"{self.item_path(item)}.rule.target")
         flags: list[str] = []
-        value: Any = raw
-        rating_text = None
-        if isinstance(raw, tuple):  # a rated item: (combined score, description)
-            value, rating_text = raw
+        value: Any = None
         try:
             if isinstance(raw, _Missing):
                 raise raw
-            scored = self.apply_rule(emp, item, value, target, rating_text)
+            value = raw.value
+            scored = self.apply_rule(emp, item, value, target, raw.note)
         except _Missing as missing:
             result = self.missing_item(item, missing.why, target)
             result.value = missing.value
@@ -440,6 +597,8 @@ class _Run:
         flags.extend(scored.flags)
         contribution = item.points * scored.score / scale
         explain = _contribution_text(scored.explain, scored.score, scale, item.points, contribution)
+        if item.entered_by_raters and raw.note:
+            explain = f"{raw.note}: {explain}"
         return ItemResult(
             item.code,
             item.label,
@@ -527,7 +686,7 @@ class _Run:
                 "peer_mean": self.peer_stats.get((item.code, "peer_mean")),
             }
             try:
-                result = rule.expr.evaluate(env, emp.values)
+                result = rule.expr.evaluate(env, emp.values, self.previous_values(emp))
             except MissingName as missing:
                 raise _Missing(f"no data for {missing.name}") from None
             except FormulaRuntimeError as exc:
@@ -537,10 +696,18 @@ class _Run:
             )
         raise AssertionError(rule.type)  # pragma: no cover
 
+    def previous_values(self, emp: Employee) -> Mapping[str, Any]:
+        """The inputs of the period just before this one, from the history (``prev()``, G10)."""
+        before = self.period.previous()
+        for entry in emp.history:
+            if entry.period == before:
+                return entry.values
+        return {}
+
     # ---- employee
 
     def score_employee(self, emp: Employee) -> EmployeeResult:
-        flags: list[str] = []
+        flags: list[str] = list(self.domain_flags.get(emp.index, []))
         sections: list[SectionResult] = []
         for section in self.t.sections:
             items: list[ItemResult] = []
@@ -664,6 +831,9 @@ class _Run:
             return
         groups: dict[str | None, list[EmployeeResult]] = defaultdict(list)
         for emp, res in zip(employees, results, strict=True):
+            if res.errors:  # a card held for bad inputs is not ranked against the others
+                res.flags.append("not ranked: the card has input errors")
+                continue
             groups[self._group_key(emp, ranking.group)].append(res)
         for members in groups.values():
             totals = sorted(m.total for m in members)
@@ -725,31 +895,43 @@ class _Run:
                 return
             amount = amount * days / period_days
             text += f" x {plain(days)}/{plain(period_days)} days"
-        for comp in pay.components:
-            value = emp.values.get(comp.value)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
-                self.problem(
-                    f"{emp.path}.values.{comp.value}",
-                    f"expected a number (pay component {comp.name})",
-                )
-                continue
-            when = comp.when
-            if when is not None and not when.holds(number(value)):
-                continue
-            part = comp.amount if comp.amount is not None else comp.rate * number(value)
-            amount += part
+        for c_idx, comp in enumerate(pay.components):
+            part = self.component(emp, comp, f"{emp.path}.values.{comp.value}", c_idx)
             if part:
+                amount += part
                 text += f" {'+' if part > 0 else '-'} {comp.name} {plain(abs(part), 4)}"
         res.pay = N.round2(amount)
         res.pay_explain = f"{text} = {plain(res.pay)}"
 
-    def _pay_number(self, emp: Employee, key: str, *, required: bool) -> Decimal | None:
+    def component(self, emp: Employee, comp: Any, path: str, index: int) -> Decimal:
+        """One pay component's amount: rate × value, a conditional or fixed sum (x-when,
+        x-amount, G3), or a bracketed commission (x-rate-tiers, G4); 0 when its value is
+        missing."""
+        if comp.value is None:  # a fixed amount (底薪 800), paid unconditionally
+            return comp.amount
+        value = emp.values.get(comp.value)
+        if value is None:
+            return N.ZERO
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
+            self.problem(path, f"expected a number (pay component {comp.name})")
+            return N.ZERO
+        x = number(value)
+        when = comp.when
+        if when is not None and not when.holds(x):
+            return N.ZERO
+        tiers = comp.rate_tiers
+        if tiers is not None:
+            tier = next((t for t in tiers if t.holds(x)), None)
+            return tier.rate * x if tier is not None else N.ZERO
+        return comp.amount if comp.amount is not None else comp.rate * x
+
+    def _pay_number(
+        self, emp: Employee, key: str, *, required: bool, why: str = "the template prorates pay"
+    ) -> Decimal | None:
         value = getattr(emp, key)
         if value is None:
             if required:
-                self.problem(f"{emp.path}.{key}", "missing (the template prorates pay)")
+                self.problem(f"{emp.path}.{key}", f"missing ({why})")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)) or value < 0:
             self.problem(f"{emp.path}.{key}", "expected a number ≥ 0")
@@ -764,34 +946,35 @@ class _Run:
             for h in emp.history
             if h.period < self.period and h.period.kind == self.period.kind
         }
-        current = {
-            "total": res.total,
-            "grade": res.grade,
-            "rank": res.rank,
-            "rank_from_bottom": res.rank_from_bottom,
-        }
+        current = _Facts(res.total, res.grade, res.rank, res.rank_from_bottom, emp.values)
         for alert in self.t.alerts:
             streak = 0
-            entry: Mapping[str, Any] | None = current
+            facts: _Facts | None = current
             period = self.period
-            while entry is not None and _when_holds(alert.when, entry):
+            while facts is not None and _when_holds(alert.when, facts):
                 streak += 1
                 if streak >= alert.consecutive:
                     break
                 period = period.previous()
                 h = history.get(period)
-                entry = (
+                facts = (
                     None
                     if h is None
-                    else {
-                        "total": h.total,
-                        "grade": h.grade,
-                        "rank": h.rank,
-                        "rank_from_bottom": h.rank_from_bottom,
-                    }
+                    else _Facts(h.total, h.grade, h.rank, h.rank_from_bottom, h.values)
                 )
             if streak >= alert.consecutive:
                 res.alerts.append(alert.message)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What an alert condition can test about one period: the result and the inputs."""
+
+    total: Decimal | None
+    grade: str | None
+    rank: int | None
+    rank_from_bottom: int | None
+    values: Mapping[str, Any]
 
 
 class _InputProblem(Exception):
@@ -801,22 +984,54 @@ class _InputProblem(Exception):
         self.message = message
 
 
-def _when_holds(when: Any, entry: Mapping[str, Any]) -> bool:
+def _when_holds(when: Any, facts: _Facts) -> bool:
+    """Every condition ``when`` states holds for ``facts`` (a condition on a missing field
+    does not hold); ``all`` holds when each of its parts does."""
     checks = []
     if when.grade is not None:
-        checks.append(entry.get("grade") is not None and entry["grade"] == when.grade)
+        checks.append(facts.grade is not None and facts.grade == when.grade)
     if when.total_lt is not None:
-        checks.append(entry.get("total") is not None and N.round2(entry["total"]) < when.total_lt)
+        checks.append(facts.total is not None and N.round2(facts.total) < when.total_lt)
     if when.total_gte is not None:
-        checks.append(entry.get("total") is not None and N.round2(entry["total"]) >= when.total_gte)
+        checks.append(facts.total is not None and N.round2(facts.total) >= when.total_gte)
     if when.rank is not None:
-        checks.append(entry.get("rank") is not None and entry["rank"] == when.rank)
+        checks.append(facts.rank is not None and facts.rank == when.rank)
     if when.rank_from_bottom is not None:
         checks.append(
-            entry.get("rank_from_bottom") is not None
-            and entry["rank_from_bottom"] == when.rank_from_bottom
+            facts.rank_from_bottom is not None and facts.rank_from_bottom == when.rank_from_bottom
         )
+    condition = when.value_condition
+    if condition is not None:
+        value = facts.values.get(when.value)
+        checks.append(
+            value is not None
+            and not isinstance(value, (bool, dict, str))
+            and condition.holds(number(value))
+        )
+    for part in when.all or []:
+        checks.append(_when_holds(part, facts))
     return all(checks) and bool(checks)
+
+
+def _number_of(raw: Any) -> Decimal | None:
+    """A raw value that is a single number (peer statistics ignore counts by kind)."""
+    return raw.value if isinstance(raw, _Raw) and isinstance(raw.value, Decimal) else None
+
+
+def _domain_problem(value: Any, spec: Any) -> str | None:
+    """Why ``value`` lies outside the declared unit ``spec`` (None: inside, absent or not a
+    number — a value of the wrong type is reported where it is used)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dict):
+        for kind, count in value.items():
+            why = _domain_problem(count, spec)
+            if why is not None:
+                return f"{kind}: {why}"
+        return None
+    if not isinstance(value, (int, float, Decimal)):
+        return None
+    return spec.problem(number(value))
 
 
 def _statistic(stat: str, values: list[Decimal]) -> Decimal | None:
@@ -903,7 +1118,8 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
 
 def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
     start = _resolve(rule.start, full)
-    low, high = _resolve(rule.min, full), _resolve(rule.max, full)
+    low = _resolve(rule.min, full)
+    high = None if rule.max == NONE else _resolve(rule.max, full)  # max: none (G8)
     flags: list[str] = []
     if isinstance(rule.per, dict):
         counts = {k: value.get(k, N.ZERO) for k in rule.per}

@@ -64,6 +64,11 @@ FUNCTIONS: dict[str, tuple[Callable[..., Decimal], int, int]] = {
     "clamp": (_clamp, 3, 3),
 }
 
+# Special forms, checked and evaluated apart from FUNCTIONS because they see missing values:
+# get(x, default) is x, or default when x has no data (G7); prev(v.name) is the input's value
+# in the previous period of the employee's history (G10).
+SPECIAL = ("get", "prev")
+
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _CMPOPS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
@@ -76,12 +81,19 @@ class Formula:
     tree: ast.expr
     names: frozenset[str]
     values: frozenset[str] = field(default_factory=frozenset)  # the v.<name> it reads
+    uses_prev: bool = False  # reads the previous period's values: prev(v.<name>)
 
-    def evaluate(self, env: Mapping[str, Decimal | None], v: Mapping[str, object]) -> Decimal:
-        """Evaluate with ``env`` (value, target, full, …) and the employee's values ``v``."""
+    def evaluate(
+        self,
+        env: Mapping[str, Decimal | None],
+        v: Mapping[str, object],
+        prev: Mapping[str, object] | None = None,
+    ) -> Decimal:
+        """Evaluate with ``env`` (value, target, full, …), the employee's values ``v`` and the
+        previous period's values ``prev`` (for ``prev(v.<name>)``)."""
         try:
             with N.engine_context():
-                result = _Eval(env, v).visit(self.tree)
+                result = _Eval(env, v, prev or {}).visit(self.tree)
         except (DivisionByZero, DivisionUndefined, ZeroDivisionError):
             raise FormulaRuntimeError("division by zero") from None
         except (InvalidOperation, Overflow) as exc:
@@ -109,7 +121,9 @@ def compile_formula(text: str, *, allow_target: bool = True) -> Formula:
         raise FormulaSyntaxError("the expression cannot be parsed") from None
     checker = _Checker(allow_target)
     checker.check(tree.body, 0)
-    return Formula(text, tree.body, frozenset(checker.names), frozenset(checker.values))
+    return Formula(
+        text, tree.body, frozenset(checker.names), frozenset(checker.values), checker.prev
+    )
 
 
 class _Checker:
@@ -117,6 +131,7 @@ class _Checker:
         self.allow_target = allow_target
         self.names: set[str] = set()
         self.values: set[str] = set()
+        self.prev = False
 
     def fail(self, node: ast.AST, message: str) -> None:
         raise FormulaSyntaxError(message, getattr(node, "col_offset", -1) + 1)
@@ -131,7 +146,7 @@ class _Checker:
             if isinstance(node.value, float) and node.value != node.value:  # pragma: no cover
                 self.fail(node, "not a number")
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS:
+            if node.id in FUNCTIONS or node.id in SPECIAL:
                 self.fail(node, f"{node.id} is a function: call it as {node.id}(…)")
             if node.id not in NAMES:
                 allowed = ", ".join(sorted(NAMES | {"v.<name>"}))
@@ -174,9 +189,13 @@ class _Checker:
             self.check(node.test, d)
             self.check(node.body, d)
             self.check(node.orelse, d)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+            node.func.id in SPECIAL
+        ):
+            self.check_special(node, d)
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                allowed = ", ".join(FUNCTIONS)
+                allowed = ", ".join([*FUNCTIONS, *SPECIAL])
                 self.fail(node, f"only these functions may be called: {allowed}")
             if node.keywords:
                 self.fail(node, "keyword arguments are not allowed")
@@ -189,6 +208,27 @@ class _Checker:
                 self.check(arg, d)
         else:
             self.fail(node, f"{type(node).__name__} is not allowed in a formula")
+
+
+    def check_special(self, node: ast.Call, depth: int) -> None:
+        name = node.func.id  # type: ignore[attr-defined]
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self.fail(node, f"{name}() takes plain arguments")
+        if name == "prev":
+            arg = node.args[0] if len(node.args) == 1 else None
+            if not (
+                isinstance(arg, ast.Attribute)
+                and isinstance(arg.value, ast.Name)
+                and arg.value.id == "v"
+            ):
+                self.fail(node, "prev() takes one input value: prev(v.<name>)")
+            self.check(arg, depth)  # type: ignore[arg-type]
+            self.prev = True
+            return
+        if len(node.args) != 2:
+            self.fail(node, "get() takes 2 arguments: get(v.<name>, default)")
+        for arg in node.args:
+            self.check(arg, depth)
 
 
 def _literal(node: ast.AST) -> Decimal | None:
@@ -205,9 +245,33 @@ def _literal(node: ast.AST) -> Decimal | None:
 
 
 class _Eval:
-    def __init__(self, env: Mapping[str, Decimal | None], v: Mapping[str, object]) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, Decimal | None],
+        v: Mapping[str, object],
+        prev: Mapping[str, object],
+    ) -> None:
         self.env = env
         self.v = v
+        self.prev = prev
+
+    def input(self, values: Mapping[str, object], name: str, shown: str) -> Decimal:
+        value = values.get(name)
+        if value is None:
+            raise MissingName(shown)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise FormulaRuntimeError(f"{shown} is not a number")
+        # a float from a Python caller is read as the decimal text it prints as
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def special(self, node: ast.Call) -> Decimal | bool:
+        if node.func.id == "prev":  # type: ignore[attr-defined]
+            name = node.args[0].attr  # type: ignore[attr-defined]
+            return self.input(self.prev, name, f"prev(v.{name})")
+        try:
+            return self.visit(node.args[0])
+        except MissingName:
+            return self.visit(node.args[1])
 
     def num(self, node: ast.AST) -> Decimal:
         result = self.visit(node)
@@ -224,13 +288,7 @@ class _Eval:
                 raise MissingName(node.id)
             return value
         if isinstance(node, ast.Attribute):
-            value = self.v.get(node.attr)
-            if value is None:
-                raise MissingName(f"v.{node.attr}")
-            if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-                raise FormulaRuntimeError(f"v.{node.attr} is not a number")
-            # a float from a Python caller is read as the decimal text it prints as
-            return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            return self.input(self.v, node.attr, f"v.{node.attr}")
         if isinstance(node, ast.BinOp):
             a, b = self.num(node.left), self.num(node.right)
             op = node.op
@@ -279,6 +337,8 @@ class _Eval:
         if isinstance(node, ast.IfExp):
             return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
         if isinstance(node, ast.Call):
+            if node.func.id in SPECIAL:  # type: ignore[union-attr]
+                return self.special(node)
             fn = FUNCTIONS[node.func.id][0]  # type: ignore[union-attr]
             return fn(*(self.num(arg) for arg in node.args))
         raise FormulaRuntimeError(f"{type(node).__name__} cannot be evaluated")  # pragma: no cover

@@ -20,6 +20,7 @@ class HistoryEntry:
     grade: str | None
     rank: int | None
     rank_from_bottom: int | None
+    values: dict[str, Any] = field(default_factory=dict)  # that period's inputs (G10)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Employee:
     pay_base: Any = None
     days_worked: Any = None
     period_days: Any = None
+    probation: Any = None  # true while on probation (x-eligibility.exclude_probation, G9)
     history: list[HistoryEntry] = field(default_factory=list)
 
     @property
@@ -110,6 +112,10 @@ def _history(emp: dict[str, Any], path: str, problems: list[Problem]) -> list[Hi
             grade = None
         rank = values["rank"]
         rfb = values["rank_from_bottom"]
+        inputs = entry.get("values")
+        if inputs is not None and not isinstance(inputs, dict):
+            problems.append(Problem(f"{hpath}.values", "expected a mapping"))
+            inputs = None
         out.append(
             HistoryEntry(
                 period,
@@ -117,6 +123,7 @@ def _history(emp: dict[str, Any], path: str, problems: list[Problem]) -> list[Hi
                 grade,
                 int(rank) if rank is not None else None,
                 int(rfb) if rfb is not None else None,
+                {str(k): v for k, v in (inputs or {}).items()},
             )
         )
     return out
@@ -180,6 +187,7 @@ def read_input(data: Any, *, source: str = "<input>") -> RunInput:
                 pay_base=emp.get("pay_base"),
                 days_worked=emp.get("days_worked"),
                 period_days=emp.get("period_days"),
+                probation=emp.get("probation"),
                 history=_history(emp, path, problems),
             )
         )

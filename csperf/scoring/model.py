@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -21,10 +21,12 @@ from pydantic import (
     model_validator,
 )
 
+from csperf.scoring.extensions import Eligibility, FromCard, InputSpec, parse_input_specs
 from csperf.scoring.formula import Formula, compile_formula
 from csperf.scoring.periods import Period
 
 FULL = "full"  # the keyword that stands for a rule's scale in min/max/start
+NONE = "none"  # per_count ``max: none``: no upper bound (extension G8)
 
 
 def _type_name(v: Any) -> str:
@@ -77,8 +79,18 @@ def _text(v: Any) -> str:
     return v
 
 
+def _number_full_or_none(v: Any) -> Decimal | str:
+    if v == NONE and isinstance(v, str):
+        return NONE
+    try:
+        return _number_or_full(v)
+    except ValueError:
+        raise ValueError(f"expected a number, 'full' or 'none', got {_type_name(v)}") from None
+
+
 Num = Annotated[Decimal, PlainValidator(to_number)]
 NumOrFull = Annotated[Decimal | str, PlainValidator(_number_or_full)]
+NumFullOrNone = Annotated[Decimal | str, PlainValidator(_number_full_or_none)]
 Int = Annotated[int, PlainValidator(_integer)]
 Text = Annotated[str, PlainValidator(_text)]
 
@@ -86,22 +98,66 @@ Text = Annotated[str, PlainValidator(_text)]
 # -- targets ----------------------------------------------------------------------------------
 
 
+YEARLESS_RE = re.compile(r"^(?:M(0[1-9]|1[0-2])|Q([1-4])|H([12]))$")
+_SPECIFICITY = ("month", "quarter", "half", "year")
+
+
+@dataclass(frozen=True)
+class YearlessKey:
+    """A ``by_period`` key that applies to every year: ``M03``, ``Q1`` or ``H2`` (extension G1)."""
+
+    kind: str  # month | quarter | half
+    number: int  # month 1–12, quarter 1–4, half 1–2
+    label: str
+
+    @classmethod
+    def parse(cls, label: str) -> YearlessKey | None:
+        m = YEARLESS_RE.match(label)
+        if not m:
+            return None
+        if m.group(1):
+            return cls("month", int(m.group(1)), label)
+        if m.group(2):
+            return cls("quarter", int(m.group(2)), label)
+        return cls("half", int(m.group(3)), label)
+
+    def contains(self, period: Period) -> bool:
+        """True when ``period`` lies within this key's part of its own year."""
+        months = {"month": 1, "quarter": 3, "half": 6}[self.kind]
+        first = (self.number - 1) * months + 1
+        return first <= period.first_month and period.first_month + period.months <= first + months
+
+
 @dataclass(frozen=True)
 class ByPeriod:
-    """``{by_period: {"2026-01": 0.82, "2026-Q2": 0.78, default: 0.8}}``."""
+    """``{by_period: {"2026-01": 0.82, "2026-Q2": 0.78, "Q3": 0.8, default: 0.8}}``.
+
+    Year-specific keys win (month → quarter → half → year), then year-less keys
+    (``M01``…``M12``, ``Q1``…``Q4``, ``H1``/``H2``, extension G1), then ``default``.
+    """
 
     entries: tuple[tuple[Period, Decimal], ...]
     default: Decimal | None
+    yearless: tuple[tuple[YearlessKey, Decimal], ...] = ()
 
     def resolve(self, period: Period) -> Decimal | None:
-        """The most specific entry containing ``period`` (month → quarter → half → year)."""
+        """The most specific entry containing ``period``, else ``default`` (may be None)."""
         best: tuple[int, Decimal] | None = None
         for key, value in self.entries:
             if key.contains(period):
-                rank = ("month", "quarter", "half", "year").index(key.kind)
+                rank = _SPECIFICITY.index(key.kind)
+                if best is None or rank < best[0]:
+                    best = (rank, value)
+        for ykey, value in self.yearless:
+            if ykey.contains(period):
+                rank = 10 + _SPECIFICITY.index(ykey.kind)
                 if best is None or rank < best[0]:
                     best = (rank, value)
         return best[1] if best is not None else self.default
+
+    def labelled(self) -> list[tuple[str, Decimal]]:
+        """Every entry with its key as written (for descriptions)."""
+        return [(p.label, v) for p, v in self.entries] + [(k.label, v) for k, v in self.yearless]
 
 
 @dataclass(frozen=True)
@@ -121,6 +177,7 @@ def _target(v: Any) -> Decimal | ByPeriod | Assigned:
             if not isinstance(table, dict) or not table:
                 raise ValueError("by_period must be a non-empty mapping of period -> number")
             entries: list[tuple[Period, Decimal]] = []
+            yearless: list[tuple[YearlessKey, Decimal]] = []
             default = None
             for key, value in table.items():
                 try:
@@ -130,11 +187,17 @@ def _target(v: Any) -> Decimal | ByPeriod | Assigned:
                 if key == "default":
                     default = number
                     continue
+                ykey = YearlessKey.parse(str(key))
+                if ykey is not None:
+                    yearless.append((ykey, number))
+                    continue
                 try:
                     entries.append((Period.parse(str(key)), number))
                 except ValueError as exc:
-                    raise ValueError(f"by_period: {exc}") from None
-            return ByPeriod(tuple(entries), default)
+                    raise ValueError(
+                        f"by_period: {exc} (or a period of every year: M03, Q1, H2; or default)"
+                    ) from None
+            return ByPeriod(tuple(entries), default, tuple(yearless))
         raise ValueError(
             "a target is a number, {by_period: {...}} or {assigned: true}; "
             f"got keys {sorted(map(str, v))}"
@@ -266,7 +329,7 @@ class PerCountRule(RuleBase):
     per: Annotated[Decimal | dict[str, Decimal], PlainValidator(_per)]
     zero_at: Num | None = None
     min: NumOrFull = Decimal(0)
-    max: NumOrFull = FULL
+    max: NumFullOrNone = FULL  # ``none``: uncapped (G8)
 
 
 class RatioRule(RuleBase):
@@ -404,7 +467,26 @@ class Item(Node):
 
     @property
     def rated(self) -> bool:
+        """Scored from the raters' ratings (levels, manual)."""
         return self.rule.type in RATED_RULES
+
+    @property
+    def entered_by_raters(self) -> bool:
+        """A value item whose value the raters enter (extension G6), e.g. counts of violations."""
+        return not self.rated and self.raters is not None
+
+    @property
+    def unit(self) -> InputSpec | None:
+        """The unit of the item's value (``x-unit``, ``x-range``), if the template declares it."""
+        if self.value is None or "x-unit" not in self._extensions:
+            return None
+        return InputSpec.from_item(self.value, self.label, self._extensions)
+
+    @property
+    def from_card(self) -> FromCard | None:
+        """``x-from-card``: the value is another card's result (extension G5)."""
+        raw = self._extensions.get("x-from-card")
+        return FromCard.parse(raw) if raw is not None else None
 
     @property
     def scale(self) -> Decimal:
@@ -479,12 +561,18 @@ class Band(Condition):
     factor: Num
 
 
+class RateTier(Condition):
+    rate: Num
+
+
 class PayComponent(Node):
-    """``rate × value``; extension: ``x-when`` (a condition on the value) with ``x-amount``
-    (a fixed sum) for fines such as 工时利用率 <70% 扣 100 元."""
+    """``rate × value``. Extensions: ``x-when`` (a condition on the value) with ``x-amount``
+    (a fixed sum) for fines such as 工时利用率 <70% 扣 100 元; ``x-amount`` alone is paid
+    unconditionally (底薪 800, G3); ``x-rate-tiers`` with ``x-tier-mode: whole`` is a bracketed
+    commission: the rate of the first bracket that holds the value, on the whole value (G4)."""
 
     name: Text
-    value: Text
+    value: Text | None = None
     rate: Num | None = None
 
     @property
@@ -496,6 +584,15 @@ class PayComponent(Node):
     def amount(self) -> Decimal | None:
         raw = self._extensions.get("x-amount")
         return to_number(raw) if raw is not None else None
+
+    @property
+    def rate_tiers(self) -> list[RateTier] | None:
+        raw = self._extensions.get("x-rate-tiers")
+        if raw is None:
+            return None
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("x-rate-tiers is a non-empty list of {gte/gt/lte/lt, rate}")
+        return [RateTier.model_validate(entry) for entry in raw]
 
 
 def _pay_base(v: Any) -> Decimal | Assigned:
@@ -516,11 +613,40 @@ class Pay(Node):
 
 
 class AlertWhen(Node):
+    """What an alert tests. Besides the result (grade, total, rank), extension G2 tests an
+    input value (``{value: rating_rate, lt: 0.35}``) and combines conditions with ``all``."""
+
     grade: Text | None = None
     total_lt: Num | None = None
     total_gte: Num | None = None
     rank: Int | None = None
     rank_from_bottom: Int | None = None
+    value: Text | None = None
+    gte: Num | None = None
+    gt: Num | None = None
+    lte: Num | None = None
+    lt: Num | None = None
+    all: list[AlertWhen] | None = None
+
+    RESULT_KEYS: ClassVar[tuple[str, ...]] = (
+        "grade",
+        "total_lt",
+        "total_gte",
+        "rank",
+        "rank_from_bottom",
+    )
+
+    @property
+    def value_condition(self) -> Condition | None:
+        if self.value is None:
+            return None
+        return Condition(gte=self.gte, gt=self.gt, lte=self.lte, lt=self.lt)
+
+    def value_names(self) -> set[str]:
+        names = {self.value} if self.value else set()
+        for part in self.all or []:
+            names |= part.value_names()
+        return names
 
 
 class Alert(Node):
@@ -573,7 +699,7 @@ class Template(Node):
         return sorted(seen, key=lambda r: (order.get(r, 4), seen.index(r)))
 
     def value_names(self) -> set[str]:
-        """The input values the template reads (item values, formula v.<name>, vetoes, pay)."""
+        """The input values the template reads (items, formula v.<name>, vetoes, pay, alerts)."""
         names: set[str] = set()
         for _, item in self.items:
             if item.value:
@@ -582,8 +708,28 @@ class Template(Node):
                 names |= set(item.rule.expr.values)
         names |= {v.value for v in self.total.veto}
         if self.pay:
-            names |= {c.value for c in self.pay.components}
+            names |= {c.value for c in self.pay.components if c.value}
+        for alert in self.alerts:
+            names |= alert.when.value_names()
         return names
+
+    def entered_items(self) -> list[Item]:
+        """Items the raters fill in: rated items and value items with raters (G6)."""
+        return [i for _, i in self.items if i.rated or i.entered_by_raters]
+
+    def input_specs(self) -> dict[str, InputSpec]:
+        """The declared unit of every input: items' ``x-unit`` and the template's ``x-inputs``."""
+        specs = dict(parse_input_specs(self._extensions.get("x-inputs")))
+        for _, item in self.items:
+            spec = item.unit
+            if spec is not None:
+                specs[spec.name] = spec
+        return specs
+
+    @property
+    def eligibility(self) -> Eligibility:
+        """``x-eligibility``: who is scored at all (roster days, days worked, probation; G9)."""
+        return Eligibility.parse(self._extensions.get("x-eligibility"))
 
     @property
     def positions(self) -> list[str]:

@@ -18,6 +18,8 @@ from csperf.scoring.loader import Document, LoadError, parse_document
 from csperf.scoring.model import (
     CODE_RE,
     FULL,
+    NONE,
+    AlertWhen,
     ByPeriod,
     Condition,
     Item,
@@ -204,17 +206,10 @@ def _semantic_problems(t: Template) -> Iterable[Problem]:
         for c_idx, comp in enumerate(t.pay.components):
             yield from _component_problems(comp, f"pay.components[{c_idx}]")
     for a_idx, alert in enumerate(t.alerts):
-        w = alert.when
-        if all(
-            getattr(w, k) is None
-            for k in ("grade", "total_lt", "total_gte", "rank", "rank_from_bottom")
-        ):
-            yield Problem(
-                f"alerts[{a_idx}].when",
-                "needs at least one of grade, total_lt, total_gte, rank, rank_from_bottom",
-            )
+        yield from _when_problems(alert.when, f"alerts[{a_idx}].when")
         if alert.consecutive < 1:
             yield Problem(f"alerts[{a_idx}].consecutive", "must be at least 1")
+    yield from _template_extension_problems(t)
 
 
 def _section_problems(section: Section, path: str) -> Iterable[Problem]:
@@ -244,8 +239,7 @@ def _item_problems(item: Item, path: str) -> Iterable[Problem]:
             yield Problem(
                 f"{path}.value", f"required for a {rule.type} rule (the variable it scores)"
             )
-        if item.raters is not None:
-            yield Problem(f"{path}.raters", "raters apply to rated items only (levels, manual)")
+    yield from _extension_problems(item, path)
     scale = item.scale
     if rule.type in ("tiers", "relative"):
         yield from _conditions(rule.tiers, f"{rpath}.tiers", "tier")
@@ -269,7 +263,7 @@ def _item_problems(item: Item, path: str) -> Iterable[Problem]:
             yield Problem(f"{rpath}.per", "must name at least one kind")
         if rule.zero_at is not None and rule.zero_at <= 0:
             yield Problem(f"{rpath}.zero_at", "must be greater than 0")
-        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
+        if rule.max != NONE and _resolve(rule.max, scale) < _resolve(rule.min, scale):
             yield Problem(f"{rpath}.max", "must not be less than min")
     elif rule.type == "ratio":
         yield from _positive(rule.cap, f"{rpath}.cap")
@@ -314,6 +308,15 @@ def _component_problems(comp: Any, path: str) -> Iterable[Problem]:
     except ValueError as exc:
         yield Problem(f"{path}.x-amount", str(exc))
         return
+    if comp.value is None:  # a fixed amount (G3): nothing else applies
+        if amount is None or comp.rate is not None or "x-when" in ext or "x-rate-tiers" in ext:
+            yield Problem(
+                path, "a pay component without a value is a fixed sum: x-amount and nothing else"
+            )
+        return
+    if "x-rate-tiers" in ext:
+        yield from _rate_tier_problems(comp, path, amount)
+        return
     if "x-when" in ext:
         try:
             when = comp.when
@@ -329,7 +332,84 @@ def _component_problems(comp: Any, path: str) -> Iterable[Problem]:
             path, "a pay component needs rate (× value), or x-amount (a fixed sum), not both"
         )
     if amount is not None and "x-when" not in ext:
-        yield Problem(f"{path}.x-amount", "goes with x-when (the condition under which it is paid)")
+        yield Problem(
+            f"{path}.x-amount",
+            "with a value it goes with x-when (the condition under which it is paid); "
+            "without a value it is a fixed sum",
+        )
+
+
+def _rate_tier_problems(comp: Any, path: str, amount: Any) -> Iterable[Problem]:
+    """A bracketed commission (G4): brackets with conditions, the rate of one applied whole."""
+    ext = comp.extensions
+    if comp.rate is not None or amount is not None or "x-when" in ext:
+        yield Problem(path, "x-rate-tiers replaces rate, x-amount and x-when")
+    if ext.get("x-tier-mode", "whole") != "whole":
+        yield Problem(f"{path}.x-tier-mode", "only 'whole' (the bracket's rate on the whole value)")
+    try:
+        tiers = comp.rate_tiers
+    except (ValueError, ValidationError) as exc:
+        yield Problem(f"{path}.x-rate-tiers", _first_error(exc))
+        return
+    yield from _conditions(tiers, f"{path}.x-rate-tiers", "bracket")
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(exc)
+
+
+def _when_problems(w: AlertWhen, path: str) -> Iterable[Problem]:
+    """An alert's ``when``: result keys, a value condition (G2) and ``all`` of such parts."""
+    keys = [k for k in AlertWhen.RESULT_KEYS if getattr(w, k) is not None]
+    bounds = [k for k in ("gte", "gt", "lte", "lt") if getattr(w, k) is not None]
+    if w.value is not None and not bounds:
+        yield Problem(path, f"value: {w.value} needs a condition (gte, gt, lte or lt)")
+    if bounds and w.value is None:
+        yield Problem(f"{path}.{bounds[0]}", "a condition needs the value it tests (value: name)")
+    if w.all is not None and not w.all:
+        yield Problem(f"{path}.all", "must list at least one condition")
+    if not keys and w.value is None and not w.all:
+        yield Problem(
+            path,
+            "needs at least one of grade, total_lt, total_gte, rank, rank_from_bottom, "
+            "value (with a condition) or all",
+        )
+    for i, part in enumerate(w.all or []):
+        yield from _when_problems(part, f"{path}.all[{i}]")
+
+
+def _extension_problems(item: Item, path: str) -> Iterable[Problem]:
+    """``x-unit``/``x-range`` and ``x-from-card`` on an item."""
+    ext = item.extensions
+    if "x-range" in ext and "x-unit" not in ext:
+        yield Problem(f"{path}.x-range", "goes with x-unit")
+    if "x-unit" in ext:
+        if item.value is None:
+            yield Problem(f"{path}.x-unit", "the unit of the item's value: the item has no value")
+        else:
+            try:
+                item.unit  # noqa: B018 - parsing is the check
+            except ValueError as exc:
+                yield Problem(f"{path}.x-unit", str(exc))
+    if "x-from-card" in ext:
+        try:
+            item.from_card  # noqa: B018
+        except ValueError as exc:
+            yield Problem(f"{path}.x-from-card", str(exc))
+        if item.value is None:
+            yield Problem(f"{path}.x-from-card", "fills the item's value: the item has no value")
+
+
+def _template_extension_problems(t: Template) -> Iterable[Problem]:
+    for key, parse in (("x-inputs", t.input_specs), ("x-eligibility", lambda: t.eligibility)):
+        try:
+            parse()
+        except ValueError as exc:
+            yield Problem(key, str(exc))
 
 
 def _internal(segment: str) -> bool:

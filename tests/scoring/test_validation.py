@@ -160,9 +160,9 @@ def test_duplicate_codes():
             "required",
         ),
         (
-            "- code: a\n  value: a\n  points: 10\n  raters: {supervisor: 1}\n  rule: {type: tiers, tiers: [{score: 1}]}\n",
+            "- code: a\n  value: a\n  points: 10\n  raters: {supervisor: 0.5}\n  rule: {type: tiers, tiers: [{score: 1}]}\n",
             "raters",
-            "rated items only",
+            "sum to exactly 1",
         ),
         (
             "- code: a\n  value: a\n  points: 10\n  rule: {type: manual}\n",
