@@ -35,8 +35,8 @@ def rate_items(card: Card, role: str) -> list[RateItem]:
     """The items the role rates on the card, with the values already given."""
     given = {r.item_code: r for r in Rating.objects.filter(card=card, role=role)}
     out = []
-    for it in card.template.parsed.rated_items():
-        if role not in it.effective_raters.roles:
+    for it in card.template.parsed.entered_items():
+        if role not in it.entry_roles:
             continue
         r = given.get(it.code)
         row = RateItem(

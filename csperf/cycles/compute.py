@@ -31,14 +31,42 @@ Progress = Callable[..., None]
 
 
 def _min_days(template: ScorecardTemplate) -> int:
-    rule = template.parsed.extensions.get("x-eligibility") or {}
-    try:
-        return max(1, int(rule.get("min_days", 1)))
-    except (TypeError, ValueError, AttributeError):
-        raise ActionError(
-            _("Template %(tpl)s: x-eligibility.min_days must be a whole number.")
-            % {"tpl": template}
-        ) from None
+    return template.parsed.eligibility.min_days
+
+
+def _fill_from_cards(
+    cycle: Cycle, template: ScorecardTemplate, entries: list[dict], values: dict
+) -> None:
+    """Values that are other cards' results: 员工管理 (team_mean_score) and ``x-from-card``
+    (G5). A value entered by hand wins."""
+    parsed = template.parsed
+    found: dict[str, dict[str, Any]] = {}
+    if cycle_inputs.TEAM_MEAN in parsed.value_names():
+        means = cycle_inputs.unit_mean_scores(cycle, [e["employee"] for e in entries])
+        for code, mean in means.items():
+            found.setdefault(code, {})[cycle_inputs.TEAM_MEAN] = mean
+    placed = [
+        (e["employee"], e["placement"].team_id, e["placement"].team.department_id) for e in entries
+    ]
+    for code, got in cycle_inputs.from_card_values(cycle, parsed, placed).items():
+        found.setdefault(code, {}).update(got)
+    for code, got in found.items():
+        vals = values.setdefault(code, {"values": {}}).setdefault("values", {})
+        for name, value in got.items():
+            vals.setdefault(name, value)
+
+
+def _ineligible(template: ScorecardTemplate, inputs: dict[str, Any]) -> str | None:
+    """Why the template's ``x-eligibility`` gives this employee no card (days worked,
+    probation; G9), or None. Missing days worked count as eligible: the engine reports them."""
+    rule = template.parsed.eligibility
+    if not rule.checks_inputs:
+        return None
+    days = inputs.get("days_worked")
+    return rule.reason(
+        days_worked=Decimal(str(days)) if days is not None else None,
+        probation=bool(inputs.get("probation")),
+    )
 
 
 def _jsonable(v: Any) -> Any:
@@ -150,17 +178,14 @@ def compute_cycle(
     for entry in plan:
         groups[entry["template"].pk].append(entry)
     existing = {c.employee_id: c for c in Card.objects.filter(cycle=cycle)}
+    planned_out: set[int] = set()
     done = created = kept = 0
     for entries in groups.values():
         template = entries[0]["template"]
         chain = workflow.chain_for(template.rater_roles or template.parsed.rater_roles())
         codes = [e["employee"].code for e in entries]
         values = cycle_inputs.collect(cycle, template, codes)
-        if cycle_inputs.TEAM_MEAN in template.parsed.value_names():
-            means = cycle_inputs.unit_mean_scores(cycle, [e["employee"] for e in entries])
-            for code, mean in means.items():
-                vals = values.setdefault(code, {"values": {}}).setdefault("values", {})
-                vals.setdefault(cycle_inputs.TEAM_MEAN, mean)  # a value entered by hand wins
+        _fill_from_cards(cycle, template, entries, values)
         history = _history([e["employee"].pk for e in entries], template.code, cycle.period)
         with transaction.atomic():
             for entry in entries:
@@ -174,6 +199,15 @@ def compute_cycle(
                     "period_days": _jsonable(got.get("period_days", entry["period_days"])),
                     "history": history.get(emp.pk, []),
                 }
+                if got.get("probation") is not None:
+                    inputs["probation"] = bool(got["probation"])
+                why = _ineligible(template, inputs)
+                if why:
+                    report["not_eligible"].append(
+                        {"code": emp.code, "name": emp.name, "days": entry["days"], "why": why}
+                    )
+                    planned_out.add(emp.pk)
+                    continue
                 card = existing.get(emp.pk)
                 if card is not None and card.status not in EDITABLE:
                     kept += 1  # published: never changed by a recompute (reopen it first)
@@ -199,8 +233,9 @@ def compute_cycle(
                     card.save()
                 done += 1
                 progress(done, total_steps)
-    # Draft cards of people no longer in the plan (left, moved to a position without a card).
-    planned = {e["employee"].pk for e in plan}
+    # Draft cards of people no longer in the plan (left, moved to a position without a card,
+    # no longer eligible).
+    planned = {e["employee"].pk for e in plan} - planned_out
     removed = 0
     for card in Card.objects.filter(cycle=cycle, status=CardStatus.DRAFT).exclude(
         employee_id__in=planned

@@ -110,3 +110,41 @@ def unit_mean_scores(cycle: Cycle, employees: list[Any]) -> dict[str, Any]:
         if mean is not None:
             out[emp.code] = Decimal(str(mean))
     return out
+
+
+def from_card_values(cycle: Cycle, parsed: Any, employees: list[Any]) -> dict[str, dict[str, Any]]:
+    """Values that come from other cards (``x-from-card``, extension G5).
+
+    For each such item, the released cards of the named template in the same period: the
+    employee's own (scope ``self``) or those of the employee's team or department (as placed
+    on this cycle's card plan). ``total`` takes the card's total (the mean when several),
+    ``mean`` the mean. No released card: no value (the item is missing, as the template says).
+    """
+    from decimal import Decimal
+
+    from django.db.models import Avg
+
+    from csperf.reviews.models import RELEASED, Card
+
+    wanted = [(i.value, i.from_card) for _, i in parsed.items if i.from_card is not None]
+    out: dict[str, dict[str, Any]] = {}
+    if not wanted:
+        return out
+    for emp, team_id, dept_id in employees:
+        for value_name, spec in wanted:
+            cards = Card.objects.filter(
+                cycle__period=cycle.period,
+                template__code=spec.template,
+                status__in=RELEASED,
+                total__isnull=False,
+            )
+            if spec.scope == "self":
+                cards = cards.filter(employee=emp)
+            elif spec.scope == "team":
+                cards = cards.filter(team_id=team_id)
+            else:
+                cards = cards.filter(department_id=dept_id)
+            mean = cards.aggregate(m=Avg("total"))["m"]
+            if mean is not None:
+                out.setdefault(emp.code, {})[value_name] = Decimal(str(mean))
+    return out

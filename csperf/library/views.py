@@ -62,7 +62,7 @@ def _sections(parsed: Any) -> list[dict[str, Any]]:
                     "points": it.points,
                     "value": it.value,
                     "rule": rules.get(it.code, ""),
-                    "raters": list(it.effective_raters.roles) if it.rated else [],
+                    "raters": it.entry_roles,
                 }
                 for it in sec.items
             ],

@@ -115,7 +115,9 @@ def _rerank_cohort(actor: Any, card: Card, why: str) -> list[int]:
     for other in group:
         if other.pk == card.pk or other.status in EDITABLE:
             continue
-        new = results[other.pk]
+        new, _error = results[other.pk]
+        if new is None:
+            continue
         changed = [f for f in RANK_FIELDS if getattr(other, f) != (new.get(f) or _blank(f))]
         if not changed:
             continue
@@ -149,7 +151,16 @@ def _check_rating_value(item: Any, raw: Any, field: str) -> Decimal:
     if not value.is_finite():
         raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field)
     rule = item.rule
-    if rule.type == "levels":
+    if item.entered_by_raters:  # a value the raters enter (G6): checked against its unit
+        spec = item.unit
+        why = spec.problem(value) if spec is not None else None
+        if why is not None:
+            raise InvalidInput(
+                _("%(value)s is not a valid value for %(item)s (%(why)s).")
+                % {"value": raw, "item": item.label, "why": why},
+                field=field,
+            )
+    elif rule.type == "levels":
         levels = [lv.level for lv in rule.levels]
         if value not in levels:
             raise InvalidInput(
@@ -180,7 +191,7 @@ def save_ratings(actor: Any, card: Card, entries: list[dict[str, Any]]) -> Card:
         if role not in workflow.rater_roles_of(actor, c):
             raise NotAllowed(_("It is not your turn to rate this card."))
         template = c.template.parsed
-        rated = {it.code: it for it in template.rated_items() if role in it.effective_raters.roles}
+        rated = {it.code: it for it in template.entered_items() if role in it.entry_roles}
         existing = {r.item_code: r for r in Rating.objects.filter(card=c, role=role)}
         changed = False
         for i, entry in enumerate(entries):
@@ -407,8 +418,8 @@ def resolve_appeal(
                     _("Item %(item)s was not appealed.") % {"item": code}, field=field
                 )
             item = template.item(code)
-            if item.rated:
-                roles = [r for r in c.chain if r in item.effective_raters.roles]
+            if item.rated or item.entered_by_raters:
+                roles = [r for r in c.chain if r in item.entry_roles]
                 if not roles:
                     raise InvalidInput(
                         _("Item %(item)s has no rater.") % {"item": code}, field=field

@@ -79,7 +79,7 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
         items = []
         for it in sec.items:
             ri = result_items.get(it.code, {})
-            item_roles = list(it.effective_raters.roles) if it.rated else []
+            item_roles = it.entry_roles
             cells = []
             for role in columns:
                 if role not in item_roles:
@@ -107,7 +107,7 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                     "name": it.label,
                     "points": it.points,
                     "rule": it.rule.type,
-                    "rated": it.rated,
+                    "rated": it.rated or it.entered_by_raters,
                     "value_name": it.value or "",
                     # Before (or without) a successful scoring, show the input the card holds.
                     "value": ri.get("value") if ri else inputs_values.get(it.value or ""),

@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from csperf.core.errors import ActionError
 from csperf.reviews.models import EDITABLE, Card, Rating
-from csperf.scoring import InputError, score, to_jsonable
+from csperf.scoring import ScoringError, score, to_jsonable
 
 
 def _number(v: Decimal) -> Decimal | int:
@@ -31,14 +33,34 @@ def employee_input(card: Card, ratings: dict[str, dict[str, Any]]) -> dict[str, 
         "ratings": ratings,
         "history": inputs.get("history") or [],
     }
-    for key in ("pay_base", "days_worked", "period_days"):
+    for key in ("pay_base", "days_worked", "period_days", "probation"):
         if inputs.get(key) is not None:
             data[key] = inputs[key]
     return data
 
 
-def score_group(cards: list[Card]) -> dict[int, dict[str, Any]]:
-    """Score cards of one cycle and one template; returns each card's result (JSON-ready)."""
+def _who(cards: list[Card]) -> Any:
+    """Name the people, not their index in the run: employees[3] -> employees[3] (E004 赵六)."""
+
+    def who(m: re.Match) -> str:
+        i = int(m.group(1))
+        return (
+            f"{m.group(0)} ({cards[i].employee.code} {cards[i].employee.name})"
+            if i < len(cards)
+            else m.group(0)
+        )
+
+    return lambda text: re.sub(r"employees\[(\d+)\]", who, text)
+
+
+def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str]]:
+    """Score cards of one cycle and one template together.
+
+    Returns each card's (result, error): one person's bad input is that card's error (the card
+    is scored without it and held) and never blocks the others; a card the template's
+    eligibility leaves out has no result. A template that cannot score the period at all
+    raises :class:`ActionError`.
+    """
     if not cards:
         return {}
     template = cards[0].template
@@ -50,21 +72,25 @@ def score_group(cards: list[Card]) -> dict[int, dict[str, Any]]:
         "period": cycle.period,
         "employees": [employee_input(c, ratings.get(c.pk, {})) for c in cards],
     }
+    name = _who(cards)
     try:
-        run = score(template.parsed, data, source=f"{cycle.name}/{template.code}")
-    except InputError as exc:
-        # Name the people, not their index in the run: employees[3] -> employees[3] (E004 赵六).
-        def who(m: re.Match) -> str:
-            i = int(m.group(1))
-            return (
-                f"{m.group(0)} ({cards[i].employee.code} {cards[i].employee.name})"
-                if i < len(cards)
-                else m.group(0)
-            )
-
-        raise ActionError(re.sub(r"employees\[(\d+)\]", who, str(exc))) from None
-    results = to_jsonable(run.to_dict())["results"]
-    return {card.pk: res for card, res in zip(cards, results, strict=True)}
+        run = score(template.parsed, data, source=f"{cycle.name}/{template.code}", strict=False)
+    except ScoringError as exc:
+        raise ActionError(name(str(exc))) from None
+    results = {r.id: r for r in run.results}
+    ineligible = {x.id: x.reason for x in run.ineligible}
+    out: dict[int, tuple[dict[str, Any] | None, str]] = {}
+    for card in cards:
+        code = card.employee.code
+        if code in ineligible:
+            out[card.pk] = (None, _("Not eligible: %(why)s") % {"why": ineligible[code]})
+            continue
+        res = results[code]
+        out[card.pk] = (
+            to_jsonable(res.to_dict()),
+            name("\n".join(res.errors)),
+        )
+    return out
 
 
 def _dec(v: Any) -> Decimal | None:
@@ -120,10 +146,13 @@ def rescore(
         for card in cards:
             if card.status not in EDITABLE and card.pk not in also:
                 continue
+            result, error = results[card.pk]
+            if strict and error:
+                raise ActionError(error)
             old_total = card.total
-            fields = apply_result(card, results[card.pk])
-            if card.score_error:
-                card.score_error = ""
+            fields = apply_result(card, result) if result is not None else []
+            if card.score_error != error[:4000]:
+                card.score_error = error[:4000]
                 fields.append("score_error")
             if fields:
                 card.save(update_fields=[*fields, "updated_at"])

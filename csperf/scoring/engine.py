@@ -85,6 +85,10 @@ class EmployeeResult:
     # computed without the bad inputs and held, and the other employees are not blocked.
     errors: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON of one result, numbers as Decimal (see :func:`to_jsonable`)."""
+        return _result_dict(self)
+
     def item(self, code: str) -> ItemResult:
         for section in self.sections:
             for item in section.items:
@@ -120,7 +124,7 @@ class ScoreRun:
         out: dict[str, Any] = {
             "template": {"code": self.template.code, "version": self.template.version},
             "period": self.period.label,
-            "results": [_result_dict(r) for r in self.results],
+            "results": [r.to_dict() for r in self.results],
         }
         if self.ineligible:
             out["ineligible"] = [
@@ -315,18 +319,21 @@ class _Run:
         kept: list[Employee] = []
         out: list[Ineligible] = []
         for emp in employees:
-            reason = None
+            probation = False
             if rule.exclude_probation and emp.probation is not None:
-                if not isinstance(emp.probation, bool):
+                if isinstance(emp.probation, bool):
+                    probation = emp.probation
+                else:
                     self.problem(f"{emp.path}.probation", "expected true or false")
-                elif emp.probation:
-                    reason = "on probation (未满试用期)"
-            if reason is None and rule.min_days_worked is not None:
-                days = self._pay_number(emp, "days_worked", required=True, why="eligibility")
-                if days is not None and days < rule.min_days_worked:
-                    reason = (
-                        f"worked {plain(days)} days, fewer than {plain(rule.min_days_worked)}"
+            days = None
+            if rule.min_days_worked is not None and not probation:
+                days = self._pay_number(emp, "days_worked", required=False)
+                if days is None and emp.days_worked is None:
+                    # scored rather than dropped: the card says what could not be checked
+                    self.domain_flags.setdefault(emp.index, []).append(
+                        "days_worked missing: eligibility (min_days_worked) not checked"
                     )
+            reason = rule.reason(days_worked=days, probation=probation)
             if reason is None:
                 kept.append(emp)
             else:
@@ -403,9 +410,7 @@ class _Run:
         if any(isinstance(present[r], dict) for r, _ in weights):
             kinds = {k for r, _ in weights if isinstance(present[r], dict) for k in present[r]}
             value: Any = {
-                k: sum(
-                    (number((present[r] or {}).get(k) or 0) * w for r, w in weights), Decimal(0)
-                )
+                k: sum((number((present[r] or {}).get(k) or 0) * w for r, w in weights), Decimal(0))
                 / total
                 for k in kinds
             }

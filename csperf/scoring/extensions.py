@@ -209,3 +209,16 @@ class Eligibility:
     @property
     def checks_inputs(self) -> bool:
         return self.min_days_worked is not None or self.exclude_probation
+
+    def reason(self, *, days_worked: Decimal | None, probation: bool) -> str | None:
+        """Why an employee with these facts gets no card, or None when they get one.
+        ``days_worked`` None with ``min_days_worked`` set is the caller's error to report."""
+        if self.exclude_probation and probation:
+            return "on probation (未满试用期)"
+        if (
+            self.min_days_worked is not None
+            and days_worked is not None
+            and days_worked < self.min_days_worked
+        ):
+            return f"worked {_plain(days_worked)} days, fewer than {_plain(self.min_days_worked)}"
+        return None

@@ -189,8 +189,10 @@ class _Checker:
             self.check(node.test, d)
             self.check(node.body, d)
             self.check(node.orelse, d)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-            node.func.id in SPECIAL
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and (node.func.id in SPECIAL)
         ):
             self.check_special(node, d)
         elif isinstance(node, ast.Call):
@@ -208,7 +210,6 @@ class _Checker:
                 self.check(arg, d)
         else:
             self.fail(node, f"{type(node).__name__} is not allowed in a formula")
-
 
     def check_special(self, node: ast.Call, depth: int) -> None:
         name = node.func.id  # type: ignore[attr-defined]

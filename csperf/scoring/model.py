@@ -476,6 +476,11 @@ class Item(Node):
         return not self.rated and self.raters is not None
 
     @property
+    def entry_roles(self) -> list[str]:
+        """The raters who fill this item in on the card (rated items and G6 items)."""
+        return self.effective_raters.roles if self.rated or self.entered_by_raters else []
+
+    @property
     def unit(self) -> InputSpec | None:
         """The unit of the item's value (``x-unit``, ``x-range``), if the template declares it."""
         if self.value is None or "x-unit" not in self._extensions:
@@ -689,7 +694,7 @@ class Template(Node):
     def rater_roles(self) -> list[str]:
         """Every rater the template names, in chain order (self → supervisor → reviewer …)."""
         seen: list[str] = []
-        for item in self.rated_items():
+        for item in self.entered_items():
             for role in item.effective_raters.roles:
                 if role not in seen:
                     seen.append(role)

@@ -359,10 +359,12 @@ def test_probation_and_days_worked_leave_people_out_and_list_them():
     assert out.to_dict()["ineligible"][0]["id"] == "B"
 
 
-def test_days_worked_is_required_to_judge_eligibility():
+def test_without_days_worked_the_card_is_scored_and_says_so():
     t = eligibility_template({"min_days_worked": 1})
-    with pytest.raises(InputError, match=r"employees\[0\]\.days_worked: missing \(eligibility\)"):
-        run(t, {"values": {"a": 1}})
+    r = run(t, {"values": {"a": 1}}).results[0]
+    assert r.flags == ["days_worked missing: eligibility (min_days_worked) not checked"]
+    with pytest.raises(InputError, match=r"employees\[0\]\.days_worked: expected a number ≥ 0"):
+        run(t, {"values": {"a": 1}, "days_worked": "x"})
 
 
 @pytest.mark.parametrize(
