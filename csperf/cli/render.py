@@ -90,5 +90,16 @@ def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False
             card.caption = (
                 ((card.caption + "\n") if card.caption else "") + "备注: " + "; ".join(r.flags)
             )
+        if r.errors:
+            card.caption = (
+                ((card.caption + "\n") if card.caption else "")
+                + "输入错误(本表暂停): "
+                + "; ".join(r.errors)
+            )
         console.print(card)
+    if run.ineligible:
+        console.print(
+            "不参加本期考核: "
+            + "; ".join(f"{x.id} {x.name or ''} ({x.reason})" for x in run.ineligible)
+        )
     return out.getvalue()

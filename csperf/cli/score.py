@@ -38,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--employees", metavar="IDS", help="comma-separated employee ids (with --period)"
     )
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="score everyone whose inputs are right; list the others' input errors on their "
+        "results (exit code 1) instead of failing the whole run",
+    )
     p.add_argument("--format", choices=("json", "table", "xlsx"), default="json")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(handler=run)
@@ -86,7 +92,13 @@ def run(args: argparse.Namespace) -> int:
         template, tsource = resolve_template(args.template)
         if args.input:
             data = load_input(read_text(args.input), source=args.input)
-            result = score(template, data, source=args.input, template_source=tsource)
+            result = score(
+                template,
+                data,
+                source=args.input,
+                template_source=tsource,
+                strict=not args.keep_going,
+            )
         else:
             data_obj = _inputs_from_records(template, args)
             if not data_obj.get("employees"):
@@ -94,12 +106,20 @@ def run(args: argparse.Namespace) -> int:
                     f"no employees to score for {args.period} (check --employees or the roster's positions)"
                 )
             result = score(
-                template, data_obj, source=f"records {args.period}", template_source=tsource
+                template,
+                data_obj,
+                source=f"records {args.period}",
+                template_source=tsource,
+                strict=not args.keep_going,
             )
     except ScoringError as exc:
         raise CliError(exc.render()) from None
     emit(result, args.format, args.output)
-    return 0
+    held = [r for r in result.results if r.errors]
+    for r in held:
+        for error in r.errors:
+            print(f"csperf: {error}", file=sys.stderr)
+    return 1 if held else 0
 
 
 def emit(result: ScoreRun, fmt: str, output: str | None) -> None:

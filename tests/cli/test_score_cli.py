@@ -238,3 +238,46 @@ def test_console_script_never_prints_a_traceback(files, tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "sections[0].items[0].rule.expr: only these functions may be called" in proc.stderr
+
+
+UNIT_TEMPLATE = TEMPLATE.replace(
+    "        value: inquiry_conversion_rate\n",
+    "        value: inquiry_conversion_rate\n        x-unit: share\n",
+)
+assert UNIT_TEMPLATE != TEMPLATE
+
+
+def test_a_share_above_one_is_flagged_in_the_output_not_scored(tmp_path, capsys):
+    card = tmp_path / "card.yaml"
+    card.write_text(UNIT_TEMPLATE, encoding="utf-8")
+    data = json.loads(json.dumps(INPUT))
+    data["employees"][0]["values"]["inquiry_conversion_rate"] = 1.3
+    inp = tmp_path / "in.json"
+    inp.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["score", str(card), "--input", str(inp)]) == 0
+    first = json.loads(capsys.readouterr().out)["results"][0]
+    assert first["flags"][0] == "inquiry_conversion_rate: 1.3 is outside 0–1 (share); not scored"
+    item = first["sections"][0]["items"][0]
+    assert item["score"] is None and item["contribution"] is None
+    assert main(["score", str(card), "--input", str(inp), "--format", "table"]) == 0
+    assert "1.3 is outside 0–1" in capsys.readouterr().out
+
+
+def test_keep_going_scores_the_others_and_lists_the_errors(tmp_path, capsys):
+    card = tmp_path / "card.yaml"
+    card.write_text(TEMPLATE, encoding="utf-8")
+    data = json.loads(json.dumps(INPUT))
+    data["employees"][0]["ratings"]["attitude"]["supervisor"] = 99  # above max 65
+    inp = tmp_path / "in.json"
+    inp.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["score", str(card), "--input", str(inp)]) == 2  # the contract: the run fails
+    capsys.readouterr()
+    assert main(["score", str(card), "--input", str(inp), "--keep-going"]) == 1
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["results"][0]["errors"] == [
+        "employees[0].ratings.attitude.supervisor: score 99 is outside 0–65"
+    ]
+    assert out["results"][0]["rank"] is None
+    assert out["results"][1]["rank"] == 1 and "errors" not in out["results"][1]
+    assert "csperf: employees[0].ratings.attitude.supervisor" in captured.err
