@@ -249,7 +249,9 @@ class _Run:
         self.strict = strict
         self.problems: list[Problem] = []
         self.specs = template.input_specs()
+        self.counted = {i.value for _, i in template.items if i.rule.type == "per_count"}
         self.domain_flags: dict[int, list[str]] = {}
+        self.rejected: dict[int, set[str]] = {}  # inputs left out for being outside their unit
 
     # ---- errors
 
@@ -348,13 +350,16 @@ class _Run:
         values = dict(emp.values)
         flags: list[str] = []
         for name, spec in self.specs.items():
+            if name in self.counted and _negative(values.get(name)):
+                continue  # the contract: a negative count is an input error (reported there)
             why = _domain_problem(values.get(name), spec)
             if why is not None:
                 flags.append(f"{name}: {why}; not scored")
                 values[name] = None
+                self.rejected.setdefault(emp.index, set()).add(name)
         if not flags:
             return emp
-        self.domain_flags[emp.index] = flags
+        self.domain_flags.setdefault(emp.index, []).extend(flags)
         return replace(emp, values=values)
 
     # ---- raw values
@@ -371,12 +376,15 @@ class _Run:
             if picked is not None:
                 value, note, path = picked
         rule = item.rule
+        rejected = item.value in self.rejected.get(emp.index, ())
         if rule.type == "per_count":
+            if value is None and rejected:
+                return _Missing("value outside its domain")
             if value is None:
                 return _Raw(Decimal(0) if not isinstance(rule.per, dict) else {}, note)
             return _Raw(self.count_value(value, rule.per, path), note)
         if value is None:
-            return _Missing("no data")
+            return _Missing("value outside its domain" if rejected else "no data")
         if isinstance(value, (dict, bool)) or not isinstance(value, (int, Decimal, float)):
             self.problem(path, "expected a number")
             return _Missing("bad value")
@@ -1021,6 +1029,12 @@ def _when_holds(when: Any, facts: _Facts) -> bool:
 def _number_of(raw: Any) -> Decimal | None:
     """A raw value that is a single number (peer statistics ignore counts by kind)."""
     return raw.value if isinstance(raw, _Raw) and isinstance(raw.value, Decimal) else None
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_negative(v) for v in value.values())
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0
 
 
 def _domain_problem(value: Any, spec: Any) -> str | None:

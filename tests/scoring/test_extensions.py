@@ -404,7 +404,7 @@ def test_a_share_above_one_is_flagged_and_not_scored():
     r = run(share_template(), {"values": {"rate": 1.3, "calls": 10}}).results[0]
     assert r.item("rate").score is None
     assert r.flags[0] == "rate: 1.3 is outside 0–1 (share); not scored"
-    assert "s.rate: no data -> excluded" in r.flags
+    assert "s.rate: value outside its domain -> excluded" in r.flags
 
 
 @pytest.mark.parametrize(
@@ -487,3 +487,16 @@ def test_template_data_is_not_accepted_as_an_extension_of_the_wrong_kind():
                 "x-inputs": ["a"],
             }
         )
+
+
+def test_a_negative_count_stays_an_input_error_and_a_fraction_is_flagged():
+    rule = {"type": "per_count", "start": "full", "per": -1}
+    t = one_item(rule, points=5, value="v", **{"x-unit": "count"})
+    with pytest.raises(InputError, match="a count cannot be negative"):
+        run(t, {"values": {"v": -1}})
+    r = run(t, {"values": {"v": 1.5}}).results[0]
+    assert r.item("i").score is None  # never the full marks a missing count would give
+    assert r.flags[:2] == [
+        "v: 1.5 is not a whole number (count); not scored",
+        "s.i: value outside its domain -> excluded",
+    ]
