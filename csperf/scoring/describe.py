@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from csperf.scoring.model import FULL, Assigned, ByPeriod, Item, LastRaters
+from csperf.scoring.model import FULL, NONE, Assigned, ByPeriod, Item, LastRaters
 from csperf.scoring.numbers import plain
 
 
 def _bound(b: Decimal | str, full: Decimal) -> str:
+    if b == NONE:
+        return "不封顶"
     return f"满分({plain(full)})" if b == FULL else plain(b)  # type: ignore[arg-type]
 
 

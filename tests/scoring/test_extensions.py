@@ -500,3 +500,10 @@ def test_a_negative_count_stays_an_input_error_and_a_fraction_is_flagged():
         "v: 1.5 is not a whole number (count); not scored",
         "s.i: value outside its domain -> excluded",
     ]
+
+
+def test_an_uncapped_per_count_is_described_as_such():
+    from csperf.scoring import describe_rule
+
+    rule = {"type": "per_count", "start": 0, "per": 5, "max": "none"}
+    assert describe_rule(one_item(rule).item("i")).endswith("范围 0–不封顶")
