@@ -1,126 +1,204 @@
-"""呼叫中心经理月度考核表 (callcenter-manager): the example, worked out by hand."""
+"""四、呼叫中心经理绩效考核指标量表 (callcenter-manager, schemes.md §3.8): the catalogue's examples."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
-from csperf.scoring import ScoreRun, score
-from csperf.templates import load_builtin
+from csperf.scoring import score
+from csperf.templates import builtin_path, load_builtin
 
-from .helpers import contributions, q2, run_example
+from .helpers import contributions, example_input
 
 CODE = "callcenter-manager"
-D = Decimal
+SEEDS = Path("/work/shared/seeds")
+MIN_QUOTES = 8
 
 
-@pytest.fixture(scope="module")
-def run() -> ScoreRun:
-    return run_example(CODE)
+def values_a() -> dict[str, Any]:
+    return {
+        "plan_completion_rate": D("1.02"),
+        "budget_control_rate": D("0.97"),
+        "survey_plan_completion": D("0.90"),
+        "process_improvement_rate": D("0.80"),
+        "csat_mean": D("4.42"),
+        "transfer_rate": D("0.085"),
+        "abandon_rate": D("0.062"),
+        "calls_offered": 52000,
+    }
 
 
-def test_template_metadata() -> None:
+def values_b() -> dict[str, Any]:
+    return {
+        "plan_completion_rate": D("0.85"),
+        "budget_control_rate": D("1.03"),
+        "survey_plan_completion": D("1.0"),
+        "process_improvement_rate": D("0.5"),
+        "csat_mean": D("4.0"),
+        "transfer_rate": D("0.135"),
+        "abandon_rate": D("0.11"),
+    }
+
+
+def run_one(values: dict[str, Any], period: str = "2026-03"):
+    run = score(
+        load_builtin(CODE), {"period": period, "employees": [{"id": "X", "values": values}]}
+    )
+    return run.result("X"), contributions(run, "X")
+
+
+def test_shape() -> None:
     t = load_builtin(CODE)
-    assert t.positions == ["呼叫中心经理"]
-    assert [(s.code, s.full) for s in t.sections] == [
-        ("operations", D(60)),
-        ("quality_team", D(40)),
+    assert (t.code, t.version, t.period, t.positions) == (CODE, 2, "month", ["呼叫中心经理"])
+    assert t.name == "呼叫中心经理绩效考核指标量表"
+    assert [(s.code, s.kind, s.effective_weight, s.full) for s in t.sections] == [
+        ("kpi", "base", D(1), D(100)),
+        ("reference", "base", D(0), D(1)),
     ]
-    # the indicator library's codes
-    assert {i.value for _, i in t.items} == {
-        "service_level",
-        "answer_rate",
-        "first_contact_resolution",
-        "csat_mean",
-        "qc_score_mean",
-        "staff_attrition_rate",
-        "plan_completion_rate",
-        "team_mean_score",
-    }
-
-
-def test_c001(run: ScoreRun) -> None:
-    assert contributions(run, "C001") == {
-        # 0.82 >= 0.80 -> 15
-        "service_level": D(15),
-        # 0.96 >= 0.95 -> 15
-        "answer_rate": D(15),
-        # 0.86 >= 0.85 -> 15
-        "fcr": D(15),
-        # 4.6 >= 4.5 -> 15
-        "csat": D(15),
-        # 92: (92 - 80) / (95 - 80) x 10 = 8
-        "qc": D(8),
-        # 0.02 <= 0.03 -> 10
-        "attrition": D(10),
-        # 1.05 / 1, capped at 1 -> 10
-        "plan_completion": D(10),
-        # 84.25: (84.25 - 70) / 15 x 10 = 9.5
-        "staff_management": D("9.5"),
-    }
-    r = run.result("C001")
-    # 60 + 37.5 = 97.5 -> 优秀
-    assert r.total == D("97.50")
-    assert r.grade == "优秀"
-    assert r.alerts == [] and r.flags == []
-
-
-def test_c002_second_failing_month(run: ScoreRun) -> None:
-    c = contributions(run, "C002")
-    # 0.75 halfway between 0.70 (0) and 0.80 (15) -> 7.5
-    assert c["service_level"] == D("7.5")
-    # 0.95 - 0.935 = 1.5 steps x 3 = 4.5 -> 10.5
-    assert c["answer_rate"] == D("10.5")
-    # 0.85 - 0.80 = 5 steps x 2 = 10 -> 5
-    assert c["fcr"] == D(5)
-    # 4.5 - 4.35 = 1.5 steps x 3 = 4.5 -> 10.5
-    assert c["csat"] == D("10.5")
-    # 85: (85 - 80) / 15 x 10 = 3.33
-    assert q2(c["qc"]) == D("3.33")
-    # 0.045 - 0.03 = 1.5 steps, ceil -> 2 x 3 = 6 -> 4
-    assert c["attrition"] == D(4)
-    # 0.9 x 10 = 9
-    assert c["plan_completion"] == D(9)
-    # 70 is the zero point of the line -> 0
-    assert c["staff_management"] == D(0)
-    r = run.result("C002")
-    # 33.5 + 16.333... = 49.8333... -> 49.83 -> 不合格
-    assert r.total == D("49.83")
-    assert r.grade == "不合格"
-    # 2026-02 was 不合格 as well
-    assert r.alerts == ["连续两个月考核不合格，由上级约谈并制定改进计划"]
-
-
-def test_c003_veto_sets_the_grade_only(run: ScoreRun) -> None:
-    r = run.result("C003")
-    c = contributions(run, "C003")
-    # every target met on the boundary: SL 0.80, answer 0.95, FCR 0.85, CSAT 4.5 -> 15 each
-    assert [c[k] for k in ("service_level", "answer_rate", "fcr", "csat")] == [D(15)] * 4
-    # no team scores -> excluded; QC 95 -> 10, attrition 0.03 -> 10, plan 1.0 -> 10, each x 40/30
-    assert c["staff_management"] is None
-    assert q2(c["qc"]) == q2(c["attrition"]) == q2(c["plan_completion"]) == D("13.33")
-    assert q2(r.sections[1].score) == D("40.00")
-    # 60 + 40 = 100; the veto (1 major incident >= 1) keeps the total and sets the grade
-    assert r.total == D("100.00")
-    assert r.grade == "不合格"
-    assert r.flags == [
-        "quality_team.staff_management: no data -> excluded",
-        "发生重大服务事故，一票否决",
+    assert [(i.code, i.points, i.value) for _, i in t.items] == [
+        ("plan_completion", D(20), "plan_completion_rate"),
+        ("budget_control", D(15), "budget_control_rate"),
+        ("survey_plan", D(10), "survey_plan_completion"),
+        ("process_improvement", D(10), "process_improvement_rate"),
+        ("csat", D(20), "csat_mean"),
+        ("transfer_rate", D(10), "transfer_rate"),
+        ("abandon_rate", D(15), "abandon_rate"),
+        ("calls_offered", D(1), "calls_offered"),
     ]
-    # February was 良好: this is the first failing month, no alert
-    assert r.alerts == []
-
-
-def test_no_incident_value_means_no_veto() -> None:
-    data = {
-        "period": "2026-03",
-        "employees": [{"id": "X", "values": {"answer_rate": D("0.95"), "csat_mean": D("4.5")}}],
+    assert t.item("calls_offered").missing == "zero"
+    assert {n: (x.unit, x.range) for n, x in t.input_specs().items()} == {
+        "plan_completion_rate": ("ratio", None),
+        "budget_control_rate": ("ratio", None),
+        "survey_plan_completion": ("ratio", None),
+        "process_improvement_rate": ("ratio", None),
+        "csat_mean": ("score", (D(1), D(5))),
+        "transfer_rate": ("share", None),
+        "abandon_rate": ("ratio", None),
+        "calls_offered": ("count", None),
     }
-    r = score(load_builtin(CODE), data).result("X")
-    # only two items have data: each section renormalised; operations 30 x 60/30 = 60,
-    # quality_team has no data at all -> 0 and flagged; 60 -> 不合格 by the table, no veto flag
-    assert r.total == D("60.00")
-    assert r.grade == "不合格"
-    assert "发生重大服务事故，一票否决" not in r.flags
-    assert "quality_team: every item excluded, section scores 0" in r.flags
+    # the removed veto, grades and alert stay removed
+    assert t.total.veto == [] and t.grades == [] and t.alerts == []
+    assert t.ranking is None and t.pay is None
+
+
+def test_example_a() -> None:
+    r, c = run_one(values_a())
+    assert c == {
+        "plan_completion": D(20),  # 1.02 capped at 1
+        "budget_control": D(15),  # 0.97 <= 1.00
+        "survey_plan": D(9),
+        "process_improvement": D(8),
+        "csat": D("16.8"),  # 4.42: 0.8 step short x 4 = 3.2
+        "transfer_rate": D(10),  # 0.085 <= 0.10
+        "abandon_rate": D("11.4"),  # 0.062: 1.2 steps over x 3 = 3.6
+        "calls_offered": D(52000),  # shown; the section weighs 0
+    }
+    assert (r.sections[0].code, r.sections[0].score) == ("kpi", D("90.2"))
+    assert r.sections[1].items[0].value == D(52000)
+    assert r.total == D("90.20")
+    assert r.grade is None and r.flags == []
+
+
+def test_example_b() -> None:
+    r, c = run_one(values_b())
+    assert c == {
+        "plan_completion": D(17),
+        "budget_control": D("7.5"),  # 1.03 in (1.00, 1.05]
+        "survey_plan": D(10),
+        "process_improvement": D(5),
+        "csat": D(0),  # 4.0: 5 steps x 4 = 20
+        "transfer_rate": D("6.5"),  # 0.135: 3.5 steps over x 1
+        "abandon_rate": D(0),  # 0.11: 6 steps x 3 = 18 > 15
+        "calls_offered": D(0),  # not given: missing counts as zero, and weighs 0 anyway
+    }
+    assert r.total == D("46.00")
+
+
+def test_example_file_holds_a_and_b() -> None:
+    run = score(load_builtin(CODE), example_input(CODE))
+    assert [(x.id, x.total) for x in run.results] == [("A", D("90.20")), ("B", D("46.00"))]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "code", "expected"),
+    [
+        ("budget_control_rate", D("1.00"), "budget_control", D(15)),  # exactly on budget
+        ("budget_control_rate", D("1.05"), "budget_control", D("7.5")),  # 1.05 is <= 1.05
+        ("budget_control_rate", D("1.0501"), "budget_control", D(0)),
+        ("csat_mean", D("4.5"), "csat", D(20)),
+        ("csat_mean", D("4.7"), "csat", D(20)),  # no bonus above target
+        ("transfer_rate", D("0.10"), "transfer_rate", D(10)),
+        ("abandon_rate", D("0.05"), "abandon_rate", D(15)),
+        ("abandon_rate", D("1.2"), "abandon_rate", D(0)),  # more abandoned than answered: valid
+    ],
+)
+def test_boundaries(name: str, value: Any, code: str, expected: D) -> None:
+    values = values_a()
+    values[name] = value
+    r, c = run_one(values)
+    assert c[code] == expected
+    assert r.flags == []
+
+
+def test_calls_offered_never_changes_the_total() -> None:
+    low, high = values_a(), values_a()
+    low["calls_offered"], high["calls_offered"] = 0, 999999
+    assert run_one(low)[0].total == run_one(high)[0].total == D("90.20")
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _walk(node: Any, path: str = ""):
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def _raw() -> Any:
+    return YAML(typ="safe").load(builtin_path(CODE).read_text(encoding="utf-8"))
+
+
+def test_every_item_has_a_source_or_choice_and_a_unit() -> None:
+    raw = _raw()
+    for s in raw["sections"]:
+        for item in s["items"]:
+            assert "x-source" in item or "x-choice" in item, item["code"]
+            if "value" in item:
+                assert "x-unit" in item, item["code"]
+
+
+def test_every_input_has_a_unit() -> None:
+    t = load_builtin(CODE)
+    assert t.value_names() <= set(t.input_specs())
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not on this machine")
+def test_quotes_are_verbatim() -> None:
+    seeds: dict[str, str] = {}
+    found = 0
+    for path, node in _walk(_raw()):
+        src = node.get("x-source")
+        if src is None:
+            continue
+        for s in src if isinstance(src, list) else [src]:
+            name = s["file"]
+            if name not in seeds:
+                seeds[name] = _collapse((SEEDS / name).read_text(encoding="utf-8"))
+            assert len(s["quote"]) <= 120, path
+            assert _collapse(s["quote"]) in seeds[name], f"{path}: {s['quote']}"
+            found += 1
+    assert found >= MIN_QUOTES
