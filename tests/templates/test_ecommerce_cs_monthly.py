@@ -1,17 +1,51 @@
-"""电商客服月度绩效考核表 (ecommerce-cs-monthly): the example input, scored by hand."""
+"""电商客服月度绩效考核表 (ecommerce-cs-monthly v2, schemes.md §3.16): the catalogue's examples."""
 
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
-from csperf.scoring import ScoreRun
+from csperf.scoring import ScoreRun, score
 from csperf.templates import load_builtin
 
-from .helpers import contributions, frac, q20, run_example
+from .helpers import contributions, run_example
 
 CODE = "ecommerce-cs-monthly"
+
+# Example A's values (schemes.md §3.16); tests change one value at a time.
+A_VALUES: dict[str, Any] = {
+    "inquiry_conversion_rate": D("0.68"),
+    "payment_rate": D("0.93"),
+    "aov_ratio": D("1.10"),
+    "reply_rate": D("0.99"),
+    "avg_response_s": 32,
+    "attendance_events": {"late_count": 1, "early_count": 0, "leave_days": 0},
+    "experiences_cumulative": 11,
+    "experiences_cumulative_prev": 8,
+    "refund_rate": D("0.03"),
+    "full_attendance": 0,
+    "sales_commission": 320,
+}
+A_RATINGS = {"task": {"supervisor": 9}, "attitude": {"supervisor": 5}}
+
+
+def example_a(**changes: Any) -> dict[str, Any]:
+    values = {**A_VALUES, **changes}
+    return {
+        "id": "X",
+        "values": {k: v for k, v in values.items() if v is not None},
+        "ratings": A_RATINGS,
+    }
+
+
+def run_of(*employees: dict[str, Any], period: str = "2026-03") -> ScoreRun:
+    return score(load_builtin(CODE), {"period": period, "employees": list(employees)})
+
+
+def single(**changes: Any):
+    return run_of(example_a(**changes)).result("X")
 
 
 @pytest.fixture(scope="module")
@@ -21,123 +55,204 @@ def run() -> ScoreRun:
 
 def test_template_shape() -> None:
     t = load_builtin(CODE)
-    assert t.code == CODE and t.version == 1 and t.period == "month"
+    assert (t.code, t.version, t.period, t.period_start_day) == (CODE, 2, "month", 1)
+    assert t.name == "电商客服月度绩效考核表"
     assert t.positions == ["电商客服"]
-    # 35 + 20 + 10 + 5 + 5 = 75 业绩指标, 10 + 5 + 10 = 25 工作表现: 100 in all.
-    assert [(s.code, s.full) for s in t.sections] == [
-        ("kpi", D(75)),
-        ("refund", D(5)),
-        ("conduct", D(25)),
+    assert [(s.code, s.kind, s.effective_weight, s.full) for s in t.sections] == [
+        ("kpi", "base", D(1), D(75)),
+        ("conduct", "base", D(1), D(25)),
+        ("experience", "bonus", D(1), D(1)),
+        ("reference", "base", D(0), D(1)),
+    ]
+    assert [(i.code, i.value, i.points) for _, i in t.items] == [
+        ("inquiry_conversion", "inquiry_conversion_rate", D(35)),
+        ("payment", "payment_rate", D(20)),
+        ("aov", "aov_ratio", D(10)),
+        ("reply", "reply_rate", D(5)),
+        ("response", "avg_response_s", D(5)),
+        ("task", None, D(10)),
+        ("attitude", None, D(5)),
+        ("attendance", "attendance_events", D(10)),
+        ("experience_bonus", "experiences_cumulative", D(1)),
+        ("refund", "refund_rate", D(1)),
+    ]
+    assert (t.total.min, t.total.max) == (D(0), D(100))
+    assert not t.grades
+    assert t.ranking is not None and t.ranking.group == "all"
+    assert (t.ranking.top.count, t.ranking.top.label) == (1, "本月第一")
+    assert (t.ranking.bottom.count, t.ranking.bottom.label) == (1, "本月倒数第一")
+    assert t.pay is not None and (t.pay.base, t.pay.mode) == (D(750), "proportional")
+    assert [c.name for c in t.pay.components] == [
+        "底薪",
+        "岗位工资",
+        "津贴",
+        "全勤奖",
+        "销售额提成",
+        "奖金",
+    ]
+    assert [(a.message, a.consecutive) for a in t.alerts] == [
+        ("连续两次分数低于35分，淘汰", 2),
+        ("连续三次分数倒数第一，淘汰", 3),
+        ("连续三次分数名列第一，额外奖金", 3),
     ]
 
 
-def test_top_performer_every_item(run: ScoreRun) -> None:
-    # E001 王芳
-    assert contributions(run, "E001") == {
-        "inquiry_conversion": D(35),  # 0.75 >= 0.75 (boundary, inclusive) -> 100/100 x 35 = 35
-        "payment": D(20),  # 0.92 >= target 0.90: no shortfall -> 20
-        "aov": D(10),  # 1.08 / 1 = 1.08, capped at 1 -> 10 x 1 = 10
-        "reply": D(5),  # 0.99 >= 0.98 -> 5
-        "response": D(5),  # 28 s < 30 (below the first point) -> first score 5
-        "refund": D(0),  # 0.02 <= 0.03: no excess -> 0 deducted
-        "task": D(9),  # supervisor 9
-        "attitude": D(5),  # supervisor level 5 -> 5
-        "attendance": D(10),  # no late/early/leave -> 10
+def test_example_a(run: ScoreRun) -> None:
+    assert contributions(run, "A") == {
+        "inquiry_conversion": D(28),  # 0.68 in [0.65, 0.75) -> 80% x 35
+        "payment": D(20),  # 0.93 >= 0.92
+        "aov": D(8),  # 1.10 in [1.08, 1.12) -> 80% x 10
+        "reply": D(5),  # 0.99 >= 0.99
+        "response": D(4),  # 32 s in (30, 45] -> 80% x 5
+        "task": D(9),
+        "attitude": D(5),
+        "attendance": D(8),  # 10 - 1 late x 2
+        "experience_bonus": D(1),  # 8 -> 11 passes 10
+        "refund": D("0.03"),  # shown, weight 0
     }
-    r = run.result("E001")
-    # 75 + 24 - 0 = 99
-    assert [s.score for s in r.sections] == [D(75), D(0), D(24)]
-    assert r.total == D("99.00")
-    assert r.pay == D("742.50")  # 750 x 99 / 100
+    r = run.result("A")
+    assert [s.score for s in r.sections] == [D(65), D(22), D(1), D("0.03")]
+    assert r.total == D("88.00")
+    assert (r.rank, r.rank_from_bottom, r.rank_label) == (1, 2, "本月第一")
+    # rank 1 in 2026-01, 2026-02 and now
+    assert r.alerts == ["连续三次分数名列第一，额外奖金"]
+    # 750 x 0.88 = 660 + 800 + 200 + 200 + 0 (late -> not 全勤) + 320 commission
+    assert r.pay == D("2180.00")
+    assert r.flags == []
+    assert r.grade is None
+
+
+def test_example_b(run: ScoreRun) -> None:
+    c = contributions(run, "B")
+    # 0.45, 0.70, 1.00, 0.94, 60 s -> all 0
+    assert [c[k] for k in ("inquiry_conversion", "payment", "aov", "reply", "response")] == [
+        D(0)
+    ] * 5
+    assert (c["task"], c["attitude"]) == (D(5), D(3))
+    assert c["attendance"] == D(2)  # 10 - (2 + 1) x 2 - 2 days x 1
+    assert c["experience_bonus"] == D(0)  # no new experience
+    r = run.result("B")
+    assert r.total == D("10.00")
+    assert (r.rank, r.rank_from_bottom, r.rank_label) == (2, 1, "本月倒数第一")
+    # Feb total 30 < 35 and now 10; bottom in Jan, Feb and now
+    assert r.alerts == ["连续两次分数低于35分，淘汰", "连续三次分数倒数第一，淘汰"]
+    assert r.pay == D("1275.00")  # 750 x 0.10 = 75 + 800 + 200 + 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "item", "contribution"),
+    [
+        ("inquiry_conversion_rate", "0.75", "inquiry_conversion", "35"),  # 0.75 is ≥ 0.75
+        ("inquiry_conversion_rate", "0.7499", "inquiry_conversion", "28"),
+        ("inquiry_conversion_rate", "0.65", "inquiry_conversion", "28"),
+        ("inquiry_conversion_rate", "0.50", "inquiry_conversion", "21"),
+        ("inquiry_conversion_rate", "0.4999", "inquiry_conversion", "0"),
+        ("payment_rate", "0.92", "payment", "20"),
+        ("payment_rate", "0.9199", "payment", "16"),
+        ("payment_rate", "0.85", "payment", "16"),
+        ("payment_rate", "0.72", "payment", "12"),
+        ("payment_rate", "0.7199", "payment", "0"),
+        ("aov_ratio", "1.12", "aov", "10"),
+        ("aov_ratio", "1.08", "aov", "8"),
+        ("aov_ratio", "1.06", "aov", "6"),
+        ("aov_ratio", "1.0599", "aov", "0"),
+        ("reply_rate", "0.9899", "reply", "4"),
+        ("reply_rate", "0.97", "reply", "4"),
+        ("reply_rate", "0.95", "reply", "3"),
+        ("reply_rate", "0.9499", "reply", "0"),
+        ("avg_response_s", "30", "response", "5"),  # T ≤ 30
+        ("avg_response_s", "30.5", "response", "4"),
+        ("avg_response_s", "45", "response", "4"),  # 30 < T ≤ 45
+        ("avg_response_s", "55", "response", "3"),  # 45 < T ≤ 55
+        ("avg_response_s", "55.5", "response", "0"),  # T > 55
+    ],
+)
+def test_tier_boundaries(name: str, value: str, item: str, contribution: str) -> None:
+    assert single(**{name: D(value)}).item(item).contribution == D(contribution)
+
+
+def test_attendance_floor_and_no_record() -> None:
+    # 10 - 3 x 2 - 2 x 2 - 1 = -1 -> 0 (扣完为止)
+    r = single(attendance_events={"late_count": 3, "early_count": 2, "leave_days": 1})
+    assert r.item("attendance").contribution == D(0)
+    assert single(attendance_events=None).item("attendance").contribution == D(10)
+
+
+def test_experience_bonus_running_total() -> None:
+    # 9 -> 21 passes 10, 15 and 20: +3, no cap
+    assert single(experiences_cumulative=21, experiences_cumulative_prev=9).item(
+        "experience_bonus"
+    ).contribution == D(3)
+    # 10 -> 14: no multiple of 5 passed
+    assert single(experiences_cumulative=14, experiences_cumulative_prev=10).item(
+        "experience_bonus"
+    ).contribution == D(0)
+    # exactly 15 reaches a multiple: 14 -> 15 is +1
+    assert single(experiences_cumulative=15, experiences_cumulative_prev=14).item(
+        "experience_bonus"
+    ).contribution == D(1)
+
+
+def test_experience_bonus_previous_total_from_history() -> None:
+    # no experiences_cumulative_prev: the previous period's experiences_cumulative (G10)
+    emp = example_a(experiences_cumulative_prev=None)
+    emp["history"] = [{"period": "2026-02", "total": 80, "values": {"experiences_cumulative": 8}}]
+    assert run_of(emp).result("X").item("experience_bonus").contribution == D(1)
+    # neither: the running total counts from 0 -> floor(11 / 5) = 2
+    assert single(experiences_cumulative_prev=None).item("experience_bonus").contribution == D(2)
+
+
+def test_total_capped_at_100() -> None:
+    r = single(
+        inquiry_conversion_rate=D("0.80"),
+        payment_rate=D("0.95"),
+        aov_ratio=D("1.20"),
+        avg_response_s=20,
+        attendance_events={},
+        experiences_cumulative=13,
+        experiences_cumulative_prev=4,  # +2
+    )
+    assert sum(s.score for s in r.sections if s.code != "reference") == D(101)  # 75 + 24 + 2
+    assert r.total == D("100.00")
+    assert r.pay == D("2270.00")  # 750 + 1200 + 320 (full_attendance still 0 here)
+
+
+def test_full_attendance_and_bonus_amount() -> None:
+    r = single(attendance_events={}, full_attendance=1, bonus_amount=100)
+    assert r.total == D("90.00")  # example A without the lateness: 88 + 2
+    assert r.pay == D("2345.00")  # 675 + 1200 + 50 + 320 + 100
+
+
+def test_refund_shown_not_scored() -> None:
+    r = single(refund_rate=D("0.40"))
+    assert r.item("refund").contribution == D("0.40")
+    assert r.total == D("88.00")
+    r = single(refund_rate=None)  # missing: zero, no flag
+    assert r.item("refund").contribution == D(0)
     assert r.flags == []
 
 
-def test_missing_value_is_excluded_and_kpi_rescaled(run: ScoreRun) -> None:
-    # E002 李娜: aov_ratio is null -> excluded, the other kpi items scaled by 75/65.
-    c = contributions(run, "E002")
-    assert q20(c["inquiry_conversion"]) == frac(28 * 75, 65)  # 0.7499 < 0.75 -> 80% x 35 = 28
-    assert q20(c["payment"]) == frac(15 * 75, 65)  # 0.875: 2.5 steps x 2 = 5 -> 20 - 5 = 15
-    assert c["aov"] is None
-    assert q20(c["reply"]) == frac(3 * 75, 65)  # 0.95 >= 0.95 -> 3
-    assert q20(c["response"]) == frac("187.5", 65)  # 45 s: 5 + (0 - 5) x 15/30 = 2.5 (x 75)
-    assert c["refund"] == D(-2)  # 0.045: 1.5 steps over 0.03, ceil -> 2 x 1 = -2
-    assert c["task"] == D(8)
-    assert c["attitude"] == D(4)
-    assert c["attendance"] == D(6)  # 10 - 1 late x 2 - 2 leave days x 1 = 6
-    r = run.result("E002")
-    # kpi 48.5 x 75/65 = 55.961538…; + 18 - 2 = 71.961538… -> 71.96
-    assert q20(r.sections[0].score) == frac("3637.5", 65)  # 48.5 x 75 / 65
-    assert r.total == D("71.96")
-    assert r.pay == D("539.70")  # 750 x 71.96 / 100
-    assert r.flags == ["kpi.aov: no data -> excluded"]
+def test_a_share_above_one_is_not_scored() -> None:
+    r = single(inquiry_conversion_rate=D("1.2"))
+    assert r.item("inquiry_conversion").contribution is None
+    assert any("inquiry_conversion_rate" in f for f in r.flags)
+
+
+def test_alert_streaks_need_contiguous_history() -> None:
+    emp = example_a()
+    emp["history"] = [
+        {"period": "2026-01", "total": 90, "rank": 1, "rank_from_bottom": 2},
+        {"period": "2025-12", "total": 90, "rank": 1, "rank_from_bottom": 2},
+    ]  # no 2026-02: the streak is broken
+    assert run_of(emp).result("X").alerts == []
+    low = example_a(
+        inquiry_conversion_rate=D("0.10"),
+        payment_rate=D("0.10"),
+        aov_ratio=1,
+        reply_rate=0,
+        avg_response_s=99,
+    )
+    low["history"] = [{"period": "2026-02", "total": 35}]  # 35 is not below 35
+    r = run_of(low).result("X")
+    assert r.total == D("23.00")  # 0 + 22 + 1 (experience, as in example A)
     assert r.alerts == []
-
-
-def test_deductions_bottom_out(run: ScoreRun) -> None:
-    # E003 张伟: boundaries hit exactly, payment bottoms out at 0.
-    c = contributions(run, "E003")
-    assert c["inquiry_conversion"] == D(21)  # 0.50 >= 0.50 -> 60/100 x 35 = 21
-    assert c["payment"] == D(0)  # 0.78: 12 steps x 2 = 24 > 20 -> 0 (扣完为止)
-    assert c["aov"] == D("8.5")  # 0.85 x 10
-    assert c["reply"] == D(1)  # 0.90 >= 0.90 -> 1
-    assert c["response"] == D(0)  # 60 s >= last point -> 0
-    assert c["refund"] == D(0)  # 0.03 = target: nothing deducted
-    assert c["attendance"] == D(3)  # 10 - 2x2 - 1x2 - 1x1 = 3
-    r = run.result("E003")
-    assert r.total == D("43.50")  # 30.5 + (7 + 3 + 3) - 0
-    assert r.pay == D("326.25")  # 750 x 43.5 / 100
-
-    # E004 赵敏: the refund deduction and the attendance both hit their floors.
-    c = contributions(run, "E004")
-    assert c["inquiry_conversion"] == D(0)  # 0.45 < 0.50
-    assert c["payment"] == D(10)  # 0.85: 5 steps x 2 = 10 -> 10
-    assert c["aov"] == D(7)
-    assert c["reply"] == D(0)  # 0.80 < 0.90
-    assert c["response"] == D(0)  # 90 s
-    assert c["refund"] == D(-5)  # 0.081: 5.1 steps, ceil 6 -> -6, limited to -5
-    assert c["attendance"] == D(0)  # 10 - 3x2 - 1x2 - 3x1 = -1 -> 0
-    r = run.result("E004")
-    assert r.total == D("19.00")  # 17 + (5 + 2 + 0) - 5
-    assert r.pay == D("142.50")
-
-
-def test_unrated_item_and_half_up_pay(run: ScoreRun) -> None:
-    # E005 孙磊: no attitude rating -> excluded, conduct scaled by 25/20.
-    c = contributions(run, "E005")
-    assert c["inquiry_conversion"] == D(0)
-    assert c["payment"] == D(0)  # 0.70: 20 steps x 2 = 40 -> 0
-    assert c["aov"] == D(5)
-    assert c["reply"] == D(1)
-    assert q20(c["response"]) == frac(5, 3)  # 50 s: 5 - 5 x 20/30 = 5/3
-    assert c["refund"] == D(-1)  # 0.04: exactly one step over
-    assert c["task"] == D(6) * D(25) / D(20)  # 7.5
-    assert c["attitude"] is None
-    assert c["attendance"] == D(10) * D(25) / D(20)  # no attendance data = no events -> 12.5
-    r = run.result("E005")
-    # 7.666… + 20 - 1 = 26.666… -> 26.67
-    assert r.total == D("26.67")
-    assert r.pay == D("200.03")  # 750 x 26.67 / 100 = 200.025 -> half-up 200.03
-    assert r.flags == ["conduct.attitude: no rating -> excluded"]
-
-
-def test_ranking_and_labels(run: ScoreRun) -> None:
-    # 99 > 71.96 > 43.5 > 26.67 > 19
-    got = {r.id: (r.rank, r.rank_from_bottom, r.rank_label) for r in run.results}
-    assert got == {
-        "E001": (1, 5, "本月第一"),
-        "E002": (2, 4, None),
-        "E003": (3, 3, None),
-        "E004": (5, 1, "本月倒数第一"),
-        "E005": (4, 2, None),
-    }
-    assert all(r.grade is None for r in run.results)  # the scheme has no grade table
-
-
-def test_alerts(run: ScoreRun) -> None:
-    # E001: rank 1 now, in 2026-02 and in 2026-01 -> three in a row.
-    assert run.result("E001").alerts == ["连续三次排名第一"]
-    # E004: 19 and 30 (< 35) two in a row; bottom now, in 2026-02 and 2026-01.
-    assert run.result("E004").alerts == ["连续两次得分低于35分", "连续三次排名倒数第一"]
-    # E005: 26.67 now and 30 in 2026-01, but no 2026-02 entry: the gap breaks the streak.
-    assert run.result("E005").alerts == []
-    assert run.result("E002").alerts == run.result("E003").alerts == []
