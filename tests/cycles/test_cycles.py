@@ -165,3 +165,39 @@ def test_bad_input_for_one_template_is_reported_not_fatal(world):
     card_actions.save_ratings(world.users["agent"], card, [{"item": "attitude", "value": 3}])
     card.refresh_from_db()
     assert card.score_error
+
+
+def test_one_persons_bad_input_holds_only_that_card(world):
+    """Same template, same group: a negative count for one agent is that card's error; the
+    colleague in the same run is scored and ranked as usual (issue: one employee's bad input
+    never blocks the others)."""
+    from csperf.cycles.compute import compute_cycle
+    from csperf.cycles.models import InputValue
+
+    hr = world.users["hr"]
+    text = world.template.source.replace("code: test-card", "code: counted").replace(
+        "        rule: {type: linear, points: [[0, 0], [100, 60]]}",
+        "        rule: {type: per_count, start: full, per: -1}",
+    )
+    counted = actions.add_template(hr, text, source="counted.yaml")
+    for who in ("agent", "colleague"):
+        actions.set_override(hr, world.cycle, world.employees[who], counted)
+    InputValue.objects.update_or_create(
+        cycle=world.cycle,
+        employee=world.employees["agent"],
+        name="calls_handled",
+        defaults={"value": -3},
+    )
+    InputValue.objects.update_or_create(
+        cycle=world.cycle,
+        employee=world.employees["colleague"],
+        name="calls_handled",
+        defaults={"value": 2},
+    )
+    compute_cycle(world.cycle, actor=hr)
+    bad, good = world.card("agent"), world.card("colleague")
+    assert "a count cannot be negative" in bad.score_error and "E001" in bad.score_error
+    assert bad.rank is None
+    assert good.score_error == ""
+    assert good.result["sections"][0]["items"][0]["score"] == 58  # 60 - 2
+    assert good.rank == 1
