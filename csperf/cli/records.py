@@ -364,7 +364,7 @@ def _rows_out(
     elif fmt == "csv":
         write_output(to_csv(rows, cols), output)
     else:
-        from csperf.metrics.library import LIB
+        from csperf.metrics.indicators import LIB
 
         headers = [c if c not in LIB else f"{LIB[c].name_zh}\n{c}" for c in cols]
         write_output(to_xlsx(rows, cols, headers, title), output)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from csperf.metrics.engine import CENTER, LEVELS, Engine, MetricsError
-from csperf.metrics.library import LIB, Indicator
+from csperf.metrics.indicators import LIB, Indicator
 from csperf.metrics.periods import Period, PeriodError, parse_period
 
 

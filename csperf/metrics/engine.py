@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store, open_store
-from csperf.metrics.library import LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param, secs
+from csperf.metrics.indicators import LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param, secs
 from csperf.metrics.periods import Period, PeriodError, parse_period
 
 LEVELS = ("employee", "team", "department", "center")

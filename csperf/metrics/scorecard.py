@@ -24,7 +24,7 @@ from typing import Any
 
 from csperf.ingest.schema import INCIDENT_KINDS
 from csperf.metrics.engine import CTX, Engine, MetricsError, _fmt
-from csperf.metrics.library import LIB
+from csperf.metrics.indicators import LIB
 from csperf.metrics.periods import parse_period
 
 # template value name -> (indicator code, parameters)

@@ -31,7 +31,7 @@ def indicator_choices() -> list[dict[str, Any]]:
 
 
 def interval_choices() -> list[dict[str, Any]]:
-    from csperf.metrics.library import LIB
+    from csperf.metrics.indicators import LIB
 
     return [
         metrics.describe(i)

@@ -16,7 +16,7 @@ RECORD_LIMIT = 200
 
 def indicator_of(value_name: str) -> tuple[str, dict[str, Any]] | None:
     """The indicator (and its fixed parameters) a template value name is computed by."""
-    from csperf.metrics.library import LIB
+    from csperf.metrics.indicators import LIB
     from csperf.metrics.scorecard import ALIASES
 
     if value_name in LIB:

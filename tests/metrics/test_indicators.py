@@ -11,7 +11,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from csperf.metrics.library import LIB
+from csperf.metrics.indicators import LIB
 
 # Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")

@@ -14,7 +14,7 @@ import pytest
 from csperf.ingest.demo import generate_demo
 from csperf.ingest.store import open_store
 from csperf.metrics import LEVELS, Engine
-from csperf.metrics.library import LIB
+from csperf.metrics.indicators import LIB
 from tests.metrics.conftest import load_into, write_files
 
 # Ibis 12 still calls DuckDB's deprecated fetch_arrow_table(); not ours to fix
