@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from csperf.ingest.readers import ReadError, Source, open_table
-from csperf.ingest.schema import RECORD_TYPES, Column, RecordType, lower_strings
+from csperf.ingest.schema import RECORD_TYPES, SQL_TYPES, Column, RecordType, lower_strings
 from csperf.ingest.store import IMPORTS_TABLE, Store, StoreError, now
 from csperf.metrics.periods import PeriodError, parse_period
 
@@ -174,19 +174,6 @@ def lit(v: object) -> str:
         return str(v)
     return "'" + str(v).replace("'", "''") + "'"
 
-
-SQL_TYPES = {
-    "str": "VARCHAR",
-    "enum": "VARCHAR",
-    "period": "VARCHAR",
-    "int": "BIGINT",
-    "duration": "DECIMAL(14,3)",
-    "decimal": "DECIMAL(18,3)",
-    "money": "DECIMAL(18,2)",
-    "bool": "BOOLEAN",
-    "timestamp": "TIMESTAMP",
-    "date": "DATE",
-}
 
 KIND_HINT = {
     "int": "not a whole number",
@@ -511,17 +498,42 @@ def parse_answers(text: str) -> tuple[dict[str, Decimal], Decimal]:
     return scores, cs
 
 
+QUESTIONS = 6  # q1–q6 of a callback questionnaire are kept as columns
+
+
+def numbered_answers(scores: dict[str, Decimal]) -> list[Decimal | None]:
+    """q1…q6: by key (``q3``, ``Q3``, ``3``) when the answers are numbered, else in order."""
+    numbered: dict[int, Decimal] = {}
+    for key, value in scores.items():
+        digits = key.strip().lower().removeprefix("q")
+        if digits.isdigit():
+            numbered[int(digits)] = value
+    if len(numbered) != len(scores):  # named questions (整体满意度 …): their order is the number
+        numbered = {i: v for i, v in enumerate(scores.values(), start=1)}
+    return [numbered.get(i) for i in range(1, QUESTIONS + 1)]
+
+
+def dealer_cs(answers: list[Decimal | None]) -> Decimal | None:
+    """The dealer sales CS of one callback: Σ 25 × q_i/100 over questions 1–4 (0–100); a
+    six-question survey never gives more than 100. None when a question 1–4 is unanswered."""
+    first = answers[:4]
+    if any(a is None for a in first):
+        return None
+    return sum((Decimal(25) * a / Decimal(100) for a in first), Decimal(0))  # type: ignore[operator]
+
+
 def _hook_surveys(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
     n = tbl.num_rows
     vals: list[str | None] = [None] * n
     cs: list[str | None] = [None] * n
+    qs: list[list[str | None]] = [[None] * n for _ in range(QUESTIONS)]
     errs: list[str | None] = [None] * n
     if "answers" in colmap:
         for i, text in enumerate(tbl.column(f"c{colmap['answers']}").to_pylist()):
             if text is None or not text.strip():
                 continue
             try:
-                scores, score = parse_answers(text)
+                scores, _ = parse_answers(text)
             except ValueError as exc:
                 errs[i] = str(exc)
                 continue
@@ -529,13 +541,22 @@ def _hook_surveys(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
                 {k: float(v) if v != v.to_integral() else int(v) for k, v in scores.items()},
                 ensure_ascii=False,
             )
-            cs[i] = str(score)
-    return (
+            answers = numbered_answers(scores)
+            for q, a in enumerate(answers):
+                qs[q][i] = None if a is None else str(a)
+            score = dealer_cs(answers)
+            cs[i] = None if score is None else str(score)
+    none = pa.array([None] * n, pa.string())
+    tbl = (
         tbl.append_column("__answers", pa.array(vals, pa.string()))
         .append_column("__err_answers", pa.array(errs, pa.string()))
         .append_column("__cs_score", pa.array(cs, pa.string()))
-        .append_column("__err_cs_score", pa.array([None] * n, pa.string()))
+        .append_column("__err_cs_score", none)
     )
+    for q in range(QUESTIONS):
+        tbl = tbl.append_column(f"__q{q + 1}", pa.array(qs[q], pa.string()))
+        tbl = tbl.append_column(f"__err_q{q + 1}", none)
+    return tbl
 
 
 def _hook_plans(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
@@ -566,8 +587,13 @@ def _hook_plans(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
 
 # table -> field -> the hook computing it (the hook adds __field and __err_field columns)
 HOOKS: dict[str, dict[str, Callable[[pa.Table, dict[str, int]], pa.Table]]] = {
-    "surveys": {"answers": _hook_surveys, "cs_score": _hook_surveys},
+    "surveys": {
+        "answers": _hook_surveys,
+        "cs_score": _hook_surveys,
+        **{f"q{i}": _hook_surveys for i in range(1, QUESTIONS + 1)},
+    },
     "plans": {"period": _hook_plans, "period_start": _hook_plans, "period_end": _hook_plans},
+    "values": {"period": _hook_plans, "period_start": _hook_plans, "period_end": _hook_plans},
 }
 
 

@@ -45,9 +45,9 @@ import pyarrow as pa
 
 from csperf.ingest.importer import ImportFailed, ImportResult, Plan, Problem, run_import
 from csperf.ingest.readers import RawBatch, Source
+from csperf.ingest.roster import read_roster
 from csperf.ingest.schema import CALLS
 from csperf.ingest.store import Store
-from csperf.metrics.engine import load_roster
 
 EVENTS = {
     "ENTERQUEUE",
@@ -289,7 +289,7 @@ def import_queue_log(
     fname = str(path)
     if problems:
         raise ImportFailed(problems[:100], len(problems))
-    roster = set(load_roster(store))
+    roster = set(read_roster(store))
     mapping = {k.strip(): v.strip() for k, v in (agent_map or {}).items()}
 
     def text(v) -> str:

@@ -14,6 +14,8 @@ from decimal import Decimal
 import ibis
 import ibis.expr.datatypes as dt
 
+from csperf.ingest.events import kind_choices
+
 # Column kinds and their storage types. Durations and amounts are exact decimals so that sums,
 # and therefore every indicator, are identical on DuckDB, PostgreSQL and the distributed engines.
 KIND_TYPES: dict[str, dt.DataType] = {
@@ -28,6 +30,20 @@ KIND_TYPES: dict[str, dt.DataType] = {
     "enum": dt.String(),
     "period": dt.String(),  # a period label: 2026-03, 2026-Q1, 2026-H2, 2026
 }
+
+
+SQL_TYPES = {
+    "str": "VARCHAR",
+    "enum": "VARCHAR",
+    "period": "VARCHAR",
+    "int": "BIGINT",
+    "duration": "DECIMAL(14,3)",
+    "decimal": "DECIMAL(18,3)",
+    "money": "DECIMAL(18,2)",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+}  # the same types on DuckDB and PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,10 @@ class Column:
     @property
     def dtype(self) -> dt.DataType:
         return KIND_TYPES[self.kind]
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,15 @@ EMPLOYEES = RecordType(
         _c("supervisor", "str", "上级", "直接上级", "主管", ref="employees"),
         _c("hired_at", "date", "入职日期", "入职时间"),
         _c("left_at", "date", "离职日期", "离职时间"),
+        _c("pay_base", "money", "绩效工资基数", "绩效基数", min=0, doc="performance pay base (元)"),
+        _c("tier", "str", "客服分级", "职级", "级别", doc="初级 / 中级 / 高级 / 资深 …"),
+        _c(
+            "probation_end",
+            "date",
+            "试用期截止",
+            "转正日期",
+            doc="on probation until this day (not assessed while on probation)",
+        ),
     ),
     checks=(("left_at", "left_at < hired_at", "left_at is before hired_at"),),
 )
@@ -175,6 +204,7 @@ TICKET_TYPES = {
     "complaint": ("complaint", "投诉"),
     "request": ("request", "请求", "申请", "办理", "服务请求"),
     "feedback": ("feedback", "反馈", "建议", "意见"),
+    "warning": ("warning", "预警", "预警工单"),
 }
 
 TICKETS = RecordType(
@@ -204,6 +234,7 @@ TICKETS = RecordType(
         _c("knowledge_used", "bool", "使用知识库"),
         _c("knowledge_matched", "bool", "知识匹配"),
         _c("script_violations", "int", "话术违规数", min=0),
+        _c("category", "str", "投诉类别", "细类", doc="e.g. 不满意 for 不满意投诉"),
     ),
     checks=(
         ("first_response_at", "first_response_at < created_at", "is before created_at"),
@@ -233,6 +264,8 @@ SURVEYS = RecordType(
                 "nps": ("nps", "净推荐值"),
                 "callback": ("callback", "回访"),
                 "collaboration": ("collaboration", "协作", "部门协作"),
+                "awareness": ("awareness", "知晓度"),
+                "complaint_repair": ("complaint_repair", "投诉修复", "投诉二次调研"),
             },
         ),
         _c("agent_id", "str", "坐席工号", "被评价人", "工号", **EMP),
@@ -261,13 +294,16 @@ SURVEYS = RecordType(
             "问卷",
             doc="question -> score (0–100) or label, as JSON or `q1=很好;q2=75`",
         ),
+        _c("verified", "bool", "抽查属实", "核实结果", doc="a spot check found the callback true"),
+        _c("crew_ids", "str", "维修班组", "班组工号", doc="workshop crews of the job (comma list)"),
     ),
     extra=(
         Column(
             "cs_score",
             "decimal",
-            doc="dealer CS index of this survey: Σ 25 × answer/100 over its answers",
+            doc="dealer sales CS of this survey: Σ 25 × q_i/100 over questions 1–4",
         ),
+        *(Column(f"q{i}", "decimal", doc=f"answer {i} as a score 0–100") for i in range(1, 7)),
     ),
 )
 
@@ -307,6 +343,20 @@ QC_REVIEWS = RecordType(
             },
             default="internal",
         ),
+        _c(
+            "dimension",
+            "enum",
+            "拨测维度",
+            "维度",
+            choices={
+                "overall": ("overall", "综合"),
+                "communication": ("communication", "沟通能力"),
+                "service": ("service", "服务意识"),
+                "online": ("online", "在线处理能力"),
+                "marketing": ("marketing", "营销能力"),
+            },
+            default="overall",
+        ),
     ),
     checks=(
         ("score", "score > max_score", "is above max_score"),
@@ -314,6 +364,14 @@ QC_REVIEWS = RecordType(
         ("max_score", "max_score = 0", "must be above 0"),
     ),
 )
+
+SHIFTS = {
+    "early": ("early", "早班"),
+    "middle": ("middle", "中班"),
+    "night": ("night", "夜班"),
+    "late_night": ("late_night", "大夜班", "大夜"),
+    "office": ("office", "办公班", "行政班"),
+}
 
 ATTENDANCE = RecordType(
     name="attendance",
@@ -334,33 +392,26 @@ ATTENDANCE = RecordType(
         _c("logged_in_s", "duration", "登录时长", "签入时长", min=0),
         _c("busy_s", "duration", "示忙时长", min=0),
         _c("handling_s", "duration", "处理时长", "工作时长", min=0),
+        _c(
+            "shift",
+            "enum",
+            "班次",
+            choices=SHIFTS,
+            doc="early 早班, middle 中班, night 夜班, late_night 大夜班, office 办公班",
+        ),
+        _c("missed_clock", "int", "未打卡次数", "漏打卡", min=0, default=0),
+        _c("overtime_h", "decimal", "加班小时", "应急加班", min=0, default=0),
     ),
     checks=(("handling_s", "handling_s > logged_in_s", "is above logged_in_s"),),
 )
 
-INCIDENT_KINDS = {
-    "praise_letter": ("praise_letter", "表扬信", "书面表扬"),
-    "praise_department": ("praise_department", "部门表扬"),
-    "praise_company": ("praise_company", "公司表扬"),
-    "praise_media": ("praise_media", "媒体表扬"),
-    "complaint_valid": ("complaint_valid", "有效投诉"),
-    "complaint_general": ("complaint_general", "一般投诉"),
-    "complaint_repeat": ("complaint_repeat", "重复投诉", "二次投诉"),
-    "service_error": ("service_error", "服务差错"),
-    "work_error": ("work_error", "工作差错"),
-    "violation": ("violation", "违规", "违纪"),
-    "serious_violation": ("serious_violation", "严重违规", "重大违纪"),
-    "untrue_report": ("untrue_report", "报表不真实", "虚报"),
-    "audit_correction": ("audit_correction", "审计纠错"),
-    "suggestion_adopted": ("suggestion_adopted", "建议被采纳", "合理化建议"),
-    "extra_duty": ("extra_duty", "额外工作", "加分项目"),
-    "submission": ("submission", "投稿"),
-}
+# The kinds by their accepted spellings (used by the feed of older indicators).
+INCIDENT_KINDS = kind_choices()
 
 INCIDENTS = RecordType(
     name="incidents",
-    label_zh="奖惩事件",
-    one_row_is="one praise, complaint, error or violation",
+    label_zh="奖惩/事件",
+    one_row_is="one praise, complaint, error, violation or other event recorded about a person",
     key=("incident_id",),
     subject="employee_id",
     time="occurred_at",
@@ -373,8 +424,20 @@ INCIDENTS = RecordType(
         ),
         _c("employee_id", "str", "工号", "员工工号", required=True, **EMP),
         _c("occurred_at", "timestamp", "发生时间", "日期", required=True),
-        _c("kind", "enum", "类别", "事件类型", required=True, choices=INCIDENT_KINDS),
+        _c(
+            "kind",
+            "enum",
+            "类别",
+            "事件类型",
+            required=True,
+            choices=kind_choices(),
+            doc="a kind of csperf/ingest/event_kinds.yaml (code or Chinese name)",
+        ),
+        _c("count", "decimal", "次数", "数量", "天数", min=0, default=1),
         _c("points", "decimal", "分值", "加扣分"),
+        _c("amount", "money", "金额", "罚款金额", "奖励金额"),
+        _c("evidence", "str", "依据", "证据", "凭证", doc="what shows it happened: a link, a file"),
+        _c("recorded_by", "str", "登记人", "记录人"),
         _c("note", "str", "说明", "备注"),
     ),
 )
@@ -405,6 +468,8 @@ SALES = RecordType(
         _c("cross_sell", "int", "交叉销售数", min=0, default=0),
         _c("replied", "int", "回复人数", min=0),
         _c("avg_response_s", "duration", "平均响应时间", min=0),
+        _c("refund_amount", "money", "退款金额", min=0, default=0),
+        _c("concurrent_avg", "decimal", "同时接待客数", "平均同时接待", min=0),
     ),
     checks=(
         ("paid_orders", "paid_orders > orders", "is above orders"),
@@ -451,8 +516,57 @@ CUSTOMERS = RecordType(
         _c("acquired_at", "date", "建档日期", "开户日期"),
         _c("lost_at", "date", "流失日期"),
         _c("lost_reason", "str", "流失原因"),
+        _c("bundled", "bool", "已捆绑", "捆绑业务", doc="holds a bundled product (捆绑率)"),
+        _c("second_contact", "bool", "第二联系方式", doc="a second contact is on file"),
     ),
     checks=(("lost_at", "lost_at < acquired_at", "is before acquired_at"),),
+)
+
+VALUES = RecordType(
+    name="values",
+    label_zh="月度数值与目标",
+    one_row_is="one figure or target of a person or unit for a period",
+    key=("subject", "period", "name", "target"),
+    subject="subject",
+    time="period",
+    columns=(
+        _c(
+            "subject",
+            "str",
+            "工号",
+            "对象",
+            "单位",
+            required=True,
+            doc="an employee id, a team or department code, or `center` for everyone",
+        ),
+        _c("period", "period", "期间", "考核期间", required=True),
+        _c("name", "str", "指标", "项目", "名称", required=True, doc="the card input or item code"),
+        _c("value", "decimal", "数值", "值", "目标值", required=True),
+        _c(
+            "target",
+            "bool",
+            "是否目标",
+            "目标",
+            default=False,
+            doc="true: a target of the item `name` (targets.<item>); false: an input value",
+        ),
+        _c("note", "str", "说明", "备注"),
+    ),
+    extra=(Column("period_start", "date"), Column("period_end", "date")),
+)
+
+CALENDAR = RecordType(
+    name="calendar",
+    label_zh="工作日历调整",
+    one_row_is="one day the centre works or rests against the national calendar",
+    key=("date",),
+    subject=None,
+    time="date",
+    columns=(
+        _c("date", "date", "日期", required=True),
+        _c("workday", "bool", "是否工作日", "工作日", required=True),
+        _c("note", "str", "说明", "备注"),
+    ),
 )
 
 RECORD_TYPES: dict[str, RecordType] = {
@@ -468,6 +582,8 @@ RECORD_TYPES: dict[str, RecordType] = {
         PLANS,
         CUSTOMERS,
         EMPLOYEES,
+        VALUES,
+        CALENDAR,
     )
 }
 

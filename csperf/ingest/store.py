@@ -70,13 +70,22 @@ class Store:
             self.con.create_table(IMPORTS_TABLE, schema=IMPORTS_SCHEMA)
 
     def _check_columns(self, rt: RecordType) -> None:
+        """Add the columns a newer csperf defines to a table an older one created (they are
+        all optional: older rows read as empty)."""
         have = set(self.con.table(rt.name).columns)
-        missing = [c for c in rt.ibis_schema().names if c not in have]
+        missing = [c for c in rt.stored_columns if c.name not in have]
+        if "_import" not in have:
+            raise StoreError(f"{self.where}: table {rt.name} is not a csperf records table")
+        for col in missing:
+            try:
+                self.con.raw_sql(f'ALTER TABLE "{rt.name}" ADD COLUMN "{col.name}" {col.sql_type}')
+            except Exception as exc:  # a read-only store, a backend without ALTER
+                raise StoreError(
+                    f"{self.where}: table {rt.name} lacks column {col.name} and it cannot be "
+                    f"added ({exc})"
+                ) from None
         if missing:
-            raise StoreError(
-                f"{self.where}: table {rt.name} lacks columns {', '.join(missing)} "
-                "(created by an older csperf?)"
-            )
+            self._tables.pop(rt.name, None)
 
     def table(self, name: str) -> ibis.Table:
         if name not in self._tables:

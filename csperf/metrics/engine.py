@@ -21,10 +21,12 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from csperf.ingest.roster import Person, read_roster
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store, open_store
 from csperf.metrics.indicators import LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param, secs
 from csperf.metrics.periods import Period, PeriodError, parse_period
+from csperf.metrics.workdays import Workdays
 
 LEVELS = ("employee", "team", "department", "center")
 CENTER = "center"
@@ -165,35 +167,6 @@ def get_indicators(codes: Iterable[str] | None) -> list[Indicator]:
 # ------------------------------------------------------------------------- roster
 
 
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str
-    team: str
-    department: str
-    position: str
-    supervisor: str | None
-    hired_at: date | None
-    left_at: date | None
-
-    def active(self, period: Period) -> bool:
-        return (self.hired_at is None or self.hired_at < period.end) and (
-            self.left_at is None or self.left_at >= period.start
-        )
-
-
-def load_roster(store: Store) -> dict[str, Person]:
-    t = store.table("employees")
-    rows = (
-        t.select(
-            "id", "name", "team", "department", "position", "supervisor", "hired_at", "left_at"
-        )
-        .to_pyarrow()
-        .to_pylist()
-    )
-    return {r["id"]: Person(**r) for r in rows}
-
-
 def unit_of(person: Person | None, level: str, emp: str | None) -> str | None:
     if level == CENTER:
         return CENTER
@@ -264,7 +237,10 @@ class Job:
 
 
 def plan_jobs(
-    indicators: list[Indicator], params: dict[str, dict[str, Any]], period: Period
+    indicators: list[Indicator],
+    params: dict[str, dict[str, Any]],
+    period: Period,
+    workdays: Workdays | None = None,
 ) -> list[Job]:
     unknown = set(params) - {i.code for i in indicators}
     for code in unknown:
@@ -273,7 +249,7 @@ def plan_jobs(
     jobs = []
     for ind in indicators:
         p = resolve_params(ind, params.get(ind.code))
-        ctx = Ctx(p, period.start, period.end, period.start_ts, period.end_ts)
+        ctx = Ctx(p, period.start, period.end, period.start_ts, period.end_ts, workdays)
         aggs: dict[str, list[tuple[str, Agg]]] = {}
         for role, lst in ind.parts.items():
             aggs[role] = [
@@ -494,7 +470,13 @@ class Engine:
         self.close()
 
     def roster(self) -> dict[str, Person]:
-        return load_roster(self.store)
+        return read_roster(self.store)
+
+    def workdays(self) -> Workdays:
+        """The working calendar: national 调休 plus the centre's imported ``calendar`` days."""
+        t = self.store.table("calendar")
+        rows = t.select("date", "workday").to_pyarrow().to_pylist()
+        return Workdays({r["date"]: bool(r["workday"]) for r in rows if r["workday"] is not None})
 
     def subjects(
         self, level: str, period: Period, roster: dict[str, Person], sums: Sums
@@ -503,7 +485,7 @@ class Engine:
             return [CENTER]
         found: set[str] = set()
         for p in roster.values():
-            if p.active(period):
+            if p.active(period.start, period.end):
                 found.add(unit_of(p, level, p.id))
         for d in sums.values():
             for emp in d:
@@ -526,7 +508,7 @@ class Engine:
         if level not in LEVELS:
             raise MetricsError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         inds = get_indicators(indicators)
-        jobs = plan_jobs(inds, split_params(params), per)
+        jobs = plan_jobs(inds, split_params(params), per, self.workdays())
         sums = run_queries(self.store, jobs, per, progress=progress)
         roster = self.roster()
         subs = self.subjects(level, per, roster, sums)
@@ -576,7 +558,7 @@ class Engine:
                     f"{i.code} is not a call indicator that can be split into intervals"
                 )
         per = parse_period(f"{first.isoformat()}..{last.isoformat()}")
-        jobs = plan_jobs(inds, split_params(params), per)
+        jobs = plan_jobs(inds, split_params(params), per, self.workdays())
 
         def keys(t: ir.Table) -> dict[str, ir.Value]:
             ts = t.offered_at
@@ -638,7 +620,7 @@ class Engine:
         members = self._members(subject, level, roster)
         rows = self.compute(per, level, [indicator], params, subjects=[subject])
         value = rows[0][indicator] if rows else None
-        job = plan_jobs([ind], split_params(params), per)[0]
+        job = plan_jobs([ind], split_params(params), per, self.workdays())[0]
         parts = []
         for role, lst in job.aggs.items():
             for _key, agg in lst:
@@ -733,4 +715,4 @@ def _day(v: str | date) -> date:
         raise MetricsError(f"{v!r} is not a date (YYYY-MM-DD)") from None
 
 
-__all__ = ["CENTER", "LEVELS", "SOURCE_SUBJECT", "Engine", "MetricsError", "load_roster"]
+__all__ = ["CENTER", "LEVELS", "SOURCE_SUBJECT", "Engine", "MetricsError"]

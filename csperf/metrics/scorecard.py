@@ -100,7 +100,7 @@ def build_score_input(
             chosen = [
                 p
                 for p in sorted(roster.values(), key=lambda p: p.id)
-                if p.active(per) and (positions is None or p.position in positions)
+                if p.active(per.start, per.end) and (positions is None or p.position in positions)
             ]
         ids = [p.id for p in chosen]
         values: dict[str, dict[str, Any]] = {i: {} for i in ids}

@@ -89,6 +89,8 @@ class Employee(models.Model):
     pay_base = models.DecimalField(
         _("pay base"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    tier = models.CharField(_("tier"), max_length=40, blank=True)  # 客服分级: 初级/中级/高级/资深
+    probation_end = models.DateField(_("on probation until"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -106,6 +108,10 @@ class Employee(models.Model):
             .order_by("-start", "-id")
             .first()
         )
+
+    def on_probation(self, last: dt.date) -> bool:
+        """Still on probation on ``last`` (未满试用期: not assessed, no performance pay)."""
+        return self.probation_end is not None and self.probation_end > last
 
     def employed_days(self, first: dt.date, last: dt.date) -> int:
         start = max(first, self.hired_on) if self.hired_on else first

@@ -24,14 +24,36 @@ def _code(text: str, prefix: str, taken: dict[str, str]) -> str:
     return taken[text]
 
 
-def read_roster(data_dir: str | Path | None) -> list[Any]:
-    from csperf.metrics.engine import Engine
+def people_in_records(data_dir: str | Path | None) -> list[Any]:
+    """The imported roster (record type ``employees``), by employee id."""
+    from csperf.ingest.roster import read_roster
+    from csperf.ingest.store import open_store
 
-    with Engine.open(data_dir) as eng:
-        return sorted(eng.roster().values(), key=lambda p: p.id)
+    with open_store(data_dir) as store:
+        return sorted(read_roster(store).values(), key=lambda p: p.id)
 
 
-def load_roster(
+TERMS = ("pay_base", "tier", "probation_end")  # the roster's terms of employment
+
+
+def _sync_terms(emp: Employee, p: Any, actor: Any) -> None:
+    """Pay base, tier (客服分级) and probation from the roster; a change is audited."""
+    new = {
+        "pay_base": p.pay_base,
+        "tier": p.tier or "",
+        "probation_end": p.probation_end,
+    }
+    changed = {k: v for k, v in new.items() if getattr(emp, k) != v}
+    if not changed:
+        return
+    old = {k: getattr(emp, k) for k in changed}
+    for k, v in changed.items():
+        setattr(emp, k, v)
+    emp.save(update_fields=list(changed))
+    audit.record(actor, "terms", emp, old=old, new=changed, reason="roster")
+
+
+def sync_roster(
     people: list[Any], *, actor: Any = None, company_name: str = "演示客服中心"
 ) -> dict[str, int]:
     today = dt.date.today()
@@ -60,7 +82,13 @@ def load_roster(
             emp = Employee.objects.filter(code=p.id).first()
             if emp is None:
                 emp = Employee.objects.create(
-                    code=p.id, name=p.name, hired_on=p.hired_at, left_on=p.left_at
+                    code=p.id,
+                    name=p.name,
+                    hired_on=p.hired_at,
+                    left_on=p.left_at,
+                    pay_base=p.pay_base,
+                    tier=p.tier or "",
+                    probation_end=p.probation_end,
                 )
                 Assignment.objects.create(
                     employee=emp,
@@ -78,6 +106,7 @@ def load_roster(
                 )
                 counts["hired"] += 1
                 continue
+            _sync_terms(emp, p, actor)
             if emp.left_on != p.left_at:
                 audit.record(
                     actor,

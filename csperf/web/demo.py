@@ -183,13 +183,13 @@ def setup_demo(
     from csperf.cycles.models import Cycle
     from csperf.ingest.demo import last_full_month
     from csperf.org.models import Employee
-    from csperf.org.roster import load_roster, read_roster
+    from csperf.org.roster import people_in_records, sync_roster
 
     ensure_records(data_dir, agents=agents, months=months, seed=seed, say=say)
-    people = read_roster(data_dir)
+    people = people_in_records(data_dir)
     if not Employee.objects.exists():
         say("organisation: loading the roster …")
-        counts = load_roster(people)
+        counts = sync_roster(people)
         say(
             f"organisation: {counts['hired']} people, {counts['teams']} teams, {counts['departments']} departments"
         )

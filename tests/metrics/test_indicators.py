@@ -312,7 +312,17 @@ def test_indicator(engine, code, level, subject, params, expected, why):
 
 
 def test_every_available_indicator_has_a_hand_computed_case():
+    """Here or in a ``test_source_*.py`` module (its ``TESTED`` set: indicators worked out
+    from the numbers of the source documents)."""
+    import ast
+    from pathlib import Path
+
     tested = {c[0] for c in CASES} | {c[0] for c in PERIOD_CASES}
+    for path in sorted(Path(__file__).parent.glob("test_source_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # TESTED = {"code", …}: read without importing the module
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TESTED":
+                tested |= set(ast.literal_eval(node.value))
     missing = [c for c, i in LIB.items() if i.available and c not in tested]
     assert not missing, missing
 

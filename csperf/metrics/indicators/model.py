@@ -16,6 +16,8 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
+from csperf.metrics.workdays import Workdays
+
 # ----------------------------------------------------------------------------- model
 
 Unit = Literal[
@@ -47,13 +49,15 @@ class Param:
 
 @dataclass
 class Ctx:
-    """What an expression may use: the resolved parameters and the period bounds."""
+    """What an expression may use: the resolved parameters, the period bounds and the working
+    calendar (national 调休 plus the centre's own days, csperf.metrics.workdays)."""
 
     p: dict[str, Any]
     start: Any = None  # date
     end: Any = None  # date, exclusive
     start_ts: Any = None
     end_ts: Any = None
+    workdays: Workdays | None = None
 
 
 Expr = Callable[[ir.Table, Ctx], ir.Value]
