@@ -3,14 +3,15 @@
 One query per record type (and per employee column) computes every aggregate the requested
 indicators need, grouped by employee: ``SUM(x) FILTER (WHERE …)`` over the period's rows. Teams,
 departments and the centre add up their employees' sums in Python with exact integers and
-decimals, so a team's ratio is the ratio of the team's sums, and rows without an employee (calls
-abandoned before anyone answered) count for the centre.
+decimals, so a team's ratio is the ratio of the team's sums. Calls without an agent (abandoned or
+blocked before anyone answered) count for the centre and for the team serving their queue (the
+team whose agents answered most of the queue's calls in the period) and its department.
 """
 
 from __future__ import annotations
 
 import decimal
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,7 +25,8 @@ import ibis.expr.types as ir
 from csperf.ingest.roster import Person, read_roster
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store, open_store
-from csperf.metrics.indicators import LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param, secs
+from csperf.metrics.indicators import DOMAINS, LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param
+from csperf.metrics.indicators.model import answered, secs
 from csperf.metrics.periods import Period, PeriodError, parse_period
 from csperf.metrics.workdays import Workdays
 
@@ -42,6 +44,9 @@ TIME_COLUMN = {
     "sales": "date",
 }
 DATE_SOURCES = {"attendance", "sales"}
+# derived columns a domain module builds with window functions: name (in Agg.needs) ->
+# (argument from the parameters, build(table, period, argument) -> the period's rows + columns)
+DERIVED = {k: v for m in DOMAINS for k, v in getattr(m, "DERIVED", {}).items()}
 
 
 class MetricsError(ValueError):
@@ -167,9 +172,21 @@ def get_indicators(codes: Iterable[str] | None) -> list[Indicator]:
 # ------------------------------------------------------------------------- roster
 
 
-def unit_of(person: Person | None, level: str, emp: str | None) -> str | None:
+@dataclass(frozen=True)
+class Unowned:
+    """The group key of calls without an agent: their queue, and the team (and its department)
+    that serves the queue once attributed (none: the calls count for the centre only)."""
+
+    queue: str
+    team: str | None = None
+    department: str | None = None
+
+
+def unit_of(person: Person | None, level: str, emp: Any) -> str | None:
     if level == CENTER:
         return CENTER
+    if isinstance(emp, Unowned):
+        return {"team": emp.team, "department": emp.department}.get(level)
     if person is None:
         return None
     if level == "employee":
@@ -184,6 +201,9 @@ def unit_of(person: Person | None, level: str, emp: str | None) -> str | None:
 
 def source_table(store: Store, source: str, period: Period, features: tuple) -> ir.Table:
     t = store.table(source)
+    if features and features[0][0] in DERIVED:
+        ((name, arg),) = features
+        return DERIVED[name][1](t, period, arg)
     if source in TIME_COLUMN:
         col = t[TIME_COLUMN[source]]
         if source in DATE_SOURCES:
@@ -212,7 +232,8 @@ def source_table(store: Store, source: str, period: Period, features: tuple) -> 
 def _features(agg: Agg, ctx: Ctx) -> tuple:
     if "repeat" in agg.needs:
         return (("repeat", int(ctx.p["repeat_window_h"])),)
-    return ()
+    derived = sorted(agg.needs & DERIVED.keys())
+    return ((derived[0], DERIVED[derived[0]][0](ctx)),) if derived else ()
 
 
 def _agg_expr(t: ir.Table, agg: Agg, ctx: Ctx) -> ir.Value:
@@ -270,9 +291,11 @@ def run_queries(
     period: Period,
     *,
     extra_keys: Callable[[ir.Table], dict[str, ir.Value]] | None = None,
+    queues: dict[str, Unowned] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Sums:
-    """One aggregate query per (source, employee column, features); returns the sums by group."""
+    """One aggregate query per (source, employee column, features); returns the sums by group.
+    Calls without an agent are grouped by their queue's team in ``queues`` (see queue_teams)."""
     items_all = [
         (key, agg, job.ctx) for job in jobs for lst in job.aggs.values() for key, agg in lst
     ]
@@ -295,19 +318,56 @@ def run_queries(
         t = source_table(store, source, period, feats)
         metrics = {f"m{i}": _agg_expr(t, agg, ctx) for i, (_, agg, ctx) in enumerate(items)}
         keys = {"_subject": t[subj]}
-        if extra_keys is not None:
-            keys.update(extra_keys(t))
-        res = t.group_by(**keys).aggregate(**metrics).to_pyarrow().to_pylist()
+        if source == "calls" and subj == "agent_id":  # calls without an agent: by queue
+            keys["_queue"] = ibis.ifelse(t.agent_id.isnull(), t.queue, ibis.null("string"))
+        extra = extra_keys(t) if extra_keys is not None else {}
+        res = t.group_by(**keys, **extra).aggregate(**metrics).to_pyarrow().to_pylist()
+        for r in res:
+            q = r.pop("_queue", None)
+            if r["_subject"] is None and q is not None:
+                r["_subject"] = (queues or {}).get(q, Unowned(q))
         for i, (key, _, _) in enumerate(items):
             d = sums.setdefault(key, {})
             for r in res:
-                gk = tuple(r[k] for k in keys) if extra_keys is not None else r["_subject"]
+                gk = tuple(r[k] for k in ["_subject", *extra]) if extra else r["_subject"]
                 v = r[f"m{i}"]
                 if v is not None:
                     d[gk] = v
         if progress:
             progress(n + 1, len(groups))
     return sums
+
+
+def queue_teams(store: Store, period: Period, roster: dict[str, Person]) -> dict[str, Unowned]:
+    """Each queue's team: the team whose agents answered the most of its calls in the period
+    (ties: the lowest team code), with that team's department (its members' most common)."""
+    t = store.table("calls")
+    t = t.filter(t.offered_at >= period.start_ts, t.offered_at < period.end_ts)
+    t = t.filter(answered(t), t.agent_id.notnull(), t.queue.notnull())
+    rows = t.group_by("queue", "agent_id").aggregate(n=t.count()).to_pyarrow().to_pylist()
+    per_queue: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        p = roster.get(r["agent_id"])
+        if p is not None and p.team:
+            per_queue[r["queue"]][p.team] += r["n"]
+    depts: dict[str, Counter] = defaultdict(Counter)
+    for p in roster.values():
+        if p.team and p.department:
+            depts[p.team][p.department] += 1
+    out = {}
+    for q, c in per_queue.items():
+        team = min(c, key=lambda k: (-c[k], k))
+        d = depts.get(team)
+        out[q] = Unowned(q, team, min(d, key=lambda k: (-d[k], k)) if d else None)
+    return out
+
+
+def _queues(
+    store: Store, jobs: list[Job], per: Period, level: str, roster: dict[str, Person]
+) -> dict[str, Unowned]:
+    """queue_teams when a team or department figure reads calls, else nothing to attribute."""
+    calls = any(a.source == "calls" for j in jobs for lst in j.aggs.values() for _, a in lst)
+    return queue_teams(store, per, roster) if calls and level in ("team", "department") else {}
 
 
 # ------------------------------------------------------------------------- combine
@@ -509,8 +569,9 @@ class Engine:
             raise MetricsError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         inds = get_indicators(indicators)
         jobs = plan_jobs(inds, split_params(params), per, self.workdays())
-        sums = run_queries(self.store, jobs, per, progress=progress)
         roster = self.roster()
+        queues = _queues(self.store, jobs, per, level, roster)
+        sums = run_queries(self.store, jobs, per, queues=queues, progress=progress)
         subs = self.subjects(level, per, roster, sums)
         if subjects is not None:
             wanted = set(subjects)
@@ -564,8 +625,9 @@ class Engine:
             ts = t.offered_at
             return {"_day": ts.date(), "_bucket": (ts.hour() * 60 + ts.minute()) // minutes}
 
-        sums = run_queries(self.store, jobs, per, extra_keys=keys)
         roster = self.roster()
+        queues = _queues(self.store, jobs, per, level, roster)
+        sums = run_queries(self.store, jobs, per, extra_keys=keys, queues=queues)
         # regroup: (subject, day, bucket) -> per-agg sums at the wanted level
         cells: dict[tuple, Sums] = defaultdict(dict)
         for key, d in sums.items():
@@ -621,6 +683,8 @@ class Engine:
         rows = self.compute(per, level, [indicator], params, subjects=[subject])
         value = rows[0][indicator] if rows else None
         job = plan_jobs([ind], split_params(params), per, self.workdays())[0]
+        queues = _queues(self.store, [job], per, level, roster).values()
+        qs = sorted(u.queue for u in queues if unit_of(None, level, u) == subject)
         parts = []
         for role, lst in job.aggs.items():
             for _key, agg in lst:
@@ -630,7 +694,10 @@ class Engine:
                 if agg.source == "plans":
                     cond = cond & (t[col] == subject)
                 elif level != CENTER:
-                    cond = cond & t[col].isin(sorted(members))
+                    mine = t[col].isin(sorted(members))
+                    if agg.source == "calls" and col == "agent_id" and qs:  # the unit's queues
+                        mine = mine | (t.agent_id.isnull() & t.queue.isin(qs))
+                    cond = cond & mine
                 sel = t.filter(cond)
                 cols = [c.name for c in RECORD_TYPES[agg.source].stored_columns]
                 if agg.value is not None:

@@ -1,10 +1,14 @@
 """Call indicators (category ``calls``): volumes, answer and abandon rates, service level, handle
-times, transfers, ratings, occupancy (from attendance) and calls handled against the peer mean."""
+times, after-call work per day, transfers, ratings, the OB satisfaction mean, occupancy (from
+attendance) and calls handled against the peer mean."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+import ibis
+import ibis.expr.types as ir
 
 from csperf.metrics.indicators.model import (
     ABANDONED,
@@ -22,7 +26,6 @@ from csperf.metrics.indicators.model import (
     as_decimal,
     handled,
     inbound,
-    rated_calls,
     ratio,
     short_abandon,
     tiers_ok,
@@ -34,7 +37,12 @@ from csperf.metrics.indicators.model import (
 
 
 def _offered_in_tiers(t, c):
-    return inbound(t) & tiers_ok(t, c)
+    """Calls offered in the chosen direction, whatever their outcome (blocked and abandoned
+    included); outbound: every call dialled out."""
+    d = c.p.get("direction", "inbound")
+    if d == "all":
+        return tiers_ok(t, c)
+    return (inbound(t) if d == "inbound" else t.direction == "outbound") & tiers_ok(t, c)
 
 
 def _answered_in_tiers(t, c):
@@ -84,6 +92,21 @@ def _transferred(t, c):
     return answered(t) & truthy(t.transferred)
 
 
+def _rated_handled(t, c):
+    return handled(t, c) & t.rating.notnull()
+
+
+def _rated_outbound(t, c):
+    return _outbound_connected(t, c) & t.rating.notnull()
+
+
+def _acw_day_over(t, c):
+    """One row per agent and day (the day's first call) whose day average wrap-up per handled
+    call is above the limit (strict)."""
+    n = t._day_handled
+    return t._day_first & (n > 0) & (t._day_wrap > n * c.p["limit_s"])
+
+
 def _occupancy_rows(t, c):
     return t.logged_in_s.notnull() & t.handling_s.notnull()
 
@@ -96,11 +119,17 @@ def _wait(t, c):
 
 
 def _handle_time(t, c):
-    return t.talk_s + t.hold_s + t.wrap_s
+    if c.p.get("include_hold", True):
+        return t.talk_s + t.hold_s + t.wrap_s
+    return t.talk_s + t.wrap_s
 
 
 def _wrap(t, c):
     return t.wrap_s
+
+
+def _rating(t, c):
+    return t.rating
 
 
 def _handling(t, c):
@@ -110,6 +139,33 @@ def _handling(t, c):
 def _logged_in(t, c):
     return t.logged_in_s
 
+
+# --------------------------------------------------------------- derived columns
+
+
+def call_days(t: ir.Table, period: Any, direction: str) -> ir.Table:
+    """The period's calls with, per agent and calendar day, Σ wrap-up of the handled calls
+    (``_day_wrap``), the handled calls (``_day_handled``) and the day's first call
+    (``_day_first``): window functions, portable to every Ibis backend."""
+    t = t.filter(t.offered_at >= period.start_ts, t.offered_at < period.end_ts)
+    h = handled(t, Ctx({"direction": direction}))
+    day = [t.agent_id, t.offered_at.date()]
+    w = ibis.window(group_by=day)
+    first = ibis.row_number().over(ibis.window(group_by=day, order_by=[t.offered_at, t.call_id]))
+    return t.mutate(
+        _day_wrap=ibis.ifelse(h, t.wrap_s, 0).sum().over(w),
+        _day_handled=ibis.ifelse(h, 1, 0).sum().over(w),  # no bool casts: PostgreSQL
+        _day_first=first == 0,
+    )
+
+
+def _days_arg(c: Ctx) -> str:
+    return c.p.get("direction", "all")
+
+
+# name (in Agg.needs) -> (the feature's argument from the parameters, the table it builds)
+DERIVED = {"call_days": (_days_arg, call_days)}
+_CALL_DAYS = frozenset({"call_days"})
 
 # ------------------------------------------------------------------------- combines
 
@@ -131,11 +187,22 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="count",
         direction="neutral",
         record="calls",
-        formula_zh="呼入的全部呼叫(含阻塞、放弃)",
-        formula_en="all inbound calls offered, blocked and abandoned included",
+        formula_zh="打入(及/或打出)中心的全部电话,含受到阻塞的、中途放弃的和已经答复的",
+        formula_en="every call into (and/or out of) the centre, blocked, abandoned and answered "
+        "ones included",
         parts={"value": (Agg("calls", where=_offered_in_tiers),)},
         combine=total(),
-        params=(P_TIERS,),
+        params=(
+            Param(
+                name="direction",
+                default="inbound",
+                kind="str",
+                doc="inbound calls, outbound calls (every call dialled) or all (§4 呼叫数: "
+                "打入/打出中心的电话)",
+                choices=("inbound", "outbound", "all"),
+            ),
+            P_TIERS,
+        ),
         category="calls",
     ),
     Indicator(
@@ -296,14 +363,22 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="seconds",
         direction="lower",
         record="calls",
-        formula_zh="(通话 + 保持 + 话后处理)之和 ÷ 处理的电话数",
-        formula_en="Σ (talk + hold + wrap) ÷ calls handled",
+        formula_zh="(通话 + 保持 + 话后处理)之和 ÷ 处理的电话数;不含保持时为(通话时间 + 话后处理时间)",
+        formula_en="Σ (talk + hold + wrap) ÷ calls handled; without hold: Σ (talk + wrap)",
         parts={
             "numerator": (Agg("calls", where=handled, value=_handle_time),),
             "denominator": (Agg("calls", where=handled),),
         },
         combine=ratio(),
-        params=(P_DIRECTION,),
+        params=(
+            P_DIRECTION,
+            Param(
+                name="include_hold",
+                default=True,
+                kind="bool",
+                doc="count hold time; false: 通话时间 + 话后处理时间 (§4 平均话务处理时间)",
+            ),
+        ),
         category="calls",
     ),
     Indicator(
@@ -324,14 +399,38 @@ INDICATORS: tuple[Indicator, ...] = (
         category="calls",
     ),
     Indicator(
+        code="acw_overlimit_days",
+        name_zh="话后处理超时天数",
+        name_en="Days over the after-call work limit",
+        unit="days",
+        direction="lower",
+        record="calls",
+        formula_zh="当天话后处理时长之和 ÷ 当天处理的电话数 > 限值(默认 15 秒)的天数",
+        formula_en="days whose Σ wrap-up ÷ calls handled that day is above the limit (15 s)",
+        parts={"value": (Agg("calls", where=_acw_day_over, needs=_CALL_DAYS),)},
+        combine=total(),
+        params=(
+            Param(
+                name="limit_s",
+                default=15,
+                kind="decimal",
+                doc="a day is over when its average wrap-up per handled call is above this "
+                "many seconds (strict)",
+            ),
+            P_DIRECTION_ALL,
+        ),
+        category="calls",
+        notes="calendar days of offered_at; days without a handled call are never over",
+    ),
+    Indicator(
         code="transfer_rate",
         name_zh="转接率",
         name_en="Transfer rate",
         unit="ratio",
         direction="lower",
         record="calls",
-        formula_zh="转接的接通电话 ÷ 接通量",
-        formula_en="transferred ÷ answered",
+        formula_zh="转接电话数 ÷ 全部接通电话数(人工接通的呼入电话)",
+        formula_en="calls transferred ÷ all calls answered (inbound, by an agent)",
         parts={
             "numerator": (Agg("calls", where=_transferred),),
             "denominator": (Agg("calls", where=answered_calls),),
@@ -347,11 +446,30 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="ratio",
         direction="higher",
         record="calls",
-        formula_zh="有评分的接通电话 ÷ 接通量",
-        formula_en="rated ÷ answered",
+        formula_zh="用户评分数 ÷ 个人的话务总量(处理的全部电话)",
+        formula_en="calls rated ÷ all calls handled",
         parts={
-            "numerator": (Agg("calls", where=rated_calls),),
-            "denominator": (Agg("calls", where=answered_calls),),
+            "numerator": (Agg("calls", where=_rated_handled),),
+            "denominator": (Agg("calls", where=handled),),
+        },
+        combine=ratio(),
+        params=(P_DIRECTION_ALL,),
+        category="calls",
+    ),
+    Indicator(
+        code="ob_csat_mean",
+        name_zh="OB满意度",
+        name_en="OB satisfaction",
+        unit="score",
+        direction="higher",
+        record="calls",
+        formula_zh="(a×1 + b×2 + c×3 + d×4 + e×5) ÷ (a + b + c + d + e),a…e 为成功接通且有评分的外呼"
+        "得 1…5 分的次数;未评分的不计",
+        formula_en="(a·1 + b·2 + c·3 + d·4 + e·5) ÷ (a + b + c + d + e) over the connected "
+        "outbound calls that were rated (a … e: calls rated 1 … 5); unrated calls left out",
+        parts={
+            "numerator": (Agg("calls", where=_rated_outbound, value=_rating),),
+            "denominator": (Agg("calls", where=_rated_outbound),),
         },
         combine=ratio(),
         params=(),

@@ -1,6 +1,10 @@
-"""Conduct indicators (category ``incidents``) from the incident register: praise, complaints
-against the employee, errors, violations, untrue reports, adopted suggestions and the points of
-chosen incident kinds.
+"""Conduct indicators (category ``incidents``) from the incident register (奖惩/事件): praise,
+complaints against the employee, errors, violations, untrue reports, adopted suggestions and the
+points of chosen incident kinds.
+
+A row may stand for several occurrences (``count``: 3 days, 2 times); every count here is the
+Σ ``count`` of the rows, never the number of rows. ``incident_points`` adds the rows' ``points``
+(the points a row carries, whatever its count).
 
 They have a module of their own rather than sharing ``attendance.py``: they count another record
 type (incidents, not attendance days) and follow the attendance indicators in the library's
@@ -17,6 +21,7 @@ from csperf.metrics.indicators.model import (
     Indicator,
     Param,
     as_list,
+    incident_count,
     total,
 )
 
@@ -42,7 +47,7 @@ def _points(t, c):
 def _inc(
     *, code: str, name_zh: str, name_en: str, kinds: tuple[str, ...], direction: Direction = "lower"
 ) -> Indicator:
-    """The number of incidents of the given kinds; the names are the formula."""
+    """Σ count of the incidents of the given kinds (a row may stand for several)."""
     return Indicator(
         code=code,
         name_zh=name_zh,
@@ -50,9 +55,9 @@ def _inc(
         unit="count",
         direction=direction,
         record="incidents",
-        formula_zh=name_zh,
-        formula_en=name_en,
-        parts={"value": (Agg("incidents", where=_kinds(*kinds)),)},
+        formula_zh=f"类别 {', '.join(kinds)} 的事件次数之和(每条记录按其次数计)",
+        formula_en=f"Σ count of the incidents of kinds {', '.join(kinds)} (a row counts its count)",
+        parts={"value": (Agg("incidents", where=_kinds(*kinds), value=incident_count),)},
         combine=total(),
         params=(),
         category="incidents",
@@ -129,8 +134,8 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="points",
         direction="neutral",
         record="incidents",
-        formula_zh="所选类别事件的分值之和",
-        formula_en="Σ points of the incidents of the chosen kinds",
+        formula_zh="所选类别事件的分值之和(每条记录的分值,不乘次数)",
+        formula_en="Σ points of the incidents of the chosen kinds (each row's points, not times its count)",
         parts={"value": (Agg("incidents", where=_chosen_kinds_with_points, value=_points),)},
         combine=total(),
         params=(Param(name="kinds", default="", kind="list", doc="incident kinds (empty: all)"),),

@@ -254,3 +254,20 @@ P_DIRECTION_ALL = Param(
     doc="which calls count",
     choices=("inbound", "outbound", "all"),
 )
+
+
+# ------------------------------------------------------------ roster and incident helpers
+
+
+def on_roster(t, c):
+    """Aggregate condition (employees): on the roster at some time in the period — hired before
+    its end and not left before its start (``left_at`` is the last day on the roster)."""
+    return (t.hired_at.isnull() | (t.hired_at < c.end)) & (
+        t.left_at.isnull() | (t.left_at >= c.start)
+    )
+
+
+def incident_count(t, c):
+    """Value (incidents): the occurrences a row stands for — its ``count`` (3 days, 2 times …);
+    1 when empty (rows an older csperf imported)."""
+    return ibis.coalesce(t["count"], 1)

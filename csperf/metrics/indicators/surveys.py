@@ -1,25 +1,40 @@
-"""Satisfaction indicators (category ``satisfaction``): from surveys (CSAT, CS index, NPS,
-callbacks, collaboration) and from the customer register (key customers lost, churn, retention).
+"""Satisfaction indicators (category ``satisfaction``): from surveys (CSAT, NPS, callbacks, the
+dealer CS family, collaboration, complaint repair, owned customers) and from the customer
+register (key customers lost, churn, retention, bundles, second contacts).
 
 The customer indicators stay here, not in ``management.py``: they belong to the satisfaction
-category and follow the survey indicators in the library's order."""
+category and follow the survey indicators in the library's order. They are computed per owner
+(``customers.owner_id``) and add up to teams.
+
+Derived tables (:data:`DERIVED`, portable joins, UNNEST and window functions): one survey row
+per crew of ``crew_ids`` (the 车间 CS is credited to every crew), each survey's customer owner,
+the customers called back in the period, and each agent's first callback of a customer."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+import ibis
+import ibis.expr.types as ir
 
 from csperf.metrics.indicators.model import (
     Agg,
     Ctx,
+    Direction,
+    Expr,
     Indicator,
     Param,
+    Unit,
     answered,
     as_decimal,
     as_list,
     rated_calls,
     ratio,
     total,
+    truthy,
 )
 
 P_SOURCE = Param(
@@ -30,12 +45,79 @@ P_SOURCE = Param(
     choices=("surveys", "calls"),
 )
 P_CSAT_KINDS = Param(name="kinds", default="csat", kind="list", doc="survey kinds counted")
-P_KEY_TIERS = Param(
-    name="key_tiers", default="vip,key", kind="list", doc="tiers that are key customers"
-)
-P_CUSTOMER_TIERS = Param(
-    name="tiers", default="", kind="list", doc="customer tiers counted (empty: all)"
-)
+P_CALLBACK_KINDS = Param(name="kinds", default="callback", kind="list", doc="survey kinds counted")
+P_KEY_TIERS = Param(name="key_tiers", default="vip,key", kind="list", doc="key customer tiers")
+P_CUSTOMER_TIERS = Param(name="tiers", default="", kind="list", doc="customer tiers (empty: all)")
+P_SCALE = Param(name="scale", default=5, kind="int", doc="scale points (top two: scale, scale−1)")
+P_REASONS = Param(name="reasons", default="", kind="list", doc="lost_reason words (empty: all)")
+P_CS_KINDS = Param(name="kinds", default="callback,csat", kind="list", doc="survey kinds counted")
+
+# --------------------------------------------------------------- derived tables
+
+
+def _in_period(t: ir.Table, period: Any) -> ir.Table:
+    return t.filter(t.surveyed_at >= period.start_ts, t.surveyed_at < period.end_ts)
+
+
+def survey_crews(t: ir.Table, period: Any, _arg: Any) -> ir.Table:
+    """The period's surveys, one row per crew named in ``crew_ids`` (column ``_crew``, the crew
+    leader's employee id); surveys without crews give no row."""
+    t = _in_period(t, period)
+    t = t.filter(t.crew_ids.notnull())
+    t = t.mutate(_crew_raw=t.crew_ids.split(",").unnest())
+    return t.mutate(_crew=t._crew_raw.strip()).drop("_crew_raw")
+
+
+def survey_owners(t: ir.Table, period: Any, _arg: Any) -> ir.Table:
+    """The period's surveys with the owner of their customer (``_owner``, from customers)."""
+    t = _in_period(t, period)
+    c = t.get_backend().table("customers")
+    c = c.select(_owned_customer=c.customer_id, _owner=c.owner_id)
+    j = t.left_join(c, t.customer_id == c._owned_customer)
+    return j.drop("_owned_customer")
+
+
+def customer_callbacks(t: ir.Table, period: Any, kinds: str) -> ir.Table:
+    """The customers with ``_called_back``: a completed survey of the kinds (comma list) with
+    their customer_id in the period."""
+    s = _in_period(t.get_backend().table("surveys"), period)
+    s = s.filter(s.status == "completed", s.kind.isin(kinds.split(",")), s.customer_id.notnull())
+    done = s.select(_cb_customer=s.customer_id).distinct()
+    j = t.left_join(done, t.customer_id == done._cb_customer)
+    return j.mutate(_called_back=j._cb_customer.notnull()).drop("_cb_customer")
+
+
+def callback_firsts(t: ir.Table, period: Any, kinds: str) -> ir.Table:
+    """The period's surveys with ``_first_callback``: the first completed survey of the kinds per
+    agent and customer (a survey without a customer_id counts on its own)."""
+    t = _in_period(t, period)
+    done = (t.status == "completed") & t.kind.isin(kinds.split(","))
+    w = ibis.window(
+        group_by=[t.agent_id, t.customer_id, done], order_by=[t.surveyed_at, t.survey_id]
+    )
+    first = ibis.row_number().over(w) == 0
+    return t.mutate(_first_callback=done & (t.customer_id.isnull() | first))
+
+
+def _kinds_arg(c: Ctx) -> str:
+    return ",".join(as_list(c.p.get("kinds", "callback")))
+
+
+def _no_arg(c: Ctx) -> str:
+    return ""
+
+
+# name (in Agg.needs) -> (the feature's argument from the parameters, the table it builds)
+DERIVED = {
+    "survey_crews": (_no_arg, survey_crews),
+    "survey_owners": (_no_arg, survey_owners),
+    "customer_callbacks": (_kinds_arg, customer_callbacks),
+    "callback_firsts": (_kinds_arg, callback_firsts),
+}
+_CREWS = frozenset({"survey_crews"})
+_OWNERS = frozenset({"survey_owners"})
+_CALLED_BACK = frozenset({"customer_callbacks"})
+_FIRSTS = frozenset({"callback_firsts"})
 
 # ----------------------------------------------------------------------- conditions
 
@@ -44,8 +126,13 @@ def _completed(t, kinds):
     return (t.status == "completed") & t.kind.isin(kinds)
 
 
+def _done(t, c):
+    """Completed surveys of the indicator's kinds."""
+    return _completed(t, as_list(c.p["kinds"]))
+
+
 def _csat_num(t, c):
-    return _completed(t, as_list(c.p["kinds"])) & t.score.notnull()
+    return _done(t, c) & t.score.notnull()
 
 
 def _csat_top2(t, c):
@@ -57,7 +144,19 @@ def _call_top2(t, c):
 
 
 def _cs_scored(t, c):
-    return _completed(t, as_list(c.p["kinds"])) & t.cs_score.notnull()
+    return _done(t, c) & t.cs_score.notnull()
+
+
+def _sa_scored(t, c):
+    return _done(t, c) & t.q1.notnull() & t.q2.notnull() & t.q4.notnull()
+
+
+def _question_answered(t, c):
+    return _done(t, c) & t[c.p["question"]].notnull()
+
+
+def _crew_scored(t, c):
+    return _done(t, c) & t.q3.notnull() & t._crew.notnull() & (t._crew != "")
 
 
 def _nps_base(t, c):
@@ -74,16 +173,40 @@ def _detractor(t, c):
     return _nps_base(t, c) & (t.nps <= 6)
 
 
-def _callbacks_done(t, c):
-    return _completed(t, as_list(c.p["kinds"]))
-
-
 def _callback_attempts(t, c):
     return t.kind.isin(as_list(c.p["kinds"]))
 
 
+def _first_callbacks(t, c):
+    return truthy(t._first_callback)
+
+
 def _callback_plan_rows(t, c):
     return (t.plan_code == c.p["plan_code"]) | t.plan_code.startswith(f"{c.p['plan_code']}:")
+
+
+def _verified_true(t, c):
+    return t.kind.isin(as_list(c.p["kinds"])) & truthy(t.verified)
+
+
+def _verified_checked(t, c):
+    return t.kind.isin(as_list(c.p["kinds"])) & t.verified.notnull()
+
+
+def _repair_satisfied(t, c):
+    return _csat_num(t, c) & (t.score >= c.p["satisfied_from"])
+
+
+def _owned_scored(t, c):
+    return _csat_num(t, c) & t._owner.notnull()
+
+
+def _owned_top2(t, c):
+    return _csat_top2(t, c) & t._owner.notnull()
+
+
+def _owned_aware(t, c):
+    return _owned_scored(t, c) & (t.score >= c.p["aware_from"])
 
 
 def _key_customer_callbacks(t, c):
@@ -94,44 +217,116 @@ def _collaboration_scored(t, c):
     return _completed(t, ["collaboration"]) & t.score.notnull()
 
 
+def _tiers(t, c, param="tiers"):
+    tiers = as_list(c.p.get(param, ""))
+    return truthy(t.tier.isin([x.lower() for x in tiers])) if tiers else ibis.literal(True)
+
+
+def _key(t, c):
+    return _tiers(t, c, "key_tiers")
+
+
+def _lost_for_reason(t, c):
+    """No ``reasons``: every loss; else lost_reason contains one of the words."""
+    words = as_list(c.p.get("reasons", ""))
+    if not words:
+        return ibis.literal(True)
+    cond = ibis.literal(False)
+    for w in words:
+        cond = cond | truthy(t.lost_reason.contains(w))
+    return cond
+
+
 def _key_customer_lost(t, c):
     return (
-        t.tier.isin(as_list(c.p["key_tiers"]))
+        _key(t, c)
         & t.lost_at.notnull()
         & (t.lost_at >= c.start)
         & (t.lost_at < c.end)
+        & _lost_for_reason(t, c)
+    )
+
+
+def _held_on(t, day):
+    """Held on ``day``: acquired before it (or unknown) and not lost before it."""
+    return (t.acquired_at.isnull() | (t.acquired_at < day)) & (
+        t.lost_at.isnull() | (t.lost_at >= day)
     )
 
 
 def _held_at_start(t, c):
-    tiers = as_list(c.p.get("tiers", ""))
-    ok = (t.acquired_at.isnull() | (t.acquired_at < c.start)) & (
-        t.lost_at.isnull() | (t.lost_at >= c.start)
-    )
-    return ok & t.tier.isin([x.lower() for x in tiers]) if tiers else ok
+    return _held_on(t, c.start) & _tiers(t, c)
 
 
 def _lost_in_period(t, c):
-    return _held_at_start(t, c) & t.lost_at.notnull() & (t.lost_at < c.end)
+    lost = t.lost_at.notnull() & (t.lost_at >= c.start) & (t.lost_at < c.end)
+    if c.p.get("include_new"):
+        acquired = t.acquired_at.isnull() | (t.acquired_at < c.end)
+        return lost & acquired & _tiers(t, c)
+    return _held_at_start(t, c) & lost
+
+
+def _year_start(c):
+    """1 January of the year the period ends in (its last day's year)."""
+    return date((c.end - timedelta(days=1)).year, 1, 1)
+
+
+def _held_at_year_start(t, c):
+    return _held_on(t, _year_start(c)) & _tiers(t, c)
+
+
+def _lost_since_year_start(t, c):
+    return _held_at_year_start(t, c) & t.lost_at.notnull() & (t.lost_at < c.end)
+
+
+def _held_at_end(t, c):
+    return _held_on(t, c.end) & _tiers(t, c)
+
+
+def _bundled(t, c):
+    return _held_at_end(t, c) & truthy(t.bundled)
+
+
+def _second_contact(t, c):
+    return _held_at_end(t, c) & truthy(t.second_contact)
+
+
+def _key_held_in_period(t, c):
+    """Key customers held at some time in the period (acquired before its end, not lost
+    before its start)."""
+    acquired = t.acquired_at.isnull() | (t.acquired_at < c.end)
+    kept = t.lost_at.isnull() | (t.lost_at >= c.start)
+    return _key(t, c) & acquired & kept
+
+
+def _key_called_back(t, c):
+    return _key_held_in_period(t, c) & truthy(t._called_back)
 
 
 # ---------------------------------------------------------------------------- values
 
 
-def _score(t, c):
-    return t.score
+def _column(name: str) -> Expr:
+    """The value of one column (a named function, as every expression of the library)."""
+
+    def value(t, c):
+        return t[name]
+
+    value.__name__ = value.__qualname__ = f"_{name}"
+    return value
 
 
-def _rating(t, c):
-    return t.rating
+_score, _rating, _cs_score, _q3, _planned = map(
+    _column, ("score", "rating", "cs_score", "q3", "planned")
+)
 
 
-def _cs_score(t, c):
-    return t.cs_score
+def _sa_sum(t, c):
+    return t.q1 + t.q2 + t.q4
 
 
-def _planned(t, c):
-    return t.planned
+def _question(t, c):
+    return t[c.p["question"]]
 
 
 # ------------------------------------------------------------------------- combines
@@ -154,6 +349,65 @@ def _retention(v: dict[str, Any], ctx: Ctx) -> Decimal | None:
 _FROM_SURVEYS = ("source", "surveys")
 _FROM_CALLS = ("source", "calls")
 
+
+def _share(
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    formula_zh: str,
+    formula_en: str,
+    num: Expr,
+    den: Expr,
+    source: str = "surveys",
+    value: Expr | None = None,
+    unit: Unit = "ratio",
+    params: tuple[Param, ...] = (),
+    direction: Direction = "higher",
+    subject: str | None = None,
+    needs: frozenset[str] = frozenset(),
+    div: int = 1,
+    notes: str = "",
+) -> Indicator:
+    """Σ (value or count) of the rows where ``num`` holds ÷ (count of the rows where ``den``
+    holds × ``div``): a share, or a mean when ``value`` is given."""
+    return Indicator(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        unit=unit,
+        direction=direction,
+        record=source,
+        formula_zh=formula_zh,
+        formula_en=formula_en,
+        parts={
+            "numerator": (Agg(source, where=num, value=value, subject=subject, needs=needs),),
+            "denominator": (Agg(source, where=den, subject=subject, needs=needs),),
+        },
+        combine=ratio(div=div),
+        params=params,
+        category="satisfaction",
+        notes=notes,
+    )
+
+
+DEALER_CS = _share(
+    code="dealer_cs_index",
+    name_zh="销售顾问CS(客户满意指数)",
+    name_en="Dealer CS index",
+    formula_zh="Σ 每位成功回访客户的 CS(Σ 25 × q_i/100,q1–q4;很好/比较满意 100,一般/基本满意 75,"
+    "不满意 25,投诉 0)÷ 期内成功回访客户数(拒访、回访失败不计;季度、年度同样按客户,不平均各月)",
+    formula_en="Σ per-customer CS (Σ 25 × q_i/100 over q1–q4) ÷ successful callbacks in the period "
+    "(refused and failed callbacks left out; a quarter or year over its customers, never a mean of "
+    "monthly means)",
+    num=_cs_scored,
+    den=_cs_scored,
+    value=_cs_score,
+    unit="points",
+    params=(P_CS_KINDS,),
+    notes="a six-question survey never exceeds 100: cs_score uses q1–q4 only",
+)
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="csat_mean",
@@ -162,7 +416,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="score",
         direction="higher",
         record="surveys",
-        formula_zh="完成的满意度调查得分的算术平均(拒访、未接通不计);或来电评分平均",
+        formula_zh="接受调研(完成)的客户满意度评分的算术平均(拒访、未接通不计);或来电评分平均",
         formula_en="mean score of completed surveys (refused and unreachable left out); or of call ratings",
         parts={
             "numerator": (
@@ -199,36 +453,70 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
         },
         combine=ratio(),
-        params=(
-            P_SOURCE,
-            P_CSAT_KINDS,
-            Param(
-                name="scale",
-                default=5,
-                kind="int",
-                doc="points of the scale (top two boxes: scale and scale − 1)",
-            ),
-        ),
+        params=(P_SOURCE, P_CSAT_KINDS, P_SCALE),
         category="satisfaction",
     ),
-    Indicator(
+    DEALER_CS,
+    dataclasses.replace(
+        DEALER_CS,
         code="cs_index",
         name_zh="客户满意指数(CS)",
-        name_en="Dealer CS index",
-        unit="score",
-        direction="higher",
-        record="surveys",
-        formula_zh="每次成功回访 Σ 25 × (答案/100)(很好/比较满意 100,一般/基本满意 75,不满意 25,投诉 0),再按人/组/期平均",
-        formula_en="per successful callback Σ 25 × answer/100 over its questions, then the mean over callbacks",
-        parts={
-            "numerator": (Agg("surveys", where=_cs_scored, value=_cs_score),),
-            "denominator": (Agg("surveys", where=_cs_scored),),
-        },
-        combine=ratio(),
+        notes="the same as dealer_cs_index (the name earlier versions used)",
+    ),
+    _share(
+        code="sa_cs_index",
+        name_zh="服务顾问(SA)综合得分",
+        name_en="Service advisor CS index",
+        formula_zh="Σ 每位成功回访客户的 (q1 + q2 + q4)/3(整体满意度、接待态度、维修项目和费用的解释)"
+        "÷ 成功回访客户数",
+        formula_en="Σ per-customer (q1 + q2 + q4)/3 (overall, reception, explanation of work and "
+        "cost) ÷ successful callbacks",
+        num=_sa_scored,
+        den=_sa_scored,
+        value=_sa_sum,
+        div=3,
+        unit="points",
+        params=(P_CALLBACK_KINDS,),
+    ),
+    _share(
+        code="sa_question_cs",
+        name_zh="服务顾问单项CS",
+        name_en="Service advisor CS of one question",
+        formula_zh="所选问题(q1 整体满意度、q2 接待态度、q4 维修项目和费用的解释)得分之和 ÷ 回答了该题的"
+        "成功回访数",
+        formula_en="Σ answers to the question (q1 overall, q2 reception, q4 explanation) ÷ "
+        "successful callbacks that answered it",
+        num=_question_answered,
+        den=_question_answered,
+        value=_question,
+        unit="points",
         params=(
-            Param(name="kinds", default="callback,csat", kind="list", doc="survey kinds counted"),
+            P_CALLBACK_KINDS,
+            Param(
+                name="question",
+                default="q1",
+                kind="str",
+                doc="the question (answer score 0–100)",
+                choices=("q1", "q2", "q3", "q4", "q5", "q6"),
+            ),
         ),
-        category="satisfaction",
+    ),
+    _share(
+        code="workshop_cs_index",
+        name_zh="车间维修质量CS",
+        name_en="Workshop repair quality CS",
+        formula_zh="Σ 成功回访的 q3(维修质量)÷ 成功回访数,按维修班组(crew_ids,多班组作业共享同一评分)",
+        formula_en="Σ q3 (repair quality) of successful callbacks ÷ their number, per crew "
+        "(crew_ids; a job shared by several crews gives each the same score)",
+        num=_crew_scored,
+        den=_crew_scored,
+        value=_q3,
+        unit="points",
+        params=(P_CALLBACK_KINDS,),
+        subject="_crew",
+        needs=_CREWS,
+        notes="the subject is each crew id of crew_ids (the crew leader's employee id); a job of "
+        "two crews counts for both, also in a unit both belong to",
     ),
     Indicator(
         code="nps",
@@ -237,8 +525,9 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="ratio",
         direction="higher",
         record="surveys",
-        formula_zh="(9–10 分占比)−(0–6 分占比),以小数表示(0.35 即 NPS 35)",
-        formula_en="share of 9–10 minus share of 0–6, as a fraction (0.35 means NPS 35)",
+        formula_zh="推荐者(9–10 分)比例 − 贬损者(0–6 分)比例,以小数表示(0.35 即 NPS 35)",
+        formula_en="share of promoters (9–10) minus share of detractors (0–6), as a fraction "
+        "(0.35 means NPS 35)",
         parts={
             "promoters": (Agg("surveys", where=_promoter),),
             "detractors": (Agg("surveys", where=_detractor),),
@@ -262,13 +551,21 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="ratio",
         direction="higher",
         record="surveys",
-        formula_zh="完成的回访 ÷ 计划的回访(每条回访记录为一次计划;或按回访计划:计划表中计划代码为 "
-        "callbacks 或 callbacks:… 的计划数之和)",
-        formula_en="callbacks completed ÷ callbacks planned: each survey attempt is one planned callback, or "
-        "(denominator=plan) the planned figures of the unit's plan rows coded callbacks or "
-        "callbacks:…",
+        formula_zh="完成的回访 ÷ 回访记录(每条为一次计划);denominator=plan:实际回访客户数 ÷ 计划回访客户数"
+        "(计划代码 callbacks 或 callbacks:… 的计划数之和)",
+        formula_en="callbacks completed ÷ callback attempts; denominator=plan: customers called back "
+        "÷ customers planned (the planned figures of the unit's plan rows coded callbacks or "
+        "callbacks:…)",
         parts={
-            "numerator": (Agg("surveys", where=_callbacks_done),),
+            "numerator": (
+                Agg("surveys", where=_done, when=("denominator", "attempts")),
+                Agg(
+                    "surveys",
+                    where=_first_callbacks,
+                    needs=_FIRSTS,
+                    when=("denominator", "plan"),
+                ),
+            ),
             "denominator": (
                 Agg("surveys", where=_callback_attempts, when=("denominator", "attempts")),
                 Agg(
@@ -281,12 +578,12 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         combine=ratio(),
         params=(
-            Param(name="kinds", default="callback", kind="list", doc="survey kinds counted"),
+            P_CALLBACK_KINDS,
             Param(
                 name="denominator",
                 default="attempts",
                 kind="str",
-                doc="attempts (every survey attempt) or plan (the 回访计划 plan rows)",
+                doc="attempts (every survey attempt) or plan (the 回访计划 plan rows; customers)",
                 choices=("attempts", "plan"),
             ),
             Param(
@@ -297,8 +594,18 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
         ),
         category="satisfaction",
-        notes="with denominator=plan the plan rows belong to the unit they name (org_unit), "
-        "as every plan row does",
+        notes="with denominator=plan a customer called back twice by the same person counts once, "
+        "and the plan rows belong to the unit they name (org_unit), as every plan row does",
+    ),
+    _share(
+        code="callback_authenticity_rate",
+        name_zh="回访真实度",
+        name_en="Callback authenticity",
+        formula_zh="抽查属实的回访 ÷ 抽查过的回访(verified 非空)",
+        formula_en="spot-checked callbacks found true ÷ callbacks spot-checked (verified not empty)",
+        num=_verified_true,
+        den=_verified_checked,
+        params=(P_CALLBACK_KINDS,),
     ),
     Indicator(
         code="key_customer_callbacks",
@@ -314,22 +621,88 @@ INDICATORS: tuple[Indicator, ...] = (
         params=(P_KEY_TIERS,),
         category="satisfaction",
     ),
-    Indicator(
+    _share(
+        code="key_customer_callback_rate",
+        name_zh="重点客户回访覆盖率",
+        name_en="Key customers called back",
+        formula_zh="期内至少完成一次回访的本人重点客户 ÷ 期内本人持有的重点客户(客户表 owner_id)",
+        formula_en="the employee's key customers (customers.owner_id) with at least one completed "
+        "callback in the period ÷ the employee's key customers held during the period",
+        num=_key_called_back,
+        den=_key_held_in_period,
+        source="customers",
+        params=(P_KEY_TIERS, P_CALLBACK_KINDS),
+        needs=_CALLED_BACK,
+        notes="any completed callback with the customer's customer_id counts, whoever made it",
+    ),
+    _share(
         code="collaboration_satisfaction",
         name_zh="部门协作满意度",
         name_en="Collaboration satisfaction",
-        unit="score",
-        direction="higher",
-        record="surveys",
         formula_zh="完成的部门协作调查得分平均",
         formula_en="mean score of completed collaboration surveys",
-        parts={
-            "numerator": (Agg("surveys", where=_collaboration_scored, value=_score),),
-            "denominator": (Agg("surveys", where=_collaboration_scored),),
-        },
-        combine=ratio(),
-        params=(),
-        category="satisfaction",
+        num=_collaboration_scored,
+        den=_collaboration_scored,
+        value=_score,
+        unit="score",
+    ),
+    _share(
+        code="complaint_repair_satisfaction",
+        name_zh="投诉修复满意度",
+        name_en="Complaint repair satisfaction",
+        formula_zh="投诉客户二次调研中满意(得分 ≥ 4,5 分制)的 ÷ 完成的二次调研",
+        formula_en="completed second surveys of complainants scoring satisfied (≥ 4 of 5) ÷ "
+        "completed second surveys",
+        num=_repair_satisfied,
+        den=_csat_num,
+        params=(
+            Param(
+                name="kinds",
+                default="complaint_repair",
+                kind="list",
+                doc="survey kinds counted",
+            ),
+            Param(
+                name="satisfied_from",
+                default=4,
+                kind="decimal",
+                doc="lowest score counted as satisfied",
+            ),
+        ),
+    ),
+    _share(
+        code="owned_customer_satisfaction",
+        name_zh="个人挂钩客户满意度",
+        name_en="Owned customers' satisfaction",
+        formula_zh="本人挂钩客户(客户表 owner_id)完成的满意度调查中前两档(5 分制 4–5 分)的 ÷ 这些完成调查",
+        formula_en="completed csat surveys of the customers the employee owns (customers.owner_id) "
+        "scoring in the top two boxes ÷ those completed surveys",
+        num=_owned_top2,
+        den=_owned_scored,
+        params=(P_CSAT_KINDS, P_SCALE),
+        subject="_owner",
+        needs=_OWNERS,
+    ),
+    _share(
+        code="owned_customer_awareness",
+        name_zh="个人挂钩客户知晓度",
+        name_en="Owned customers' awareness",
+        formula_zh="本人挂钩客户完成的知晓度调查中知晓(得分 ≥ 1)的 ÷ 这些完成调查",
+        formula_en="completed awareness surveys of the customers the employee owns scoring aware "
+        "(≥ 1) ÷ those completed surveys",
+        num=_owned_aware,
+        den=_owned_scored,
+        params=(
+            Param(name="kinds", default="awareness", kind="list", doc="survey kinds counted"),
+            Param(
+                name="aware_from",
+                default=1,
+                kind="decimal",
+                doc="lowest score counted as aware (1 = yes on a 0/1 answer)",
+            ),
+        ),
+        subject="_owner",
+        needs=_OWNERS,
     ),
     Indicator(
         code="key_customer_churn",
@@ -338,29 +711,33 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="count",
         direction="lower",
         record="customers",
-        formula_zh="期内流失的大客户数",
-        formula_en="key customers lost in the period",
+        formula_zh="期内流失的大客户数(可只计流失原因含所给字词的,如 服务:因客户服务原因)",
+        formula_en="key customers lost in the period (optionally only those whose lost reason "
+        "contains one of the given words, e.g. 服务)",
         parts={"value": (Agg("customers", where=_key_customer_lost),)},
         combine=total(),
-        params=(P_KEY_TIERS,),
+        params=(P_KEY_TIERS, P_REASONS),
         category="satisfaction",
     ),
-    Indicator(
+    _share(
         code="churn_rate",
         name_zh="流失率",
         name_en="Churn rate",
-        unit="ratio",
-        direction="lower",
-        record="customers",
-        formula_zh="期初保有客户中期内流失的 ÷ 期初保有客户",
+        formula_zh="期初保有客户中期内流失的 ÷ 期初保有客户(单月流失率)",
         formula_en="customers held at the start and lost in the period ÷ held at the start",
-        parts={
-            "numerator": (Agg("customers", where=_lost_in_period),),
-            "denominator": (Agg("customers", where=_held_at_start),),
-        },
-        combine=ratio(),
-        params=(P_CUSTOMER_TIERS,),
-        category="satisfaction",
+        num=_lost_in_period,
+        den=_held_at_start,
+        source="customers",
+        direction="lower",
+        params=(
+            P_CUSTOMER_TIERS,
+            Param(
+                name="include_new",
+                default=False,
+                kind="bool",
+                doc="also count customers acquired in the period and lost in it (numerator only)",
+            ),
+        ),
     ),
     Indicator(
         code="retention_rate",
@@ -369,14 +746,53 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="ratio",
         direction="higher",
         record="customers",
-        formula_zh="(期初保有客户 − 期内流失)÷ 期初保有客户",
-        formula_en="(customers held at the start − lost) ÷ held at the start",
+        formula_zh="(期初保有客户 − 期内流失)÷ 期初保有客户;base=year_start:年初客户中期末仍保有的 ÷ 年初客户",
+        formula_en="(customers held at the start − lost) ÷ held at the start; base=year_start: "
+        "year-start customers still held at the end of the period ÷ year-start customers",
         parts={
-            "held": (Agg("customers", where=_held_at_start),),
-            "lost": (Agg("customers", where=_lost_in_period),),
+            "held": (
+                Agg("customers", where=_held_at_start, when=("base", "period_start")),
+                Agg("customers", where=_held_at_year_start, when=("base", "year_start")),
+            ),
+            "lost": (
+                Agg("customers", where=_lost_in_period, when=("base", "period_start")),
+                Agg("customers", where=_lost_since_year_start, when=("base", "year_start")),
+            ),
         },
         combine=_retention,
-        params=(P_CUSTOMER_TIERS,),
+        params=(
+            P_CUSTOMER_TIERS,
+            Param(
+                name="base",
+                default="period_start",
+                kind="str",
+                doc="customers held at the period's start, or on 1 January of the period's year",
+                choices=("period_start", "year_start"),
+            ),
+        ),
         category="satisfaction",
+    ),
+    _share(
+        code="bundle_rate",
+        name_zh="捆绑率",
+        name_en="Bundle rate",
+        formula_zh="期末保有客户中已捆绑业务的 ÷ 期末保有客户",
+        formula_en="customers held at the end of the period with a bundle ÷ customers held then",
+        num=_bundled,
+        den=_held_at_end,
+        source="customers",
+        params=(P_CUSTOMER_TIERS,),
+    ),
+    _share(
+        code="second_contact_rate",
+        name_zh="第二联系方式完善率",
+        name_en="Second contact on file",
+        formula_zh="期末保有客户中有第二联系方式的 ÷ 期末保有客户",
+        formula_en="customers held at the end of the period with a second contact ÷ customers "
+        "held then",
+        num=_second_contact,
+        den=_held_at_end,
+        source="customers",
+        params=(P_CUSTOMER_TIERS,),
     ),
 )
