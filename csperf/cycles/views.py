@@ -24,6 +24,7 @@ from csperf.cycles.access import (
     templates_for_user,
 )
 from csperf.cycles.models import ScorecardTemplate
+from csperf.events import feed as events_feed
 from csperf.org.access import departments_for_user, get_employee_for_user, teams_for_user
 from csperf.org.models import Position
 from csperf.reviews import actions as card_actions
@@ -115,6 +116,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         pending = feeds.pending()
         context["feeds_pending"] = pending
         context["feeds_error"] = feeds.last_error() if any(pending.values()) else ""
+        context["feeds_events_note"] = events_feed.pending_message(pending)
         context.update(
             {
                 "assignments": cycle.templates.select_related("position", "template"),
@@ -145,6 +147,8 @@ def resync_feeds(request: HttpRequest, cycle_id: int) -> HttpResponse:
         _("Written to the records store: %(r)s QC reviews, %(s)s survey responses, %(p)s plans.")
         % {"r": done["qc_reviews"], "s": done["survey_responses"], "p": done["callback_plans"]},
     )
+    if done.get("events") or done.get("events_closed"):
+        messages.success(request, events_feed.written_message(done))
     return redirect("cycles:detail", cycle.pk)
 
 

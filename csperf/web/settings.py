@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csperf.library",
     "csperf.records_ui",
     "csperf.board",
+    "csperf.events",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("library/", include("csperf.library.urls")),
     path("records/", include("csperf.records_ui.urls")),
     path("board/", include("csperf.board.urls")),
+    path("events/", include("csperf.events.urls")),
     path("api/", api.urls),
 ]

@@ -52,7 +52,13 @@ def test_failed_writes_are_kept_shown_and_written_again(
     _import(sv, tmp_path, django_capture_on_commit_callbacks)
     # The import itself stands (the survey pages have it); the store does not.
     assert Response.objects.count() == 8
-    assert feeds.pending() == {"qc_reviews": 0, "survey_responses": 8, "callback_plans": 1}
+    assert feeds.pending() == {
+        "qc_reviews": 0,
+        "survey_responses": 8,
+        "callback_plans": 1,
+        "events": 0,
+        "events_closed": 0,
+    }
     assert _store_rows(store_dir, "surveys") == 0
 
     hr = sv.users["hr"]
@@ -66,7 +72,13 @@ def test_failed_writes_are_kept_shown_and_written_again(
 
     store_down.undo()
     client.post(f"/cycles/{sv.cycle.pk}/resync-feeds/")
-    assert feeds.pending() == {"qc_reviews": 0, "survey_responses": 0, "callback_plans": 0}
+    assert feeds.pending() == {
+        "qc_reviews": 0,
+        "survey_responses": 0,
+        "callback_plans": 0,
+        "events": 0,
+        "events_closed": 0,
+    }
     assert _store_rows(store_dir, "surveys") > 0 and _store_rows(store_dir, "plans") == 1
     event = AuditEvent.objects.get(action="resync_feeds")
     assert event.actor == hr and event.old["survey_responses"] == 8
