@@ -76,15 +76,25 @@ def _inputs_from_records(template: Template, args: argparse.Namespace) -> dict:
     )
     try:
         return build_score_input(
-            template.value_names(),
+            template,
             args.period,
-            period_start_day=template.period_start_day,
             positions=None if employees else (template.positions or None),
             employees=employees,
             data_dir=args.data,
         )
     except (ValueError, LookupError) as exc:
         raise CliError(str(exc)) from None
+
+
+def _say_missing(doc: dict) -> None:
+    """One line per input some people lack, with the feed that did not deliver it."""
+    lacking: dict[tuple[str, str], list[str]] = {}
+    for emp in doc["employees"]:
+        for name, feed in (emp.get("missing") or {}).items():
+            lacking.setdefault((name, feed), []).append(str(emp["id"]))
+    for (name, feed), ids in sorted(lacking.items()):
+        shown = ", ".join(ids[:5]) + (f" … ({len(ids)} in all)" if len(ids) > 5 else "")
+        print(f"csperf: 缺少数据 {name} ← {feed}: {shown}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(
                     f"no employees to score for {args.period} (check --employees or the roster's positions)"
                 )
+            _say_missing(data_obj)
             result = score(
                 template,
                 data_obj,

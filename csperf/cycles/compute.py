@@ -199,8 +199,15 @@ def compute_cycle(
                     "period_days": _jsonable(got.get("period_days", entry["period_days"])),
                     "history": history.get(emp.pk, []),
                 }
-                if got.get("probation") is not None:
-                    inputs["probation"] = bool(got["probation"])
+                probation = got.get("probation")
+                if probation is None:
+                    probation = emp.on_probation(cycle.period_obj.date_range(1)[1])
+                inputs["probation"] = bool(probation)
+                missing = {
+                    k: v for k, v in (got.get("missing") or {}).items() if k not in inputs["values"]
+                }
+                if missing:
+                    inputs["missing"] = missing
                 why = _ineligible(template, inputs)
                 if why:
                     report["not_eligible"].append(

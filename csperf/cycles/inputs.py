@@ -43,9 +43,8 @@ def metrics_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str]
     parsed = template.parsed
     try:
         data = build_score_input(
-            parsed.value_names(),
+            parsed,
             cycle.period,
-            period_start_day=parsed.period_start_day or 1,
             employees=codes,
             data_dir=settings.DATA_DIR,
             # someone added in the app but not (yet) in the imported roster keeps a card filled
@@ -60,7 +59,10 @@ def metrics_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str]
         out[code] = {k: v for k, v in emp.items() if k not in ("id", "name", "team", "department")}
     manual = manual_values(cycle, codes)
     for code, entry in manual.items():
-        out.setdefault(code, {"values": {}}).setdefault("values", {}).update(entry["values"])
+        got = out.setdefault(code, {"values": {}})
+        got.setdefault("values", {}).update(entry["values"])
+        for name in entry["values"]:  # a value entered by hand is a delivered value
+            (got.get("missing") or {}).pop(name, None)
     return out
 
 

@@ -91,6 +91,7 @@ def _fill_from_records(
         data = build_score_input(
             wanted,
             period,
+            template_code=template.code,
             period_start_day=template.period_start_day or 1,
             employees=[c.employee.code for c in cards],
             data_dir=settings.DATA_DIR,

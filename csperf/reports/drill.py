@@ -14,16 +14,18 @@ from csperf.reports.tables import Table
 RECORD_LIMIT = 200
 
 
-def indicator_of(value_name: str) -> tuple[str, dict[str, Any]] | None:
-    """The indicator (and its fixed parameters) a template value name is computed by."""
+def indicator_of(value_name: str, template: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """The indicator (and its fixed parameters) a template value name is computed by, as the
+    feed registry says (docs/feeds.md); None for other feeds."""
+    from csperf.metrics.feeds import FeedError, feed_for
     from csperf.metrics.indicators import LIB
-    from csperf.metrics.scorecard import ALIASES
 
-    if value_name in LIB:
-        return value_name, {}
-    if value_name in ALIASES and ALIASES[value_name][0] in LIB:
-        code, params = ALIASES[value_name]
-        return code, dict(params)
+    try:
+        feed = feed_for(value_name, template=template)
+    except FeedError:
+        return None
+    if feed.kind == "indicator" and feed.level in (None, "employee") and feed.name in LIB:
+        return feed.name, dict(feed.params)
     return None
 
 
@@ -51,7 +53,7 @@ def explain_item(card: Any, item_code: str, limit: int = RECORD_LIMIT) -> dict[s
         if name
         else None
     )
-    found = indicator_of(name) if name else None
+    found = indicator_of(name, card.template.code) if name else None
     out: dict[str, Any] = {
         "item": item,
         "value_name": name,

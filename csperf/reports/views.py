@@ -222,7 +222,8 @@ def _card_view(request: HttpRequest, card_id: int, purpose: str) -> dict[str, An
         for it in sec["items"]:
             it["rule_words"] = rules.get(it["code"], "")
             it["traceable"] = (
-                bool(it["value_name"]) and drill.indicator_of(it["value_name"]) is not None
+                bool(it["value_name"])
+                and drill.indicator_of(it["value_name"], card.template.code) is not None
             )
     view["signatures"] = signature_labels()
     return view

@@ -33,7 +33,7 @@ def employee_input(card: Card, ratings: dict[str, dict[str, Any]]) -> dict[str, 
         "ratings": ratings,
         "history": inputs.get("history") or [],
     }
-    for key in ("pay_base", "days_worked", "period_days", "probation"):
+    for key in ("pay_base", "days_worked", "period_days", "probation", "missing"):
         if inputs.get(key) is not None:
             data[key] = inputs[key]
     return data

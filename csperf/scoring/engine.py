@@ -377,6 +377,9 @@ class _Run:
                 value, note, path = picked
         rule = item.rule
         rejected = item.value in self.rejected.get(emp.index, ())
+        unfed = emp.missing.get(item.value) if value is None else None  # type: ignore[arg-type]
+        if unfed is not None:
+            return _Missing(f"no data ({unfed})")
         if rule.type == "per_count":
             if value is None and rejected:
                 return _Missing("value outside its domain")

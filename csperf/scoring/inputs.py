@@ -38,6 +38,9 @@ class Employee:
     days_worked: Any = None
     period_days: Any = None
     probation: Any = None  # true while on probation (x-eligibility.exclude_probation, G9)
+    # Inputs whose feed delivered nothing, with the feed in words: missing even for per_count
+    # (which otherwise reads an absent count as 0), and the flag says which feed.
+    missing: dict[str, str] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
 
     @property
@@ -188,6 +191,9 @@ def read_input(data: Any, *, source: str = "<input>") -> RunInput:
                 days_worked=emp.get("days_worked"),
                 period_days=emp.get("period_days"),
                 probation=emp.get("probation"),
+                missing={
+                    str(k): str(v) for k, v in _mapping(emp, "missing", path, problems).items()
+                },
                 history=_history(emp, path, problems),
             )
         )

@@ -266,6 +266,7 @@ def test_every_record_type_imports_its_documented_columns(tmp_path):
         "sales": 3,
         "plans": 17,
         "customers": 5,
+        "values": 5,
     }
     inc = s.table("incidents").to_pyarrow().to_pylist()
     assert inc[0]["incident_id"] == "A1|2026-03-03 10:00:00|praise_letter"  # derived key

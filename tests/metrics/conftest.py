@@ -134,6 +134,14 @@ FILES = {
         A3,2026-03,callbacks:dealer-sales,1,
         A3,2026-03,callbacksx,9,
     """,
+    "values.csv": """
+        subject,period,name,value,target
+        center,2026-03,events_recorded,1,false
+        T1,2026-03,monthly_exam_score,80,false
+        A1,2026-03,monthly_exam_score,92,false
+        A1,2026-03,calls,120,true
+        T1,2026-03,calls,100,true
+    """,
     "customers.csv": """
         customer_id,tier,owner_id,acquired_at,lost_at
         KA,vip,A3,2025-01-01,2026-03-10
@@ -155,6 +163,7 @@ ORDER = [
     ("sales", "sales.csv"),
     ("plans", "plans.csv"),
     ("customers", "customers.csv"),
+    ("values", "values.csv"),
 ]
 
 

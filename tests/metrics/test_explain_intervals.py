@@ -92,13 +92,13 @@ def test_intervals_by_employee_and_errors(engine):
 def test_build_score_input(sample_dir):
     doc = build_score_input(
         {
-            "answer_rate",
-            "aht",
+            "calls_answered",
+            "acw",
             "praise",
             "incidents_untrue_report",
             "plan_rate_work_plan",
             "complaints_valid",
-            "third_party_test_call_score",
+            "monthly_exam_score",
             "no_such_value",
             "team_mean_score",
         },
@@ -116,11 +116,16 @@ def test_build_score_input(sample_dir):
         "话务员",
     )
     v = a1["values"]
-    assert v["answer_rate"] == 1 and v["aht"] == 130
+    assert v["calls_answered"] == 3
     assert v["praise"] == {"letter": 1, "department": 0, "company": 0, "media": 1}
     assert v["incidents_untrue_report"] == 1 and v["plan_rate_work_plan"] == Decimal("0.8")
-    assert v["third_party_test_call_score"] == Decimal("8.5") and v["complaints_valid"] == 0
+    assert v["complaints_valid"] == 0  # events of March are recorded (values: events_recorded)
+    assert v["monthly_exam_score"] == 92  # the employee's own row wins over the team's 80
+    assert doc["employees"][1]["values"]["monthly_exam_score"] == 80  # A2: the team's row
+    # No feed delivered these: they are missing, and the document says from which feed.
     assert "no_such_value" not in v and "team_mean_score" not in v
+    assert a1["missing"]["no_such_value"] == "月度数值与目标(values): no_such_value"
+    assert a1["missing"]["team_mean_score"].startswith("其他考核表")
     assert (a1["days_worked"], a1["period_days"]) == (Decimal("2.5"), 4)
     assert a1["history"] == []
     a2 = doc["employees"][1]
@@ -152,3 +157,45 @@ def test_module_api(sample_dir):
         "2026-03-02", minutes=60, indicators=["calls_offered"], data_dir=sample_dir
     )
     assert sum(r["calls_offered"] for r in iv) == 6
+
+
+def test_build_score_input_for_a_template_fills_targets_and_terms(sample_dir):
+    from csperf.scoring import template_from_data
+
+    t = template_from_data(
+        {
+            "code": "calls-card",
+            "version": 1,
+            "period": "month",
+            "sections": [
+                {
+                    "code": "s",
+                    "items": [
+                        {
+                            "code": "calls",
+                            "value": "calls_handled",
+                            "points": 10,
+                            "rule": {"type": "ratio", "target": {"assigned": True}},
+                        },
+                        {
+                            "code": "late",
+                            "value": "late_count",
+                            "points": 10,
+                            "rule": {"type": "per_count", "start": "full", "per": -1},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    doc = build_score_input(t, "2026-03", employees=["A1", "A2", "A3"], data_dir=sample_dir)
+    a1, a2, a3 = doc["employees"]
+    assert a1["targets"] == {"calls": 120} and a2["targets"] == {"calls": 100}  # own, then team
+    assert a3["targets"] == {}  # T2 has no target row: the engine reports it when scoring
+    assert a1["values"]["late_count"] == 2  # A1 was late on two days
+    # A3 has attendance rows in March; Q1 has none: their lateness is no data, not "never late"
+    assert "late_count" in a3["values"]
+    (q1,) = build_score_input(t, "2026-03", employees=["Q1"], data_dir=sample_dir)["employees"]
+    assert "late_count" not in q1["values"]
+    assert q1["missing"]["late_count"] == "考勤(attendance): 迟到次数"
+    assert a1["probation"] is False and "pay_base" not in a1

@@ -507,3 +507,14 @@ def test_an_uncapped_per_count_is_described_as_such():
 
     rule = {"type": "per_count", "start": 0, "per": 5, "max": "none"}
     assert describe_rule(one_item(rule).item("i")).endswith("范围 0–不封顶")
+
+
+def test_an_input_listed_as_missing_is_missing_even_for_per_count():
+    """A count nobody recorded is not a perfect month: the feed's name is on the flag."""
+    rule = {"type": "per_count", "start": "full", "per": -2}
+    t = one_item(rule, points=10, value="late")
+    fed = run(t, {"values": {"late": 0}}).results[0]
+    assert fed.total == D("10.00")
+    unfed = run(t, {"missing": {"late": "考勤(attendance): 迟到次数"}}).results[0]
+    assert unfed.item("i").score is None
+    assert unfed.flags[0] == "s.i: no data (考勤(attendance): 迟到次数) -> excluded"

@@ -253,7 +253,7 @@ def test_callback_plan_and_rate(sv, imported, store_dir, django_capture_on_commi
     )
     (values,) = [e["values"] for e in doc["employees"]]
     assert values["callback_plan_rate"] == D("0.75")  # 3 done of the 4 planned
-    assert values["callback_rate"] == D("0.6")  # by attempts: 3 completed of 5 tried
+    assert values["callback_rate"] == D("0.75")  # §4 回访率: customers called back ÷ planned
 
 
 def test_figures_are_scoped(sv, imported):
