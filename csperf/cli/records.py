@@ -14,20 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from csperf.cli.common import CliError, read_text, write_output
-
-IMPORT_TYPES = (
-    "calls",
-    "tickets",
-    "surveys",
-    "qc_reviews",
-    "attendance",
-    "incidents",
-    "sales",
-    "plans",
-    "customers",
-    "employees",
-    "queue_log",
-)
+from csperf.ingest.schema import IMPORT_TYPES  # the record types, and queue_log
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -96,8 +83,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data(p)
     p.set_defaults(handler=cmd_explain)
 
-    p = sub.add_parser("demo-data", help="write a realistic demo centre into the records store")
-    p.add_argument("--agents", type=int, default=200)
+    p = sub.add_parser(
+        "demo-data",
+        help="write a realistic demo centre into the records store",
+        description="A centre whose people hold every position of the built-in templates, with "
+        "the records every card input is fed from (csperf/ingest/demo/).",
+    )
+    p.add_argument("--agents", type=int, default=200, help="size of the front-line pools")
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--until", metavar="YYYY-MM", help="last month (default: last full month)")

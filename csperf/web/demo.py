@@ -1,4 +1,10 @@
-"""The demo centre behind `csperf demo`: records, organisation, templates, logins, one cycle.
+"""The demo centre behind `csperf demo`: records, organisation, templates, logins and cycles.
+
+The records cover at least the last full year, so that besides last month's cycle the demo
+computes the cycles of the last full quarter and the last full year: each cycle pins the
+built-in templates of its own period kind (monthly cards in the month, the quarterly 客服部经理,
+客服部门 … cards in the quarter, the 呼叫中心事业部 PBC in the year); people whose card is of
+another kind get none in that cycle (listed as "no template" in its compute report).
 
 Idempotent: a second run reuses what the first one made (the SQLite database and the records
 store in the data directory).
@@ -7,6 +13,7 @@ store in the data directory).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 DEMO_PASSWORD = "demo"
+AGENT1_POSITION = "电话专员"  # a monthly card rated 自评 → 上级: the whole chain shows
+AGENT2_POSITION = "话务员"  # a hotline agent of another team
 LOGINS = [
     ("hr", "HR performance admin"),
     ("auditor", "Auditor (read-only)"),
@@ -34,14 +43,23 @@ def load_builtin_templates(actor: Any = None) -> list[Any]:
     loaded = []
     for path in builtin_paths():
         text = path.read_text(encoding="utf-8")
-        from csperf.scoring import load_template
-
-        parsed = load_template(text, source=str(path))
-        existing = ScorecardTemplate.objects.filter(
-            code=parsed.code, version=parsed.version
-        ).first()
+        code, version = _code_and_version(text)
+        existing = ScorecardTemplate.objects.filter(code=code, version=version).first()
         loaded.append(existing or add_template(actor, text, source=path.name, builtin=True))
     return loaded
+
+
+def _code_and_version(text: str) -> tuple[str, int]:
+    """A template's code and version from its top-level keys (parsing a template is slow; the
+    template is parsed when it is added)."""
+    code = re.search(r"^code:\s*(\S+)\s*$", text, re.MULTILINE)
+    version = re.search(r"^version:\s*(\d+)\s*$", text, re.MULTILINE)
+    if code and version:
+        return code.group(1), int(version.group(1))
+    from csperf.scoring import load_template
+
+    parsed = load_template(text)
+    return parsed.code, parsed.version
 
 
 def link_positions(templates: list[Any]) -> None:
@@ -69,24 +87,33 @@ def _user(username: str, *, first_name: str = "") -> Any:
 def create_logins(people: list[Any]) -> dict[str, Any]:
     """One login per role, attached to real people of the demo roster.
 
-    agent1 works in a position whose card starts with a self-rating (the whole chain shows);
-    agent2 is in another team; supervisor1 is agent1's supervisor, manager1 their department's
-    manager (the supervisor's supervisor), inspector1 a QC inspector of that department.
+    agent1 is a 电话专员, whose monthly card starts with a self-rating (the whole chain shows);
+    agent2 a hotline 话务员 of another team; supervisor1 is agent1's supervisor (班长), manager1
+    their department's manager (the supervisor's supervisor, 呼叫中心经理), inspector1 a QC
+    inspector of that department. People on probation are not picked.
     """
     from csperf.org.models import Employee, Membership, Position, Role
 
     by_id = {p.id: p for p in people}
-    active = [p for p in people if p.left_at is None]
+    today = dt.date.today()
+    active = [p for p in people if p.left_at is None and not p.on_probation(today)]
     chains = {
         pos.name: (tpl.rater_roles if tpl else None)
         for pos in Position.objects.all()
         for tpl in [_latest(pos.default_template_code)]
+        if tpl is None or tpl.period == "month"
     }
     scored = [p for p in active if chains.get(p.position) is not None]
     if not scored:
         raise RuntimeError("no position of the demo roster has a built-in template")
-    first = next((p for p in scored if "self" in (chains[p.position] or [])), scored[0])
-    second = next((p for p in scored if p.team != first.team), None)
+    rated = [p for p in scored if "self" in (chains[p.position] or [])]
+    first = next(
+        (p for p in rated if p.position == AGENT1_POSITION), rated[0] if rated else scored[0]
+    )
+    others = [p for p in scored if p.team != first.team]
+    second = next(
+        (p for p in others if p.position == AGENT2_POSITION), others[0] if others else None
+    )
     if second is None:
         raise RuntimeError("the demo roster has a single team; agent1 and agent2 need two")
     boss = by_id.get(first.supervisor or "")
@@ -169,6 +196,59 @@ def ensure_records(
         raise RuntimeError(f"csperf demo-data failed (exit code {code})")
 
 
+def last_full_periods(month: str) -> dict[str, str]:
+    """The last full month, quarter and year up to and including ``month``."""
+    y, m = int(month[:4]), int(month[5:7])
+    q_year, q = (y, m // 3) if m >= 3 else (y - 1, 4)
+    return {
+        "month": f"{y:04d}-{m:02d}",
+        "quarter": f"{q_year:04d}-Q{q}",
+        "year": f"{y if m == 12 else y - 1:04d}",
+    }
+
+
+def months_to_cover(month: str) -> int:
+    """Months of records from January of the last full year up to ``month``."""
+    m = int(month[5:7])
+    return m if m == 12 else 12 + m
+
+
+def records_start(data_dir: Path) -> dt.date | None:
+    """The first day of the records (attendance), or None without any."""
+    from csperf.ingest.store import open_store
+
+    with open_store(data_dir) as store:
+        t = store.table("attendance")
+        return t.date.min().to_pyarrow().as_py()
+
+
+def _cycle(hr: Any, period: str, say: Callable[[str], None]) -> Any:
+    """Create (or find), compute and open the cycle of ``period``."""
+    from csperf.core import jobs
+    from csperf.core.models import Job
+    from csperf.cycles import actions as cycle_actions
+    from csperf.cycles.models import Cycle
+
+    cycle = Cycle.objects.filter(period=period).first()
+    if cycle is None:
+        cycle = cycle_actions.create_cycle(hr, period=period)
+        say(f"cycle {period}: created ({cycle.templates.count()} positions with a card)")
+    if cycle.computed_at is None:
+        job = cycle_actions.request_compute(hr, cycle)
+        say(f"cycle {period}: computing indicators and scores …")
+        claimed = jobs.claim_next()
+        if claimed is not None:
+            jobs.run_job(claimed)
+        job.refresh_from_db()
+        if job.status != Job.Status.DONE:
+            raise RuntimeError(f"computing the cycle {period} failed: {job.error}")
+        cycle.refresh_from_db()
+        say(f"cycle {period}: {job.result.get('cards')} cards")
+    if cycle.status == Cycle.Status.DRAFT:
+        cycle_actions.open_cycle(hr, cycle)
+    return cycle
+
+
 def setup_demo(
     data_dir: Path,
     *,
@@ -177,14 +257,15 @@ def setup_demo(
     seed: int = 7,
     say: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Make the demo ready to serve; returns the cycle it computed (or found)."""
-    from csperf.core.models import Job
-    from csperf.cycles import actions as cycle_actions
-    from csperf.cycles.models import Cycle
+    """Make the demo ready to serve; returns last month's cycle, every cycle computed (month,
+    quarter, year) and the logins. ``months`` is a minimum: new records always reach back to
+    January of the last full year."""
     from csperf.ingest.demo import last_full_month
     from csperf.org.models import Employee
     from csperf.org.roster import people_in_records, sync_roster
 
+    periods = last_full_periods(last_full_month())
+    months = max(months, months_to_cover(periods["month"]))
     ensure_records(data_dir, agents=agents, months=months, seed=seed, say=say)
     people = people_in_records(data_dir)
     if not Employee.objects.exists():
@@ -193,30 +274,25 @@ def setup_demo(
         say(
             f"organisation: {counts['hired']} people, {counts['teams']} teams, {counts['departments']} departments"
         )
-    # The records have no pay data: give the demo people a base pay (HR sets it per person).
-    Employee.objects.filter(pay_base__isnull=True).update(pay_base=3000)
     with transaction.atomic():
         templates = load_builtin_templates()
         link_positions(templates)
         users = create_logins(people)
-    period = last_full_month()
-    cycle = Cycle.objects.filter(period=period).first()
-    if cycle is None:
-        cycle = cycle_actions.create_cycle(users["hr"], period=period)
-        say(f"cycle {period}: created")
-    if cycle.computed_at is None:
-        from csperf.core import jobs
+    start = records_start(data_dir)
+    kinds = {t.period for t in templates if set(t.positions) & {p.position for p in people}}
+    cycles = []
+    for kind in ("month", "quarter", "year"):
+        period = periods[kind]
+        if kind not in kinds:
+            continue
+        if kind != "month" and (start is None or start > _first_day(period)):
+            say(f"cycle {period}: skipped (the records begin on {start})")
+            continue
+        cycles.append(_cycle(users["hr"], period, say))
+    return {"cycle": cycles[0], "cycles": cycles, "users": users}
 
-        job = cycle_actions.request_compute(users["hr"], cycle)
-        say(f"cycle {period}: computing indicators and scores …")
-        claimed = jobs.claim_next()
-        if claimed is not None:
-            jobs.run_job(claimed)
-        job.refresh_from_db()
-        if job.status != Job.Status.DONE:
-            raise RuntimeError(f"computing the cycle failed: {job.error}")
-        cycle.refresh_from_db()
-        say(f"cycle {period}: {job.result.get('cards')} cards")
-    if cycle.status == Cycle.Status.DRAFT:
-        cycle_actions.open_cycle(users["hr"], cycle)
-    return {"cycle": cycle, "users": users}
+
+def _first_day(period: str) -> dt.date:
+    from csperf.metrics.periods import parse_period
+
+    return parse_period(period).start
