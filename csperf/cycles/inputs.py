@@ -103,8 +103,14 @@ def unit_mean_scores(cycle: Cycle, employees: list[Any]) -> dict[str, Any]:
         )
         if not teams and not depts:
             continue
+        # the unit's released cards of this period and of the shorter periods inside it (a
+        # quarterly manager card reads the staff's monthly cards of the quarter)
         mean = (
-            Card.objects.filter(cycle=cycle, status__in=RELEASED, total__isnull=False)
+            Card.objects.filter(
+                cycle__period__in=_periods_within(cycle.period),
+                status__in=RELEASED,
+                total__isnull=False,
+            )
             .filter(Q(team_id__in=teams) | Q(department_id__in=depts))
             .exclude(employee=emp)
             .aggregate(m=Avg("total"))["m"]
@@ -112,6 +118,22 @@ def unit_mean_scores(cycle: Cycle, employees: list[Any]) -> dict[str, Any]:
         if mean is not None:
             out[emp.code] = Decimal(str(mean))
     return out
+
+
+def _periods_within(label: str) -> list[str]:
+    """``label`` and every month, quarter and half inside it (2026-Q1 → 2026-Q1, 2026-01 …)."""
+    from csperf.scoring import Period
+
+    outer = Period.parse(label)
+    found = [outer.label]
+    for kind_months, fmt in ((1, "{y}-{m:02d}"), (3, "{y}-Q{q}"), (6, "{y}-H{h}")):
+        if kind_months >= outer.months:
+            continue
+        for first in range(outer.first_month, outer.first_month + outer.months, kind_months):
+            found.append(
+                fmt.format(y=outer.year, m=first, q=(first - 1) // 3 + 1, h=1 if first < 7 else 2)
+            )
+    return found
 
 
 def from_card_values(cycle: Cycle, parsed: Any, employees: list[Any]) -> dict[str, dict[str, Any]]:
