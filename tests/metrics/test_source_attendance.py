@@ -51,6 +51,8 @@ TESTED = {
     "scheduled_days",
     "days_worked",
     "full_attendance",
+    "attendance_rate",
+    "busy_time_s",
 }
 
 M = "2026-03"
@@ -215,6 +217,8 @@ CASES = [
     # §4 全勤 [choice]: no lateness, early leaving, absence or leave
     ("full_attendance", "employee", "E7", {}, F(1), "busy time, overtime and a swap are no breach"),
     ("full_attendance", "employee", "E8", {}, F(0), "leave"),
+    ("attendance_rate", "employee", "E8", {}, F(1, 2), "§4 出勤率: 2.5 days worked of 5 scheduled"),
+    ("busy_time_s", "employee", "E7", {}, F(11803), "900+901+1000+1800+1801+1200+1201+3000"),
     ("full_attendance", "employee", "E2", {}, F(0), "late"),
     ("full_attendance", "team", "TC", {}, F(1, 2), "E7 1, E8 0"),
 ]

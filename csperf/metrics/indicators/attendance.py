@@ -19,6 +19,7 @@ from csperf.metrics.indicators.model import (
     Param,
     Unit,
     as_decimal,
+    ratio,
     scheduled,
     total,
     truthy,
@@ -112,6 +113,14 @@ def _breach(t, c):
 
 
 # ---------------------------------------------------------------------------- values
+
+
+def _has_busy(t, c):
+    return t.busy_s.notnull()
+
+
+def _busy_s(t, c):
+    return t.busy_s
 
 
 def _late_minutes(t, c):
@@ -495,5 +504,32 @@ INDICATORS: tuple[Indicator, ...] = (
         params=(),
         category="attendance",
         rollup="mean_of_employees",
+    ),
+    Indicator(
+        code="attendance_rate",
+        name_zh="出勤率",
+        name_en="Attendance rate",
+        unit="ratio",
+        direction="higher",
+        record="attendance",
+        formula_zh="出勤天数 ÷ 应出勤天数(请假、旷工不计出勤)",
+        formula_en="days worked ÷ scheduled days (leave and absence are not days worked)",
+        parts={
+            "numerator": (Agg("attendance", where=_worked, value=_day_worked),),
+            "denominator": (Agg("attendance", where=scheduled),),
+        },
+        combine=ratio(),
+        params=(),
+        category="attendance",
+    ),
+    _att(
+        code="busy_time_s",
+        name_zh="示忙时长",
+        name_en="Busy (not ready) time",
+        unit="seconds",
+        where=_has_busy,
+        value=_busy_s,
+        formula_zh="期内示忙时长之和(秒)",
+        formula_en="Σ busy (not ready) seconds in the period",
     ),
 )
