@@ -14,6 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
+from csperf.exports.cells import workbook
 from csperf.scoring import EmployeeResult, ScoreRun, describe_rule
 from csperf.scoring.describe import describe_target
 from csperf.scoring.numbers import plain
@@ -46,7 +47,7 @@ def _sheet_name(result: EmployeeResult, used: set[str]) -> str:
 def scorecard_workbook(run: ScoreRun) -> bytes:
     """The whole run as an .xlsx file (bytes)."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb = workbook(buffer)  # text is never a formula (csperf.exports.cells)
     f = _Formats(wb)
     _summary_sheet(wb, f, run)
     used: set[str] = {"汇总"}

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csperf.exports.cells import workbook
 from csperf.reports.tables import plain
 from csperf.reviews import workflow
 
@@ -37,10 +38,8 @@ def _signatures(ws: Any, row: int, labels: list[str], fmt: Any) -> None:
 
 
 def _book() -> tuple[Any, io.BytesIO, dict[str, Any]]:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)  # text is never a formula (csperf.exports.cells)
     fmts = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "head": wb.add_format(

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from csperf.exports.cells import csv_row, workbook, write_cell
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,19 +63,17 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     buf = io.StringIO()
     buf.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM
     w = csv.writer(buf)
-    w.writerow(table.columns)
+    w.writerow(csv_row(table.columns))
     for row in table.rows:
-        w.writerow(["" if v is None else plain(v) for v in row])
+        w.writerow(csv_row([plain(v) for v in row]))
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}.csv"'
     return resp
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)
     bold = wb.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
     title_fmt = wb.add_format({"bold": True, "font_size": 13})
     used: set[str] = set()
@@ -85,9 +85,9 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
             n += 1
         used.add(name)
         ws = wb.add_worksheet(name)
-        ws.write(0, 0, table.title, title_fmt)
+        write_cell(ws, 0, 0, table.title, title_fmt)
         for c, h in enumerate(table.columns):
-            ws.write(2, c, h, bold)
+            write_cell(ws, 2, c, h, bold)
         for r, row in enumerate(table.rows, start=3):
             for c, v in enumerate(row):
                 v = plain(v)
