@@ -177,6 +177,8 @@ CALLS = RecordType(
         _c("transferred", "bool", "是否转接", "转接", default=False),
         _c("rating", "int", "评分", "满意度评分", "用户评分", min=1, max=5),
         _c("ring_no_answer", "int", "振铃未接次数", min=0, default=0),
+        _c("recording_url", "str", "录音地址", "录音链接", "录音文件", doc="a link QC opens"),
+        _c("transcript_url", "str", "转写文本", "文字记录", "转写链接"),
     ),
     checks=(
         ("answered_at", "answered_at < offered_at", "answered_at is before offered_at"),
@@ -235,6 +237,8 @@ TICKETS = RecordType(
         _c("knowledge_matched", "bool", "知识匹配"),
         _c("script_violations", "int", "话术违规数", min=0),
         _c("category", "str", "投诉类别", "细类", doc="e.g. 不满意 for 不满意投诉"),
+        _c("transcript_url", "str", "会话记录", "聊天记录", "聊天记录链接", doc="a link QC opens"),
+        _c("recording_url", "str", "录音地址", "录音链接"),
     ),
     checks=(
         ("first_response_at", "first_response_at < created_at", "is before created_at"),

@@ -12,7 +12,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +20,12 @@ from csperf.core import audit
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from csperf.metrics.periods import PeriodError, parse_period
 from csperf.org.access import scope_for
-from csperf.org.models import Employee, Membership, Role
+from csperf.org.models import Employee
 from csperf.qc import feed
-from csperf.qc.access import is_inspector_of
+from csperf.qc.access import can_inspect, is_inspector_of
 from csperf.qc.consistency import calibrate
 from csperf.qc.engine import AnswerError, FormError, item_differences, load_form, score_review
+from csperf.qc.messages import answer_problem, missing_items
 from csperf.qc.models import (
     CalibrationSession,
     Dispute,
@@ -37,6 +37,8 @@ from csperf.qc.models import (
     ReviewStatus,
     SamplingPlan,
 )
+from csperf.qc.people import inspectors_of, outside_experts
+from csperf.qc.population import safe_link
 from csperf.qc.sampling import (
     Inspector,
     Interaction,
@@ -85,15 +87,6 @@ def _placement(agent: Employee, day=None):
     if p is None:
         raise InvalidInput(_("%(emp)s has no team.") % {"emp": agent}, field="agent")
     return p
-
-
-def inspectors_of(department_id: int) -> list[Any]:
-    """Logins holding the inspector role on the department."""
-    User = get_user_model()
-    ids = Membership.objects.filter(role=Role.INSPECTOR, department_id=department_id).values_list(
-        "user_id", flat=True
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
 
 
 def _form_errors(exc: Exception) -> InvalidInput:
@@ -254,22 +247,7 @@ def draw(
         raise InvalidInput(
             _("The department has no QC inspector to assign the sample to."), field="inspectors"
         )
-    caps = capacities or {}
-    current = defaultdict(int)
-    for uid in Review.objects.filter(period=plan.period, inspector__in=users).values_list(
-        "inspector_id", flat=True
-    ):
-        current[uid] += 1
-    own_code = {u.pk: _user_employee_code(u) for u in users}
-    pool = [
-        Inspector(
-            id=str(u.pk),
-            capacity=caps.get(u.pk, 0),
-            load=current[u.pk],
-            exclude_agents=frozenset({own_code[u.pk]} if own_code[u.pk] else ()),
-        )
-        for u in users
-    ]
+    pool = _inspector_pool(users, plan.period, capacities or {})
     try:
         picks = draw_sample(plan_from_dict(plan.params), interactions)
         assignment = assign(picks, pool)
@@ -281,32 +259,13 @@ def draw(
         locked = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != PlanStatus.DRAFT:
             raise InvalidTransition(_("The sample of this plan has already been drawn."))
-        form = plan.form
         for agent_code in sorted(picks):
             emp = agents[agent_code]
             place = _placement(emp, period.last)
-            for p in picks[agent_code]:
-                it = p.interaction
-                created.append(
-                    Review(
-                        kind=ReviewKind.INSPECTION,
-                        plan=plan,
-                        form=form,
-                        period=plan.period,
-                        interaction_id=it.id,
-                        interaction={
-                            "queue": it.queue,
-                            "channel": it.channel,
-                            "rated": it.rated,
-                            **dict(it.attrs),
-                        },
-                        pick_reason=p.reason[:200],
-                        agent=emp,
-                        team=place.team,
-                        department=place.team.department,
-                        inspector=by_id[assignment[it.id]],
-                    )
-                )
+            created += [
+                _sampled(plan, p, emp, place, by_id[assignment[p.interaction.id]])
+                for p in picks[agent_code]
+            ]
         Review.objects.bulk_create(created)
         locked.status = PlanStatus.DRAWN
         locked.drawn_at = timezone.now()
@@ -326,6 +285,46 @@ def draw(
         )
     plan.refresh_from_db()
     return created
+
+
+def _inspector_pool(users: Sequence[Any], period: str, caps: dict[int, int]) -> list[Inspector]:
+    """The inspectors with their capacity, their load this period and their own agent code."""
+    current = defaultdict(int)
+    for uid in Review.objects.filter(period=period, inspector__in=users).values_list(
+        "inspector_id", flat=True
+    ):
+        current[uid] += 1
+    own_code = {u.pk: _user_employee_code(u) for u in users}
+    return [
+        Inspector(
+            id=str(u.pk),
+            capacity=caps.get(u.pk, 0),
+            load=current[u.pk],
+            exclude_agents=frozenset({own_code[u.pk]} if own_code[u.pk] else ()),
+        )
+        for u in users
+    ]
+
+
+def _sampled(plan: SamplingPlan, pick: Any, agent: Employee, place: Any, inspector: Any) -> Review:
+    """The (unsaved) review of one drawn interaction; its recording and transcript become links."""
+    it = pick.interaction
+    attrs = dict(it.attrs)
+    links = {k: safe_link(attrs.pop(k, "")) for k in ("recording_url", "transcript_url")}
+    return Review(
+        kind=ReviewKind.INSPECTION,
+        plan=plan,
+        form=plan.form,
+        period=plan.period,
+        interaction_id=it.id,
+        interaction={"queue": it.queue, "channel": it.channel, "rated": it.rated, **attrs},
+        **links,
+        pick_reason=pick.reason[:200],
+        agent=agent,
+        team=place.team,
+        department=place.team.department,
+        inspector=inspector,
+    )
 
 
 def _user_employee_code(user: Any) -> str | None:
@@ -375,10 +374,12 @@ def _clean_answers(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply_result(r: Review, result) -> None:
-    r.score = result.score
+    # A draft with items still to score has no total and no verdict: the answered items alone
+    # would show 100.00 合格 after the first one.
+    r.score = result.score if result.complete else None
     r.max_score = result.max_score
     r.fatal_count = result.fatal_count
-    r.passed = result.passed
+    r.passed = result.passed if result.complete else None
 
 
 def save(
@@ -399,7 +400,7 @@ def save(
             result = score_review(r.form.parsed, merged, complete=False)
         except AnswerError as exc:
             p = exc.problems[0]
-            raise InvalidInput(p.message, field=p.path) from None
+            raise InvalidInput(answer_problem(p), field=p.path) from None
         old = {"answers": r.answers, "score": r.score}
         r.answers = merged
         if comments is not None:
@@ -431,9 +432,8 @@ def submit(actor: Any, review: Review) -> Review:
         try:
             result = score_review(r.form.parsed, r.answers, complete=True)
         except AnswerError as exc:
-            missing = [p.message for p in exc.problems]
             raise InvalidInput(
-                _("Not every item is answered: %(items)s") % {"items": "; ".join(missing[:10])},
+                _("Not every item is answered: %(items)s") % {"items": missing_items(exc.problems)},
                 field=exc.problems[0].path,
             ) from None
         _apply_result(r, result)
@@ -535,7 +535,7 @@ def resolve_dispute(
             try:
                 result = score_review(r.form.parsed, answers, complete=True)
             except AnswerError as exc:
-                raise InvalidInput(exc.problems[0].message, field="new_value") from None
+                raise InvalidInput(answer_problem(exc.problems[0]), field="new_value") from None
             old_score = r.score
             r.answers = answers
             _apply_result(r, result)
@@ -565,7 +565,8 @@ def resolve_dispute(
 
 
 def request_recheck(actor: Any, review: Review, inspector: Any) -> Review:
-    """A second inspection of the same interaction by another inspector."""
+    """A second inspection of the same interaction by another inspector: one of the department's,
+    or HR or another department's inspector as the expert (a department may have only one)."""
     _require_inspector(actor, review.department_id)
     if review.kind != ReviewKind.INSPECTION or review.status not in (
         ReviewStatus.SUBMITTED,
@@ -574,11 +575,12 @@ def request_recheck(actor: Any, review: Review, inspector: Any) -> Review:
         raise InvalidTransition(_("Only submitted inspections can be rechecked."))
     if inspector.pk == review.inspector_id:
         raise InvalidInput(_("A recheck is done by another inspector."), field="inspector")
-    if not is_inspector_of(inspector, review.department_id):
+    if not can_inspect(inspector):
         raise InvalidInput(
-            _("%(u)s is not a QC inspector of this department.") % {"u": inspector},
-            field="inspector",
+            _("%(u)s is neither a QC inspector nor HR.") % {"u": inspector}, field="inspector"
         )
+    if inspector.pk == review.agent.user_id:
+        raise InvalidInput(_("Nobody inspects their own interactions."), field="inspector")
     with transaction.atomic():
         if (
             Review.objects.select_for_update()
@@ -594,6 +596,8 @@ def request_recheck(actor: Any, review: Review, inspector: Any) -> Review:
             period=review.period,
             interaction_id=review.interaction_id,
             interaction=review.interaction,
+            recording_url=review.recording_url,
+            transcript_url=review.transcript_url,
             pick_reason="recheck",
             agent=review.agent,
             team=review.team,
@@ -613,7 +617,8 @@ def recheck_sample(
     actor: Any, period: str, department: Any, share: Decimal, seed: str = "0"
 ) -> list[Review]:
     """Recheck a seeded random share of each inspector's submitted inspections of the period,
-    each by another inspector (the least loaded with rechecks)."""
+    each by another inspector of the department (the least loaded with rechecks), or, where the
+    department has no other, by HR or another department's inspector."""
     import random
 
     _require_inspector(actor, department.pk)
@@ -621,7 +626,8 @@ def recheck_sample(
     if not Decimal(0) < share <= 1:
         raise InvalidInput(_("The share must be above 0 and at most 1."), field="share")
     users = inspectors_of(department.pk)
-    if len(users) < 2:
+    outside = outside_experts(department.pk)
+    if len(users) < 2 and not outside:
         raise InvalidInput(_("Rechecks need at least two inspectors."), field="department")
     done = Review.objects.filter(
         period=label,
@@ -639,7 +645,9 @@ def recheck_sample(
         rows = by_insp[insp_id]
         k = max(1, int((share * len(rows)).to_integral_value()))
         for r in random.Random(f"{seed}\x1f{label}\x1f{insp_id}").sample(rows, min(k, len(rows))):
-            others = [u for u in users if u.pk != insp_id and u.pk != r.agent.user_id]
+            others = [u for u in users if u.pk != insp_id and u.pk != r.agent.user_id] or [
+                u for u in outside if u.pk != insp_id and u.pk != r.agent.user_id
+            ]
             if not others:
                 continue
             who = min(others, key=lambda u: (load[u.pk], u.username))
@@ -662,7 +670,10 @@ def create_calibration(
     expert: Any,
     inspectors: Sequence[Any],
     tolerance: Decimal | None = None,
+    recording_url: str = "",
+    transcript_url: str = "",
 ) -> CalibrationSession:
+    """Links to the recording or transcript: as given, else those of a sampled review of it."""
     place = _placement(agent)
     dept = place.team.department
     _require_inspector(actor, dept.pk)
@@ -673,6 +684,9 @@ def create_calibration(
         raise InvalidInput(
             _("Choose at least one inspector besides the expert."), field="inspectors"
         )
+    links = {"recording_url": safe_link(recording_url), "transcript_url": safe_link(transcript_url)}
+    if not any(links.values()):
+        links = _known_links(interaction_id.strip(), agent)
     with transaction.atomic():
         s = CalibrationSession.objects.create(
             title=(title or "").strip() or _("Calibration %(i)s") % {"i": interaction_id},
@@ -693,6 +707,7 @@ def create_calibration(
                 period=s.period,
                 interaction_id=s.interaction_id,
                 pick_reason="calibration",
+                **links,
                 agent=agent,
                 team=place.team,
                 department=dept,
@@ -705,6 +720,17 @@ def create_calibration(
             new={"expert": expert.username, "inspectors": [u.username for u in people]},
         )
     return s
+
+
+def _known_links(interaction_id: str, agent: Employee) -> dict[str, str]:
+    known = (
+        Review.objects.filter(interaction_id=interaction_id, agent=agent)
+        .exclude(recording_url="", transcript_url="")
+        .order_by("-id")
+        .values("recording_url", "transcript_url")
+        .first()
+    )
+    return known or {"recording_url": "", "transcript_url": ""}
 
 
 def calibration_result(session: CalibrationSession):

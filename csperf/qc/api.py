@@ -32,6 +32,8 @@ class ReviewOut(Schema):
     form: str
     form_version: int
     status: str
+    answered: int = Field(description="items scored so far")
+    required: int = Field(description="items to score; score and passed are null until all are")
     score: Decimal | None
     max_score: Decimal | None
     fatal_count: int
@@ -39,9 +41,14 @@ class ReviewOut(Schema):
     recheck_score: Decimal | None
     submitted_at: dt.datetime | None
     pick_reason: str
+    recording_url: str = Field(
+        description="link to the recording, empty when the records have none"
+    )
+    transcript_url: str = Field(description="link to the transcript, empty when none")
 
 
 def _out(r: Review) -> dict[str, Any]:
+    answered, required = r.progress
     return {
         "id": r.pk,
         "kind": r.kind,
@@ -53,13 +60,17 @@ def _out(r: Review) -> dict[str, Any]:
         "form": r.form.code,
         "form_version": r.form.version,
         "status": r.status,
-        "score": r.score,
+        "answered": answered,
+        "required": required,
+        "score": r.score if r.has_result else None,
         "max_score": r.max_score,
         "fatal_count": r.fatal_count,
-        "passed": r.passed,
+        "passed": r.passed if r.has_result else None,
         "recheck_score": r.recheck_score,
         "submitted_at": r.submitted_at,
         "pick_reason": r.pick_reason,
+        "recording_url": r.recording_url,
+        "transcript_url": r.transcript_url,
     }
 
 

@@ -26,6 +26,11 @@ zeroes the whole review) and ``bonus`` (加分: 0..points, added after scaling, 
 
 Scoring: N/A items leave the denominator, so ``score = Σ earned / Σ possible × scale`` over the
 applicable scored items, then bonus, then the review-level fatal. Any fatal error fails the review.
+A bonus item left blank earns 0; a fatal item left blank is "no error". Only scored items must be
+answered: a draft missing one has no total (``ReviewResult.complete`` is false).
+
+Answer problems are :class:`AnswerProblem` s: besides the English message they carry the item's
+number on the form, its name and the reason, so the web layer can word them in the user's language.
 """
 
 from __future__ import annotations
@@ -58,6 +63,38 @@ class AnswerError(ScoringError):
     """Answers that do not fit the form (unknown item, value out of range, missing answer)."""
 
     kind = "qc answers"
+
+
+# Why an answer was refused (AnswerProblem.reason).
+MISSING = "missing"
+UNKNOWN = "unknown"
+NOT_YES_NO = "not_yes_no"
+NOT_NA = "not_na"
+NOT_A_SCORE = "not_a_score"
+NOT_AN_OPTION = "not_an_option"
+OUT_OF_RANGE = "out_of_range"
+
+
+@dataclass(frozen=True)
+class AnswerProblem(Problem):
+    """A refused answer, with what a person needs to find it: the item's number and name."""
+
+    item: str = ""  # the item code (the unknown key for UNKNOWN)
+    number: int = 0  # the item's position on the form, from 1 (0: not on the form)
+    name: str = ""
+    reason: str = ""
+    value: str = ""  # the answer as given
+    allowed: tuple[str, ...] = ()  # the allowed scores (NOT_AN_OPTION) or (low, high)
+
+
+class AnswerInvalid(ValueError):
+    """One answer that does not fit its item (parse_answer)."""
+
+    def __init__(self, message: str, *, reason: str, value: Any, allowed=()) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.value = str(value).strip() if value is not None else ""
+        self.allowed = tuple(str(a) for a in allowed)
 
 
 @dataclass(frozen=True)
@@ -112,6 +149,24 @@ class Form:
     @property
     def item_codes(self) -> list[str]:
         return [i.code for _s, i in self.items()]
+
+    def number(self, code: str) -> int:
+        """The item's position on the form, counting every item from 1 (as the page shows)."""
+        for n, (_s, it) in enumerate(self.items(), start=1):
+            if it.code == code:
+                return n
+        return 0
+
+    @property
+    def required_count(self) -> int:
+        """Items an inspector must score (bonus and fatal items have a default)."""
+        return sum(1 for _s, it in self.items() if it.kind == "scored")
+
+    def answered_count(self, answers: Mapping[str, Any]) -> int:
+        """How many of the items to score have an answer."""
+        return sum(
+            1 for _s, it in self.items() if it.kind == "scored" and not _blank(answers.get(it.code))
+        )
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -368,12 +423,17 @@ class ReviewResult:
     missing: tuple[str, ...] = field(default=())  # items without an answer (drafts only)
 
     @property
+    def complete(self) -> bool:
+        """Every item to score is answered: only then are the score and the verdict a result."""
+        return not self.missing
+
+    @property
     def percent(self) -> Decimal:
         return round2(self.score / self.max_score * 100)
 
 
 def parse_answer(item: Item, raw: Any, path: str) -> tuple[Decimal | None, bool, bool]:
-    """One raw answer -> (value, na, fatal). Raises ValueError with a readable message."""
+    """One raw answer -> (value, na, fatal). Raises AnswerInvalid (a ValueError) saying why."""
     if item.kind == "fatal":
         if isinstance(raw, bool):
             return None, False, raw
@@ -382,25 +442,40 @@ def parse_answer(item: Item, raw: Any, path: str) -> tuple[Decimal | None, bool,
             return None, False, True
         if s in NO_WORDS:
             return None, False, False
-        raise ValueError(f"{path}: {raw!r} is not yes/no (是/否)")
+        raise AnswerInvalid(f"{path}: {raw!r} is not yes/no (是/否)", reason=NOT_YES_NO, value=raw)
+    if item.kind == "bonus" and _blank(raw):
+        return ZERO, False, False  # a bonus is earned only once scored
     if isinstance(raw, str) and raw.strip().lower() in (NA, "n/a", "不适用"):
         if not item.na:
-            raise ValueError(f"{path}: item {item.code} ({item.name}) cannot be N/A")
+            raise AnswerInvalid(
+                f"{path}: item {item.code} ({item.name}) cannot be N/A", reason=NOT_NA, value=raw
+            )
         return None, True, False
+    bad = AnswerInvalid(f"{path}: {raw!r} is not a score", reason=NOT_A_SCORE, value=raw)
     if isinstance(raw, bool):
-        raise ValueError(f"{path}: {raw!r} is not a score")
+        raise bad
     try:
         v = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{path}: {raw!r} is not a score") from None
+        raise bad from None
     if not v.is_finite():
-        raise ValueError(f"{path}: {raw!r} is not a score")
+        raise bad
     if item.options:
         if v not in item.options:
             opts = ", ".join(str(o) for o in item.options)
-            raise ValueError(f"{path}: {v} is not one of the allowed scores {opts}")
+            raise AnswerInvalid(
+                f"{path}: {v} is not one of the allowed scores {opts}",
+                reason=NOT_AN_OPTION,
+                value=v,
+                allowed=item.options,
+            )
     elif not ZERO <= v <= item.points:
-        raise ValueError(f"{path}: {v} is outside 0–{item.points}")
+        raise AnswerInvalid(
+            f"{path}: {v} is outside 0–{item.points}",
+            reason=OUT_OF_RANGE,
+            value=v,
+            allowed=(ZERO, item.points),
+        )
     return v, False, False
 
 
@@ -408,77 +483,118 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def _problem(form: Form, it: Item, path: str, message: str, **kw: Any) -> AnswerProblem:
+    return AnswerProblem(
+        path, message, item=it.code, number=form.number(it.code), name=it.name, **kw
+    )
+
+
+def _unknown_items(form: Form, answers: Mapping[str, Any], source: str) -> list[Problem]:
+    codes = set(form.item_codes)
+    return [
+        AnswerProblem(
+            f"{source}.{k}",
+            f"the form {form.code} v{form.version} has no item {k!r}",
+            item=str(k),
+            reason=UNKNOWN,
+        )
+        for k in answers
+        if k not in codes
+    ]
+
+
+@dataclass
+class _Tally:
+    """What the items of one review add up to while it is scored."""
+
+    problems: list[Problem] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    fatal_count: int = 0
+    review_fatal: bool = False
+    bonus: Decimal = ZERO
+
+
+def _score_section(
+    form: Form, sec: Section, answers: Mapping[str, Any], tally: _Tally, complete: bool, source: str
+) -> SectionResult:
+    earned = possible = ZERO
+    sec_fatal = False
+    for it in sec.items:
+        raw = answers.get(it.code)
+        path = f"{source}.{it.code}"
+        if _blank(raw) and it.kind == "scored":
+            tally.missing.append(it.code)
+            if complete:
+                tally.problems.append(
+                    _problem(form, it, path, f"{it.name}: no answer", reason=MISSING)
+                )
+            tally.items.append(ItemResult(it.code, sec.code, it.kind, None, False, False, ZERO))
+            continue
+        try:
+            value, na, fatal = parse_answer(it, raw, path)
+        except AnswerInvalid as exc:
+            message = str(exc).split(": ", 1)[-1]
+            tally.problems.append(
+                _problem(
+                    form,
+                    it,
+                    path,
+                    message,
+                    reason=exc.reason,
+                    value=exc.value,
+                    allowed=exc.allowed,
+                )
+            )
+            continue
+        possible_i = ZERO
+        if it.kind == "scored" and not na:
+            assert value is not None
+            earned += value
+            possible_i = it.points
+            possible += it.points
+        elif it.kind == "bonus":
+            tally.bonus += value or ZERO
+        elif it.kind == "fatal" and fatal:
+            tally.fatal_count += 1
+            if it.fails == "review":
+                tally.review_fatal = True
+            else:
+                sec_fatal = True
+        tally.items.append(ItemResult(it.code, sec.code, it.kind, value, na, fatal, possible_i))
+    if sec_fatal:
+        earned = ZERO
+    return SectionResult(sec.code, sec.name, earned, possible, sec_fatal)
+
+
 def score_review(
     form: Form, answers: Mapping[str, Any], *, complete: bool = True, source: str = "answers"
 ) -> ReviewResult:
     """Score the answers ``{item code: points | "na" | yes/no}``.
 
-    ``complete=True`` (submitting) requires an answer for every scored and bonus item; fatal
-    items left blank count as "no error". ``complete=False`` (saving a draft) scores what is
-    there and lists the missing items.
+    ``complete=True`` (submitting) requires an answer for every scored item; bonus items left
+    blank earn 0 and fatal items left blank count as "no error". ``complete=False`` (saving a
+    draft) checks what is there and lists the missing items; the score of a draft that misses
+    some is only what the answered items give, never a total to show (see ``complete``).
     """
-    problems: list[Problem] = []
-    codes = set(form.item_codes)
-    for k in answers:
-        if k not in codes:
-            problems.append(
-                Problem(f"{source}.{k}", f"the form {form.code} v{form.version} has no item {k!r}")
-            )
-    items: list[ItemResult] = []
-    sections: list[SectionResult] = []
-    missing: list[str] = []
-    fatal_count = 0
-    review_fatal = False
-    total_earned = total_possible = bonus = ZERO
+    tally = _Tally(problems=_unknown_items(form, answers, source))
     with engine_context():
-        for sec in form.sections:
-            earned = possible = ZERO
-            sec_fatal = False
-            for it in sec.items:
-                raw = answers.get(it.code)
-                path = f"{source}.{it.code}"
-                if _blank(raw) and it.kind != "fatal":
-                    missing.append(it.code)
-                    if complete:
-                        problems.append(Problem(path, f"{it.name}: no answer"))
-                    items.append(ItemResult(it.code, sec.code, it.kind, None, False, False, ZERO))
-                    continue
-                try:
-                    value, na, fatal = parse_answer(it, raw, path)
-                except ValueError as exc:
-                    problems.append(Problem(path, str(exc).split(": ", 1)[-1]))
-                    continue
-                possible_i = ZERO
-                if it.kind == "scored" and not na:
-                    assert value is not None
-                    earned += value
-                    possible_i = it.points
-                    possible += it.points
-                elif it.kind == "bonus":
-                    bonus += value or ZERO
-                elif it.kind == "fatal" and fatal:
-                    fatal_count += 1
-                    if it.fails == "review":
-                        review_fatal = True
-                    else:
-                        sec_fatal = True
-                items.append(ItemResult(it.code, sec.code, it.kind, value, na, fatal, possible_i))
-            if sec_fatal:
-                earned = ZERO
-            sections.append(SectionResult(sec.code, sec.name, earned, possible, sec_fatal))
-            total_earned += earned
-            total_possible += possible
-        if problems:
-            raise AnswerError(source, problems)
+        sections = [
+            _score_section(form, sec, answers, tally, complete, source) for sec in form.sections
+        ]
+        if tally.problems:
+            raise AnswerError(source, tally.problems)
+        total_earned = sum((s.earned for s in sections), ZERO)
+        total_possible = sum((s.possible for s in sections), ZERO)
         # Everything N/A: nothing to judge, so the review stands at full marks (before fatal).
         base = form.scale if total_possible == 0 else total_earned / total_possible * form.scale
-        added = min(bonus, max(ZERO, form.scale - base))
+        added = min(tally.bonus, max(ZERO, form.scale - base))
         score = base + added
-        if review_fatal:
+        if tally.review_fatal:
             score = ZERO
             added = ZERO
         score = round2(score)
-    fatal_any = fatal_count > 0
+    fatal_any = tally.fatal_count > 0
     return ReviewResult(
         form=form.code,
         version=form.version,
@@ -488,13 +604,20 @@ def score_review(
         possible=total_possible,
         bonus=added,
         fatal=fatal_any,
-        fatal_count=fatal_count,
-        review_fatal=review_fatal,
+        fatal_count=tally.fatal_count,
+        review_fatal=tally.review_fatal,
         passed=score >= form.pass_score and not fatal_any,
         sections=tuple(sections),
-        items=tuple(items),
-        missing=tuple(missing),
+        items=tuple(tally.items),
+        missing=tuple(tally.missing),
     )
+
+
+def _parsed_or_none(it: Item, raw: Any) -> tuple[Decimal | None, bool, bool] | None:
+    # a blank bonus is 0, as when scoring; other blanks are "not answered"
+    if _blank(raw) and it.kind != "bonus":
+        return None
+    return parse_answer(it, raw, it.code)
 
 
 def item_differences(form: Form, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
@@ -502,8 +625,7 @@ def item_differences(form: Form, a: Mapping[str, Any], b: Mapping[str, Any]) -> 
     out = []
     for _s, it in form.items():
         try:
-            va = parse_answer(it, a.get(it.code), it.code) if not _blank(a.get(it.code)) else None
-            vb = parse_answer(it, b.get(it.code), it.code) if not _blank(b.get(it.code)) else None
+            va, vb = (_parsed_or_none(it, x.get(it.code)) for x in (a, b))
         except ValueError:
             out.append(it.code)
             continue

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from csperf.qc.engine import Form, load_form
+
+
+@lru_cache(maxsize=64)
+def _parse(source: str, label: str) -> Form:
+    # Forms are immutable per version, so pages listing hundreds of reviews parse each once.
+    return load_form(source, source=label)
 
 
 class QcForm(models.Model):
@@ -35,7 +41,7 @@ class QcForm(models.Model):
 
     @cached_property
     def parsed(self) -> Form:
-        return load_form(self.source, source=f"{self.code} v{self.version}")
+        return _parse(self.source, f"{self.code} v{self.version}")
 
 
 class PlanStatus(models.TextChoices):
@@ -115,6 +121,9 @@ class Review(models.Model):
     period = models.CharField(_("period"), max_length=10, db_index=True)
     interaction_id = models.CharField(_("interaction"), max_length=120)
     interaction = models.JSONField(_("interaction details"), default=dict, blank=True)
+    # Where the inspector listens to or reads the interaction (from the imported records).
+    recording_url = models.CharField(_("recording"), max_length=1000, blank=True)
+    transcript_url = models.CharField(_("transcript"), max_length=1000, blank=True)
     pick_reason = models.CharField(_("why sampled"), max_length=200, blank=True)
     agent = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="qc_reviews")
     # The agent's team when the review was created: decides who sees it.
@@ -169,6 +178,23 @@ class Review(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REVIEW
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(items scored, items to score): a review has a total only when they are equal."""
+        form = self.form.parsed
+        return form.answered_count(self.answers), form.required_count
+
+    @property
+    def complete(self) -> bool:
+        answered, required = self.progress
+        return answered >= required
+
+    @property
+    def has_result(self) -> bool:
+        """A total and a verdict to show: submitted, or a draft with every item scored (drafts
+        saved before this rule kept a partial score; it is never shown)."""
+        return not self.is_open or self.complete
 
 
 class DisputeStatus(models.TextChoices):

@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 
 from csperf.qc.sampling import Interaction
+
+# Optional columns of the calls and tickets tables: where the recording or transcript is.
+LINK_COLUMNS = ("recording_url", "transcript_url")
+
+
+def safe_link(value: Any) -> str:
+    """A link fit for a page: http(s) or a path on this site; never javascript: and the like."""
+    url = str(value or "").strip()
+    if len(url) > 1000 or any(c.isspace() or c == "\\" for c in url):
+        return ""
+    if url.lower().startswith(("https://", "http://")):
+        return url
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+def _links(table, row_columns: list[str]) -> list[str]:
+    return [c for c in LINK_COLUMNS if c in table.columns and c not in row_columns]
+
+
+def _link_attrs(row: dict) -> dict[str, str]:
+    return {c: row[c] for c in LINK_COLUMNS if row.get(c)}
 
 
 def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> list[Interaction]:
@@ -25,7 +47,8 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
                 t.agent_id.isin(codes),
                 t.created_at >= period.start_ts,
                 t.created_at < period.end_ts,
-            ).select(
+            )
+            cols = [
                 "ticket_id",
                 "agent_id",
                 "channel",
@@ -33,7 +56,8 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
                 "satisfaction",
                 "customer_tier",
                 "created_at",
-            )
+            ]
+            expr = expr.select(*cols, *_links(t, cols))
             rows = expr.to_pyarrow().to_pylist()
             return [
                 Interaction(
@@ -45,6 +69,7 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
                     attrs={
                         "tier": r["customer_tier"] or "",
                         "at": r["created_at"].isoformat(sep=" "),
+                        **_link_attrs(r),
                     },
                 )
                 for r in rows
@@ -55,7 +80,8 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
             t.offered_at >= period.start_ts,
             t.offered_at < period.end_ts,
             t.outcome.isin(["answered", "connected"]),
-        ).select(
+        )
+        cols = [
             "call_id",
             "agent_id",
             "queue",
@@ -64,7 +90,8 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
             "customer_tier",
             "offered_at",
             "talk_s",
-        )
+        ]
+        expr = expr.select(*cols, *_links(t, cols))
         rows = expr.to_pyarrow().to_pylist()
         return [
             Interaction(
@@ -78,6 +105,7 @@ def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> li
                     "at": r["offered_at"].isoformat(sep=" "),
                     "talk_s": str(r["talk_s"]) if r["talk_s"] is not None else "",
                     "rating": r["rating"],
+                    **_link_attrs(r),
                 },
             )
             for r in rows

@@ -8,7 +8,7 @@ from typing import Any
 
 from csperf.qc.access import reviews_for_user
 from csperf.qc.consistency import Recheck, calibration_history, consistency
-from csperf.qc.models import DONE_REVIEW, ReviewKind
+from csperf.qc.models import DONE_REVIEW, ReviewKind, ReviewStatus
 
 
 def consistency_rows(user: Any, period: str) -> list[dict[str, Any]]:
@@ -61,14 +61,23 @@ def summary_rows(user: Any, period: str, by: str = "agent") -> list[dict[str, An
 
 
 def workload_rows(plan) -> list[dict[str, Any]]:
-    """Per inspector: assigned, in progress, submitted (质检量) for one plan."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    """Per inspector: assigned, in progress, submitted (质检量) for one plan.
+
+    Every row has every status (0 when none) and ``done`` = submitted + disputed: a page must not
+    fail on an inspector whose reviews are all in one state.
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(
+        lambda: {**dict.fromkeys(ReviewStatus.values, 0), "total": 0}
+    )
     for username, status in plan.reviews.filter(kind=ReviewKind.INSPECTION).values_list(
         "inspector__username", "status"
     ):
         counts[username][status] += 1
         counts[username]["total"] += 1
-    return [{"inspector": k, **v} for k, v in sorted(counts.items())]
+    return [
+        {"inspector": k, **v, "done": sum(v[s] for s in DONE_REVIEW)}
+        for k, v in sorted(counts.items())
+    ]
 
 
 def calibration_history_rows(user: Any, limit: int = 200) -> list[Any]:

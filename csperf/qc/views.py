@@ -28,6 +28,7 @@ from csperf.qc.access import (
     sessions_for_user,
 )
 from csperf.qc.models import Dispute, DisputeStatus, QcForm, ReviewKind, ReviewStatus
+from csperf.qc.people import inspectors_of, outside_experts
 from csperf.web.views import action_view
 
 
@@ -71,6 +72,40 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "qc/index.html", context)
 
 
+def _form_rows(review: Any, form: Any) -> list[dict[str, Any]]:
+    """The form's sections and items, numbered as error messages name them (第3项 …)."""
+    sections, number = [], 0
+    for sec in form.sections:
+        items = []
+        for it in sec.items:
+            number += 1
+            value = review.answers.get(it.code)
+            if it.kind == "bonus" and value in (None, ""):
+                value = 0  # a bonus is 0 until scored
+            items.append(
+                {
+                    "item": it,
+                    "number": number,
+                    "value": value,
+                    "comment": review.comments.get(it.code, ""),
+                    "options": [str(o) for o in it.options] if it.options else [],
+                }
+            )
+        sections.append({"section": sec, "items": items})
+    return sections
+
+
+def _recheck_choices(user: Any, review: Any) -> tuple[list[Any], list[Any]]:
+    """(the department's other inspectors, HR and other departments' inspectors): who may be
+    given the recheck, so that a department with a single inspector can have one."""
+    if not is_inspector_of(user, review.department_id):
+        return [], []
+    skip = {review.inspector_id, review.agent.user_id}
+    own = [u for u in inspectors_of(review.department_id) if u.pk not in skip]
+    outside = [u for u in outside_experts(review.department_id) if u.pk not in skip]
+    return own, outside
+
+
 @login_required
 def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     review = get_review_for_user(request.user, review_id)
@@ -81,37 +116,25 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
         or editable
         or can_inspect(request.user)
     )
-    sections = []
-    for sec in form.sections:
-        items = []
-        for it in sec.items:
-            items.append(
-                {
-                    "item": it,
-                    "value": review.answers.get(it.code),
-                    "comment": review.comments.get(it.code, ""),
-                    "options": [str(o) for o in it.options] if it.options else [],
-                }
-            )
-        sections.append({"section": sec, "items": items})
-    others = (
-        [u for u in actions.inspectors_of(review.department_id) if u.pk != review.inspector_id]
-        if is_inspector_of(request.user, review.department_id)
-        else []
-    )
+    own, outside = _recheck_choices(request.user, review)
+    answered, required = review.progress
     return render(
         request,
         "qc/review.html",
         {
             "review": review,
             "form": form,
-            "sections": sections if sees_detail else [],
+            "sections": _form_rows(review, form) if sees_detail else [],
             "editable": editable,
+            "in_progress": not review.has_result,
+            "answered": answered,
+            "required": required,
             "is_agent": review.agent.user_id == request.user.pk,
             "disputes": list(review.disputes.select_related("created_by", "resolved_by")),
             "can_judge": is_inspector_of(request.user, review.department_id)
             and (review.inspector_id != request.user.pk or scope_for(request.user).hr),
-            "other_inspectors": others,
+            "other_inspectors": own,
+            "outside_experts": outside,
             "rechecks": list(review.rechecks.select_related("inspector")),
         },
     )
@@ -342,6 +365,8 @@ def calibration_new(request: HttpRequest) -> HttpResponse:
                 interaction_id=request.POST.get("interaction_id", ""),
                 expert=_user(request.POST.get("expert")),
                 inspectors=[_user(x) for x in request.POST.getlist("inspectors")],
+                recording_url=request.POST.get("recording_url", ""),
+                transcript_url=request.POST.get("transcript_url", ""),
             )
         except InvalidInput as exc:
             messages.error(request, exc.message)

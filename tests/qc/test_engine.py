@@ -124,7 +124,8 @@ def test_unknown_item_and_missing_answers_all_reported():
 
 def test_draft_lists_missing():
     r = score_review(small(), {"a1": 30}, complete=False)
-    assert r.missing == ("a2", "b1", "bonus") and r.score == 100
+    # a blank bonus earns 0 and is not missing; the partial score is no result
+    assert r.missing == ("a2", "b1") and not r.complete and r.bonus == 0
 
 
 def test_bad_fatal_word():

@@ -145,7 +145,8 @@ def test_save_submit_and_store_row(qc, drawn, store_dir, django_capture_on_commi
         actions.save(me, r, {"greeting": 4})
     assert exc.value.field == "answers.greeting"
     actions.save(me, r, {"greeting": 5, "listening": 10}, comments={"greeting": "规范"})
-    assert r.status == ReviewStatus.IN_PROGRESS and r.score == 100
+    # two of thirteen items scored: no total, no verdict (issue 13: not "100.00 合格")
+    assert r.status == ReviewStatus.IN_PROGRESS and (r.score, r.passed) == (None, None)
     with pytest.raises(InvalidInput, match=r"Not every item|尚未评分"):
         actions.submit(me, r)
     # the agent does not see a review in progress
