@@ -267,10 +267,17 @@ def _read_mapping(args) -> dict[str, str]:
 
 
 def cmd_import(args) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     from csperf.ingest.importer import ImportFailed, import_file
+    from csperf.ingest.limits import current
     from csperf.ingest.store import StoreError, open_store
 
     mapping = _read_mapping(args)
+    try:
+        limits = current()
+    except ImproperlyConfigured as exc:
+        raise CliError(str(exc)) from None
     try:
         store = open_store(args.data)
     except StoreError as exc:
@@ -286,6 +293,7 @@ def cmd_import(args) -> int:
             mapping=mapping,
             encoding=args.encoding,
             progress=update,
+            limits=limits,
         )
     except ImportFailed as exc:
         if prog:
@@ -297,6 +305,14 @@ def cmd_import(args) -> int:
         raise CliError(f"{args.file}: {exc.total} problem(s); nothing was imported") from None
     except (StoreError, LookupError) as exc:
         raise CliError(f"{args.file}: {exc}") from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # never a traceback: one line, and nothing was imported
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise CliError(
+            f"{args.file}: cannot import ({type(exc).__name__}{': ' + first if first else ''});"
+            " nothing was imported"
+        ) from None
     finally:
         if prog:
             prog.stop()
@@ -310,6 +326,8 @@ def cmd_import(args) -> int:
         print(f"ignored columns: {', '.join(res.ignored_columns)}", file=sys.stderr)
     for note in res.notes:
         print(f"note: {note}", file=sys.stderr)
+    for warning in getattr(res, "warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

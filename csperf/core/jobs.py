@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -103,15 +102,27 @@ def run_job(job: Job) -> Job:
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED, finished_at=timezone.now(), error=exc.message
         )
-    except Exception as exc:  # a job must never take the worker down
-        log.exception("job %s failed", job.pk)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a job must never take the worker down (nor a Rust panic)
+        # The traceback (with the server's paths) goes to the log only; the job keeps a short
+        # message and its id, the reference to look it up by.
+        log.exception("job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+            error=unexpected_error(job, exc),
         )
     job.refresh_from_db()
     return job
+
+
+def unexpected_error(job: Job, exc: BaseException) -> str:
+    """What a job that failed unexpectedly shows: no traceback, no paths, a reference."""
+    return (
+        f"Unexpected error ({type(exc).__name__}); reference: job {job.pk}."
+        " The details are in the server log."
+    )
 
 
 def fail_stale_jobs() -> int:

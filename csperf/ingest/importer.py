@@ -19,6 +19,7 @@ in one transaction of that backend.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import tempfile
 import time
@@ -30,7 +31,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from csperf.ingest.readers import ReadError, Source, open_table
+from csperf.ingest.limits import Limits
+from csperf.ingest.limits import current as current_limits
+from csperf.ingest.readers import ReadError, Source, open_table, too_many_rows
 from csperf.ingest.schema import RECORD_TYPES, SQL_TYPES, Column, RecordType, lower_strings
 from csperf.ingest.store import IMPORTS_TABLE, Store, StoreError, now
 from csperf.metrics.periods import PeriodError, parse_period
@@ -92,6 +95,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # imported, but worth a look (a file with a header and no rows)
+    warnings: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------- header mapping
@@ -331,6 +336,8 @@ class Plan:
     rt: RecordType
     colmap: dict[str, int]
     header: list[str]
+    # a date or time after this day is a problem of its row (see latest_date); None: no bound
+    not_after: dt.date | None = None
 
     def label(self, name: str) -> str:
         i = self.colmap.get(name)
@@ -430,9 +437,32 @@ class Plan:
                         f"{lit(f'must be at most {c.max}, not ')} || CAST({n} AS VARCHAR)",
                     )
                 )
+        if self.not_after is not None:
+            last = self.not_after.isoformat()
+            for c in self.rt.stored_columns:
+                if c.kind not in ("date", "timestamp"):
+                    continue
+                # a column of the file, or the start of a period the file names (plans, values)
+                field_name = c.name if c.name in self.colmap else c.name.removesuffix("_start")
+                if field_name not in self.colmap or (
+                    field_name != c.name and not self._hooked(c.name)
+                ):
+                    continue
+                n = q(c.name)
+                out.append(
+                    (
+                        field_name,
+                        f"CAST({n} AS DATE) > DATE {lit(last)}",
+                        f"{lit(f'must not be after {last} (implausibly far in the future), not ')}"
+                        f" || CAST({n} AS VARCHAR)",
+                    )
+                )
         for col, cond, msg in self.rt.checks:
             out.append((col, f"COALESCE({cond}, FALSE)", lit(msg)))
         return out
+
+    def _hooked(self, name: str) -> bool:
+        return HOOKS.get(self.rt.name, {}).get(name) is not None
 
     def bad_condition(self) -> str:
         conds = ["_tbad"] + [cond for _, cond, _ in self.row_checks()]
@@ -676,8 +706,11 @@ def import_file(
     mapping: dict[str, str] | None = None,
     encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import one CSV or spreadsheet file of record type `kind` into `store`."""
+    """Import one CSV or spreadsheet file of record type `kind` into `store`.
+
+    `limits` bound what one file may hold (default: :func:`csperf.ingest.limits.current`)."""
     if kind == "queue_log":
         from csperf.ingest.queue_log import import_queue_log
 
@@ -686,16 +719,27 @@ def import_file(
         raise ImportFailed([Problem(str(path), None, None, f"unknown record type {kind!r}")])
     rt = RECORD_TYPES[kind]
     fname = str(path)
+    lim = limits or current_limits()
     try:
-        src = open_table(path, encoding=encoding)
+        src = open_table(path, encoding=encoding, limits=lim)
     except ReadError as exc:
-        raise ImportFailed([Problem(fname, None, None, str(exc).split(": ", 1)[-1])]) from None
+        raise ImportFailed(*_read_problems(fname, exc)) from None
     colmap, ignored = resolve_header(rt, src.header, mapping, fname)
-    plan = Plan(rt, colmap, src.header)
+    plan = Plan(rt, colmap, src.header, not_after=latest_date(rt, lim))
     try:
-        return _run(plan, src, store, fname, progress, ignored, path, encoding)
+        res = _run(plan, src, store, fname, progress, ignored, path, encoding, lim)
     except ReadError as exc:
-        raise ImportFailed([_read_problem(fname, str(exc))]) from None
+        raise ImportFailed(*_read_problems(fname, exc)) from None
+    if res.rows == 0:
+        res.warnings.append(f"{fname}: the file has a header but no rows; 0 rows imported")
+    return res
+
+
+def _read_problems(fname: str, exc: ReadError) -> tuple[list[Problem], int]:
+    """The problems of a ReadError, each placed at its row and column where it has one."""
+    if exc.problems:
+        return [Problem(fname, r, c, m) for r, c, m in exc.problems], exc.total
+    return [_read_problem(fname, str(exc))], 1
 
 
 def _read_problem(fname: str, msg: str) -> Problem:
@@ -707,7 +751,20 @@ def _read_problem(fname: str, msg: str) -> Problem:
     return Problem(fname, None, None, rest.lstrip(": ").strip())
 
 
-def _run(plan, src, store, fname, progress, ignored, path, encoding) -> ImportResult:
+def latest_date(rt: RecordType, limits: Limits, today: dt.date | None = None) -> dt.date:
+    """The last plausible date of a record: `limits.future_days` after today; planning records
+    (plans, values, the calendar) may also run to the end of next year."""
+    today = today or dt.date.today()
+    last = today + dt.timedelta(days=limits.future_days)
+    if rt.name in PLANNING_TYPES:
+        last = max(last, dt.date(today.year + 1, 12, 31))
+    return last
+
+
+PLANNING_TYPES = ("plans", "values", "calendar")
+
+
+def _run(plan, src, store, fname, progress, ignored, path, encoding, limits) -> ImportResult:
     return run_import(
         plan,
         src,
@@ -715,7 +772,7 @@ def _run(plan, src, store, fname, progress, ignored, path, encoding) -> ImportRe
         source_name=fname,
         progress=progress,
         ignored=ignored,
-        reopen=lambda: open_table(path, encoding=encoding),
+        reopen=lambda: open_table(path, encoding=encoding, limits=limits),
     )
 
 
@@ -753,7 +810,8 @@ def run_import(
 
         insert = insert_sql(final_sql)
         strict = plan.strict_select()
-        if src.duckdb_csv and rt.name not in HOOKS and strict is not None:
+        fast = bool(src.duckdb_csv) and rt.name not in HOOKS and strict is not None
+        if fast:
             # fast path: DuckDB reads, types and checks the whole file in one parallel statement;
             # row numbers are only needed when it fails, and then the detailed pass finds them.
             # First with plain CASTs for canonical cells; a file with other spellings (Chinese
@@ -765,7 +823,17 @@ def run_import(
                 con.execute("ROLLBACK")
                 con.execute("BEGIN TRANSACTION")
                 failed, rows, reason = _insert_csv(con, insert, src, plan, progress)
-        else:
+            if failed and reason:
+                # DuckDB could not read it as a strict CSV (a row of another width, a line
+                # longer than a field may be, a stray quote): the batch reader reads it again
+                # and names the rows of such problems (or imports a file it can read).
+                con.execute("ROLLBACK")
+                con.execute("BEGIN TRANSACTION")
+                failed, rows, reason, fast = False, 0, "", False
+            elif not failed and rows > src.limits.rows:
+                msg = too_many_rows(src.limits)
+                raise ReadError(f"{source_name}: {msg}", [(None, None, msg)])
+        if not fast:
             for batch in src.batches():
                 tbl = _apply_hooks(rt, batch.table, plan.colmap)
                 con.register("_b", tbl)
@@ -827,7 +895,8 @@ def _insert_csv(con, insert: str, src: Source, plan: Plan, progress) -> tuple[bo
     reader = (
         f"(SELECT *, CAST(0 AS BIGINT) AS _row FROM read_csv({lit(path)}, columns = {cols},"
         f" header = true, auto_detect = false, delim = {lit(delim)}, quote = '\"', escape = '\"',"
-        f" strict_mode = true, null_padding = false))"
+        f" strict_mode = true, null_padding = false,"
+        f" max_line_size = {src.limits.field_bytes}))"
     )
     sql = insert.replace(" FROM _b", f" FROM {reader}")
     done = threading.Event()
@@ -1059,9 +1128,13 @@ def detailed_problems(
                 add(r, name, m)
         con.execute(f"INSERT INTO _keys SELECT _row, {', '.join(map(q, keycols))} FROM _final")
         con.unregister("_b")
-    for num, msg in src.invalid_rows:
-        total += 1
-        add(num, None, msg)
+    if src.invalid_rows:
+        # rows of another width than the header: the file's rows do not line up, so the other
+        # problems' row numbers cannot be trusted; these are what to fix first
+        con.close()
+        placed = sorted(src.invalid_rows, key=lambda x: x[0] or 0)
+        problems = [Problem(source_name, r, None, m) for r, m in placed[:MAX_PROBLEMS]]
+        return problems, max(len(placed), src.invalid_total)
     # duplicate keys within the file
     keys = _keys(rt)
     notnull = " AND ".join(f"{q(k)} IS NOT NULL" for k in rt.key)

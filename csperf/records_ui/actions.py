@@ -14,10 +14,18 @@ from csperf.core import audit, jobs
 from csperf.core.errors import InvalidInput, NotAllowed
 from csperf.core.models import Job
 from csperf.cycles.access import can_manage_cycles
+from csperf.ingest.limits import size
 from csperf.ingest.schema import RECORD_TYPES
 
 KIND = "records.import"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def upload_limit() -> int:
+    """The largest file an import may upload, in bytes (CSPERF_IMPORT_MAX_UPLOAD_MB)."""
+    from csperf.ingest.limits import current
+
+    return current().upload_bytes
 
 
 def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Job:
@@ -37,6 +45,14 @@ def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Jo
         raise InvalidInput(
             _("%(file)s: only .xlsx, .xls, .ods or .csv files can be imported.")
             % {"file": upload.name},
+            field="file",
+        )
+    limit = upload_limit()
+    if (upload.size or 0) > limit:
+        # (a file larger than the limit was not even kept: see csperf.records_ui.uploads)
+        raise InvalidInput(
+            _("%(file)s: larger than %(limit)s, the most one import may upload.")
+            % {"file": upload.name, "limit": size(limit)},
             field="file",
         )
     base = Path(settings.DATA_DIR) / "uploads"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,13 @@ from csperf.core.errors import ActionError
 from csperf.core.jobs import Progress, job_handler
 from csperf.core.models import Job
 
+log = logging.getLogger("csperf.jobs")
+
 
 @job_handler("records.import")
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
     from csperf.ingest.importer import ImportFailed, import_file
+    from csperf.ingest.limits import current
     from csperf.ingest.store import StoreError, open_store
 
     path = Path(job.params["path"])
@@ -34,6 +38,7 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
             store=store,
             encoding=job.params.get("encoding") or None,
             progress=lambda done, total: progress(done, total),
+            limits=current(),
         )
     except ImportFailed as exc:
         # Kept on the job so the page can show (and download) every problem.
@@ -50,6 +55,14 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
         raise ActionError(f"{name}: {exc.total} problem(s); nothing was imported") from None
     except (StoreError, LookupError, OSError) as exc:
         raise ActionError(f"{name}: {exc}".replace(str(path), name)) from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # the traceback goes to the log; the page shows the reference
+        log.exception("import job %s (%s) failed", job.pk, name)
+        raise ActionError(
+            f"{name}: cannot import: an unexpected error ({type(exc).__name__}); reference:"
+            f" job {job.pk}. Nothing was imported."
+        ) from None
     finally:
         store.close()
         if settings.DATA_DIR and path.parent.name.startswith("upload-"):
@@ -61,6 +74,7 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
         "import_id": res.import_id,
         "ignored_columns": res.ignored_columns,
         "notes": res.notes,
+        "warnings": [w.replace(str(path), name) for w in res.warnings],
         "seconds": round(res.seconds, 2),
         "file": name,
     }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from csperf.core.errors import ActionError
 from csperf.core.models import Job
 from csperf.cycles.access import can_manage_cycles
+from csperf.ingest.limits import size
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.records_ui import actions
 from csperf.records_ui.actions import KIND
@@ -86,7 +87,11 @@ def index(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The import runs in the background; you may leave this page."))
         return redirect("records_ui:import", job.pk)
     recent = Job.objects.filter(kind=KIND).select_related("created_by")[:20]
-    return render(request, "records_ui/index.html", {"kinds": _kinds(), "recent": recent})
+    return render(
+        request,
+        "records_ui/index.html",
+        {"kinds": _kinds(), "recent": recent, "upload_limit": size(actions.upload_limit())},
+    )
 
 
 @login_required
