@@ -3,7 +3,8 @@
 Boards are per team: supervisors see their teams, department managers and QC inspectors the teams
 of their departments, HR and auditors every team (``org.access.teams_for_user``). Agents and
 logins without a role have no board: every board URL answers 404 for them. Cards on a board still
-come through ``reviews.access.cards_for_user``, and scores only where ``workflow.sees_scores``.
+come through ``reviews.access.cards_for_user``, and scores only where ``sees_scores``: never a
+draft card's to anyone but HR and the auditor.
 
 A plan is visible to whoever may see its card; the employee sees their own plan once the card is
 published (a plan names the result, which the employee does not see before). Plans are created
@@ -18,13 +19,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from csperf.board.models import ImprovementPlan
+from csperf.core.errors import NotAllowed
 from csperf.org.access import scope_for, teams_for_user
 from csperf.org.models import Membership, Role, Team
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user
-from csperf.reviews.models import RELEASED, Card
+from csperf.reviews.models import RELEASED, Card, CardStatus
 
 
 def board_teams_for_user(user: Any) -> QuerySet[Team]:
@@ -105,5 +108,28 @@ def may_own(user: Any, card: Card) -> bool:
     return can_manage_plans(user, card)
 
 
+def may_act(user: Any) -> bool:
+    """Whether the login may take steps on cards at all: auditors read only (unless they also
+    hold a working role)."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    working = scope.hr or scope.supervised_team_ids or scope.department_ids or scope.employee_id
+    return bool(working) or not scope.auditor
+
+
+def require_may_act(user: Any) -> None:
+    if not may_act(user):
+        raise NotAllowed(_("The auditor reads only and takes no step on cards."))
+
+
 def sees_scores(user: Any, card: Card) -> bool:
+    """Whether the board shows the card's total, grade, rank and pay to this user.
+
+    A draft card (its cycle not opened for rating yet) holds figures HR is still checking: only
+    HR and the auditor see them; supervisors, managers and inspectors see them once HR opens the
+    rating. Beyond that, the card's own rule (the employee only once published).
+    """
+    if card.status == CardStatus.DRAFT and not scope_for(user).sees_everything:
+        return False
     return workflow.sees_scores(user, card)

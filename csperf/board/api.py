@@ -24,20 +24,20 @@ except ImportError:  # pragma: no cover
 
 
 from csperf.board import actions as plan_actions
+from csperf.board import bulk as bulk_plan
 from csperf.board import insights
 from csperf.board.access import (
     get_plan_for_user,
     get_team_for_user,
     plans_for_user,
     require_board,
+    require_may_act,
 )
 from csperf.board.models import ImprovementPlan, PlanStatus
 from csperf.board.teamboard import team_board
 from csperf.core.errors import InvalidInput
 from csperf.cycles.access import get_cycle_for_user
-from csperf.reviews import actions as card_actions
 from csperf.reviews.access import cards_for_user, get_card_for_user
-from csperf.reviews.models import REVIEW_STATUSES
 
 router = Router(tags=["team board"])
 
@@ -97,8 +97,10 @@ class PlanClose(Schema):
 
 
 class BulkIn(Schema):
-    step: Literal["approve", "submit"]
+    step: Literal["approve", "submit", "publish"]
     cards: list[int] = Field(min_length=1)
+    dry_run: bool = Field(False, description="only say what would be done and skipped")
+    reason: str = Field("", description="required unless dry_run: written to each card's history")
 
 
 def _effect(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
@@ -138,6 +140,11 @@ def _plan_out(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
     }
 
 
+def _coverage(card: Any) -> float | None:
+    value = getattr(card, "coverage", None)  # Card.coverage (issue 13.1): a share, 0–1
+    return None if value is None else float(value)
+
+
 @router.get("")
 def board(request: HttpRequest, cycle: int, team: int) -> dict[str, Any]:
     """One team's board for one cycle: ranking, grades, pending, alerts, plans."""
@@ -160,6 +167,7 @@ def board(request: HttpRequest, cycle: int, team: int) -> dict[str, Any]:
                 "rank_label": card.rank_label,
                 "label": card.label_kind,
                 "status": card.status,
+                "coverage": _coverage(card),
             }
             for card in b["ranked"]
         ],
@@ -193,24 +201,63 @@ def board(request: HttpRequest, cycle: int, team: int) -> dict[str, Any]:
     }
 
 
+def _card_ref(card: Any) -> dict[str, Any]:
+    return {
+        "card_id": card.pk,
+        "employee_code": card.employee.code,
+        "employee_name": card.employee.name,
+        "status": card.status,
+    }
+
+
+def _skipped(skips: list[bulk_plan.Skip]) -> list[dict[str, Any]]:
+    return [
+        {
+            **_card_ref(s.card),
+            "reason": s.reason,
+            "unrated": [{"item": u.item, "name": u.name, "role": u.role} for u in s.missing],
+        }
+        for s in skips
+    ]
+
+
 @router.post("/bulk")
-def bulk(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
-    """Approve (or hand on) many cards; each succeeds or fails on its own."""
+def bulk(request: HttpRequest, payload: BulkIn) -> Any:
+    """Approve, hand on or publish many cards.
+
+    ``dry_run``: what would be done (``will``) and skipped, with the reason and the unrated items
+    of each skipped card; nothing changes. Otherwise a reason is required (400 without one); each
+    card is decided again and succeeds, is skipped or fails on its own.
+    """
     require_board(request.user)
-    func = card_actions.approve if payload.step == "approve" else card_actions.submit
+    require_may_act(request.user)
     cards = cards_for_user(request.user).filter(pk__in=payload.cards)
     found = {c.pk for c in cards}
     missing = [pk for pk in payload.cards if pk not in found]
     if missing:
         raise InvalidInput(f"no such card: {', '.join(str(pk) for pk in missing)}", field="cards")
-    done, failed = card_actions.bulk(
-        request.user, func, cards.filter(status__in=REVIEW_STATUSES).order_by("id")
+    cards = cards.select_related("employee", "cycle", "template", "team", "department").order_by(
+        "id"
     )
-    not_in_review = len(found) - done - len(failed)
+    out: dict[str, Any] = {"step": payload.step, "dry_run": payload.dry_run}
+    if payload.dry_run:
+        plan = bulk_plan.plan(request.user, payload.step, cards)
+        return {
+            **out,
+            "will": [_card_ref(c) for c in plan.will],
+            "skipped": _skipped(plan.skip),
+            "done": 0,
+            "done_cards": [],
+            "failed": [],
+        }
+    result = plan_actions.run_bulk(request.user, payload.step, cards, payload.reason)
     return {
-        "done": done,
-        "failed": [{"card_id": c.pk, "error": why} for c, why in failed],
-        "not_in_review": not_in_review,
+        **out,
+        "will": [],
+        "skipped": _skipped(result.skipped),
+        "done": len(result.done),
+        "done_cards": [c.pk for c in result.done],
+        "failed": [{"card_id": c.pk, "error": why} for c, why in result.failed],
     }
 
 

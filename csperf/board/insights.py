@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from csperf.board.access import sees_scores
 from csperf.org.models import Membership, Role
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user
-from csperf.reviews.models import EDITABLE, REVIEW_STATUSES, Card, CardStatus, Rating
+from csperf.reviews.models import RELEASED, REVIEW_STATUSES, Card, CardStatus, Rating
 from csperf.scoring import Period
 
 # -- grades and labels -----------------------------------------------------------------------
@@ -239,7 +240,9 @@ def needs_plan(card: Card) -> bool:
 
 @dataclass
 class Effect:
-    state: str  # waiting | provisional | final
+    # waiting: no card of the next period yet; pending: there is one, not released yet (its
+    # figures are a draft or under review, so the effect is not known); final: released.
+    state: str
     card: Card | None = None
     period: str = ""
     total: Decimal | None = None
@@ -252,6 +255,8 @@ class Effect:
     def label(self) -> str:
         if self.state == "waiting":
             return _("No result of the next cycle yet")
+        if self.state == "pending":
+            return _("Not known yet: the %(period)s card is not released") % {"period": self.period}
         if self.passed:
             return _("Passed at the next cycle")
         if self.delta is not None and self.delta > 0:
@@ -279,11 +284,17 @@ def next_card(user: Any, card: Card) -> Card | None:
 
 
 def effect(user: Any, plan: Any) -> Effect:
-    """How the employee did at the next cycle, compared with the card the plan follows from."""
+    """How the employee did at the next cycle, compared with the card the plan follows from.
+
+    Judged only from the next card once it is released (published): a draft or a card still
+    under review may change, and a plan must not be marked a success on figures nobody agreed.
+    """
     card = plan.card
     nxt = next_card(user, card)
-    if nxt is None or nxt.total is None or not workflow.sees_scores(user, nxt):
+    if nxt is None:
         return Effect("waiting")
+    if nxt.status not in RELEASED or nxt.total is None or not sees_scores(user, nxt):
+        return Effect("pending", period=nxt.cycle.period)
     delta = nxt.total - card.total if card.total is not None else None
     fail = failing_grade(nxt)
     order = grade_order(nxt)
@@ -291,7 +302,7 @@ def effect(user: Any, plan: Any) -> Effect:
     if card.grade in order and nxt.grade in order:
         change = order.index(card.grade) - order.index(nxt.grade)
     return Effect(
-        state="provisional" if nxt.status in EDITABLE else "final",
+        state="final",
         card=nxt,
         period=nxt.cycle.period,
         total=nxt.total,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from csperf.board import insights
-from csperf.board.access import board_cards, can_manage_plans, plans_for_user
+from csperf.board.access import board_cards, can_manage_plans, plans_for_user, sees_scores
 from csperf.board.models import ImprovementPlan, PlanStatus
+from csperf.board.rating_form import as_text
+from csperf.cycles.models import Cycle
 from csperf.org.models import Team
 from csperf.reports import dashboards
 from csperf.reports.tables import Table
 from csperf.reviews import workflow
-from csperf.reviews.access import log_list_view
+from csperf.reviews.access import cards_for_user, log_list_view
 from csperf.reviews.models import Card, Rating
 from csperf.reviews.presenters import available_actions
 
@@ -24,8 +27,11 @@ class RateItem:
     code: str
     name: str
     kind: str  # levels | manual
-    value: Any
+    value: str  # as the form shows it ("4", not 4.0000); what was typed after a failed save
     comment: str
+    # What the row showed when it was drawn: posted back, so a field left alone keeps its value.
+    shown: str = ""
+    shown_comment: str = ""
     levels: list[dict[str, Any]] = field(default_factory=list)
     low: Any = None
     high: Any = None
@@ -39,16 +45,25 @@ def rate_items(card: Card, role: str) -> list[RateItem]:
         if role not in it.entry_roles:
             continue
         r = given.get(it.code)
+        value = as_text(r.value) if r else ""
+        comment = r.comment if r else ""
         row = RateItem(
             code=it.code,
             name=it.label,
             kind=it.rule.type,
-            value=r.value if r and r.value is not None else None,
-            comment=r.comment if r else "",
+            value=value,
+            comment=comment,
+            shown=value,
+            shown_comment=comment,
         )
         if it.rule.type == "levels":
             row.levels = [
-                {"level": lv.level, "score": lv.score, "anchor": lv.anchor or ""}
+                {
+                    "level": lv.level,
+                    "text": as_text(lv.level),
+                    "score": lv.score,
+                    "anchor": lv.anchor or "",
+                }
                 for lv in it.rule.levels
             ]
         elif it.rule.type == "manual":
@@ -58,9 +73,24 @@ def rate_items(card: Card, role: str) -> list[RateItem]:
     return out
 
 
+def coverage_text(value: Any) -> str:
+    """Data coverage as a percentage, '—' when not measured.
+
+    One decimal at most and never rounded up: a card at 79.96% must not read as meeting an
+    80% gate.
+    """
+    if value is None:
+        return "—"
+    pct = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    if pct == pct.to_integral_value():
+        return f"{pct.quantize(Decimal(1))}%"
+    return f"{pct}%"
+
+
 def decorate(user: Any, card: Card) -> Card:
     """Attach what the board shows of a card for this user."""
-    card.show_scores = workflow.sees_scores(user, card)
+    card.show_scores = sees_scores(user, card)
+    card.coverage_text = coverage_text(getattr(card, "coverage", None))
     card.label_kind = insights.label_kind(card) if card.show_scores else ""
     card.steps = available_actions(user, card)
     role = workflow.current_role(card)
@@ -88,6 +118,7 @@ def ranking_table(cards: list[Card]) -> Table:
             _("Grade"),
             _("Label"),
             _("Status"),
+            _("Data coverage"),
         ],
         numeric={0, 1, 4},
     )
@@ -102,6 +133,7 @@ def ranking_table(cards: list[Card]) -> Table:
                 c.grade,
                 c.rank_label,
                 str(c.get_status_display()),
+                c.coverage_text,
             ]
         )
     return table
@@ -119,6 +151,30 @@ def team_plans(user: Any, team: Team, period: str) -> list[ImprovementPlan]:
         p.effect = insights.effect(user, p)
         p.may_change = p.status == PlanStatus.OPEN and can_manage_plans(user, p.card)
     return plans
+
+
+def _newest_first(cycle: Cycle) -> tuple:
+    """Latest period end first; a month before the quarter or year ending on the same day."""
+    try:
+        period = cycle.period_obj
+        return (-period.date_range()[1].toordinal(), period.months, -cycle.pk)
+    except ValueError:
+        return (0, 0, -cycle.pk)
+
+
+def opening_cycle(user: Any, team_ids: list[int]) -> Cycle | None:
+    """The cycle a board opens on: the one open for rating, not the latest draft being set up.
+
+    Among the cycles with cards on the user's teams: an open one, else the latest that is not a
+    draft (closed), else the latest draft (HR setting up the first cycle).
+    """
+    with_cards = cards_for_user(user).filter(team_id__in=team_ids).values("cycle_id").distinct()
+    cycles = list(Cycle.objects.filter(pk__in=with_cards))
+    for status in (Cycle.Status.OPEN, Cycle.Status.CLOSED, Cycle.Status.DRAFT):
+        found = sorted((c for c in cycles if c.status == status), key=_newest_first)
+        if found:
+            return found[0]
+    return None
 
 
 def team_board(user: Any, cycle: Any, team: Team, *, log: bool = True) -> dict[str, Any]:
@@ -154,6 +210,7 @@ def team_board(user: Any, cycle: Any, team: Team, *, log: bool = True) -> dict[s
         "to_rate": [c for c in cards if c.my_turn and c.rate_items],
         "approvable": [c for c in cards if "approve" in c.steps],
         "submittable": [c for c in cards if c.my_turn],
+        "publishable": [c for c in cards if "publish" in c.steps],
         "alerts": insights.alerts(scored),
         "failing": failing,
         "failing_without_plan": [c for c in failing if not c.has_plan],

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from csperf.board import actions as plan_actions
-from csperf.board import insights
+from csperf.board import insights, rating_form
 from csperf.board.access import (
     board_teams_for_user,
     can_manage_plans,
@@ -30,15 +30,15 @@ from csperf.board.access import (
     plans_for_user,
     require_board,
 )
+from csperf.board.bulk_pages import confirm_or_run
 from csperf.board.models import PlanStatus
-from csperf.board.teamboard import decorate, team_board
+from csperf.board.teamboard import decorate, opening_cycle, team_board
 from csperf.core.errors import ActionError, InvalidInput
 from csperf.core.models import AuditEvent
 from csperf.cycles.access import cycles_for_user, get_cycle_for_user
 from csperf.reports.tables import download
 from csperf.reviews import actions as card_actions
 from csperf.reviews.access import cards_for_user, get_card_for_user
-from csperf.reviews.models import REVIEW_STATUSES
 from csperf.web.views import action_view
 
 
@@ -47,7 +47,7 @@ def _board_url(cycle_id: Any, team_id: Any) -> str:
 
 
 def _choose(request: HttpRequest) -> tuple[Any, Any, list[Any], list[Any]]:
-    """The cycle and team asked for, or the latest cycle and the first team with cards."""
+    """The cycle and team asked for, or the cycle open for rating and the first team with cards."""
     user = request.user
     teams = list(board_teams_for_user(user))
     cycles = list(cycles_for_user(user)[:36])
@@ -55,13 +55,7 @@ def _choose(request: HttpRequest) -> tuple[Any, Any, list[Any], list[Any]]:
     if request.GET.get("cycle"):
         cycle = get_cycle_for_user(user, request.GET["cycle"])
     else:
-        with_cards = set(
-            cards_for_user(user)
-            .filter(team_id__in=team_ids)
-            .values_list("cycle_id", flat=True)
-            .distinct()
-        )
-        cycle = next((c for c in cycles if c.pk in with_cards), cycles[0] if cycles else None)
+        cycle = opening_cycle(user, team_ids) or (cycles[0] if cycles else None)
     if request.GET.get("team"):
         team = get_team_for_user(user, request.GET["team"])
     else:
@@ -93,39 +87,21 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "board/board.html", context)
 
 
-def _rate_entries(request: HttpRequest) -> list[dict[str, Any]]:
-    entries = []
-    for key in request.POST:
-        if key.startswith("value:"):
-            code = key.split(":", 1)[1]
-            entries.append(
-                {
-                    "item": code,
-                    "value": request.POST.get(key, ""),
-                    "comment": request.POST.get(f"comment:{code}", ""),
-                }
-            )
-    return entries
-
-
 @login_required
 @require_POST
 def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     """Save (and optionally hand on) one card's ratings from its board row.
 
     With htmx the row is answered in place, the new total and grade included; without it the
-    browser goes back to the board with a message.
+    browser goes back to the board with a message. Only what the rater changed is saved.
     """
     require_board(request.user)
     card = get_card_for_user(request.user, card_id, log=False)
     error = ""
     note = ""
     try:
-        entries = _rate_entries(request)
-        if not entries:
-            raise InvalidInput(_("Nothing to save."), field="ratings")
-        card_actions.save_ratings(request.user, card, entries)
-        note = _("Ratings saved.")
+        changed = plan_actions.rate_in_place(request.user, card, request.POST)
+        note = _("Ratings saved.") if changed else _("Nothing changed.")
         if request.POST.get("then") == "submit":
             card_actions.submit(request.user, card, request.POST.get("reason", ""))
             note = _("Submitted: now %(status)s.") % {"status": card.get_status_display()}
@@ -138,53 +114,36 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             messages.success(request, f"{card.employee.name}: {note}")
         return redirect(_board_url(card.cycle_id, card.team_id))
     card = decorate(request.user, get_card_for_user(request.user, card.pk, log=False))
-    posted = {e["item"]: e for e in _rate_entries(request)} if error else {}
-    if posted:
-        # Keep what the rater typed so they can correct it, not the stored values.
-        for it in card.rate_items:
-            if it.code in posted:
-                it.value = posted[it.code]["value"]
-                it.comment = posted[it.code]["comment"]
+    if error:
+        rating_form.show_typed(request.POST, card.rate_items)
     return render(request, "board/_rate_row.html", {"c": card, "error": error, "note": note})
 
 
-BULK = {
-    "approve": card_actions.approve,
-    "submit": card_actions.submit,
-}
+BOARD_STEPS = ("approve", "submit", "publish")
 
 
 @action_view
 def bulk(request: HttpRequest) -> HttpResponse:
-    """Approve (or hand on) the selected cards through the workflow's bulk action."""
+    """Approve, hand on or publish the selected cards: first what will be done and skipped,
+    then, once confirmed with a reason, the workflow actions (``board.bulk_pages``)."""
     require_board(request.user)
     team = get_team_for_user(request.user, request.POST.get("team"))
     cycle = get_cycle_for_user(request.user, request.POST.get("cycle"))
     step = request.POST.get("step", "")
-    if step not in BULK:
+    if step not in BOARD_STEPS:
         raise InvalidInput(_("Unknown step %(step)s.") % {"step": step}, field="step")
     ids = [int(x) for x in request.POST.getlist("card") if str(x).isdigit()]
     if not ids:
         raise InvalidInput(_("Select at least one card."), field="card")
-    cards = (
-        cards_for_user(request.user, cycle_id=cycle.pk)
-        .filter(team=team, pk__in=ids, status__in=REVIEW_STATUSES)
-        .order_by("employee__code")
+    cards = cards_for_user(request.user, cycle_id=cycle.pk).filter(team=team, pk__in=ids)
+    return confirm_or_run(
+        request,
+        step=step,
+        cards=cards,
+        hidden=[("cycle", cycle.pk), ("team", team.pk), ("step", step)],
+        action_url=reverse("board:bulk"),
+        back_url=_board_url(cycle.pk, team.pk),
     )
-    done, failed = card_actions.bulk(request.user, BULK[step], cards)
-    skipped = len(ids) - done - len(failed)
-    messages.success(request, _("%(n)s cards done.") % {"n": done})
-    for card, why in failed[:10]:
-        messages.warning(request, f"{card.employee.name}: {why}")
-    if len(failed) > 10:
-        messages.warning(request, _("…and %(n)s more not done.") % {"n": len(failed) - 10})
-    if skipped:
-        messages.warning(
-            request,
-            _("%(n)s selected cards are not under review and were left as they are.")
-            % {"n": skipped},
-        )
-    return redirect(_board_url(cycle.pk, team.pk))
 
 
 # -- improvement plans -----------------------------------------------------------------------
@@ -202,6 +161,11 @@ def plan_new(request: HttpRequest, card_id: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the team's supervisor, the department manager or HR may plan improvements.")
         )
+    try:
+        plan_actions.check_plannable(card)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect(_board_url(card.cycle_id, card.team_id))
     data: dict[str, Any] = {
         "owner": request.user.pk,
         "problem": _("Grade %(grade)s (total %(total)s) in %(period)s.")

@@ -71,3 +71,26 @@ def future(days: int = 30) -> str:
     from django.utils import timezone
 
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def release(w, card, level: int = 4, *, publish: bool = True):
+    """Walk a card (draft or under review) through its chain and publish it (or stop at
+    approved)."""
+    from csperf.reviews import actions
+    from csperf.reviews.models import CardStatus
+
+    hr = w.users["hr"]
+    if card.status == CardStatus.DRAFT:
+        actions.start_rating(hr, card)
+    raters = {"self": "agent", "supervisor": "supervisor", "reviewer": "reviewer"}
+    for role in card.chain:
+        who = w.users[raters[role]] if role != "self" else card.employee.user
+        entries = [{"item": "attitude", "value": level}]
+        if role == "supervisor":
+            entries.append({"item": "teamwork", "value": 10 if level >= 3 else 0})
+        actions.save_ratings(who, card, entries)
+        actions.submit(who, card)
+    if publish:
+        actions.publish(hr, card)
+    card.refresh_from_db()
+    return card

@@ -139,20 +139,25 @@ def _to_reviewer(w, who):
 def test_bulk_approve_uses_the_workflow_action(board_world, client):
     w = board_world
     a, b = _to_reviewer(w, "agent"), _to_reviewer(w, "colleague")
+    for card in (a, b):  # the reviewer's column too: nothing unrated
+        actions.save_ratings(w.users["reviewer"], card, [{"item": "attitude", "value": 3}])
     foreign = w.card("other_team_agent")
     data = {"cycle": w.cycle.pk, "team": w.teams["T1"].pk, "step": "approve"}
+    confirmed = {**data, "confirm": "1", "reason": "月度审核"}
 
-    # The supervisor is not the last rater: each card refused, none changed.
+    # The supervisor is not the last rater: each card is skipped with the reason, none changed.
     client.force_login(w.users["supervisor"])
-    r = client.post("/board/bulk/", {**data, "card": [a.pk, b.pk]}, follow=True)
+    r = client.post("/board/bulk/", {**data, "card": [a.pk, b.pk]})
+    assert r.context["plan"].will == [] and len(r.context["plan"].skip) == 2
+    r = client.post("/board/bulk/", {**confirmed, "card": [a.pk, b.pk]}, follow=True)
     assert Card.objects.filter(pk__in=[a.pk, b.pk], status=CardStatus.APPROVED).count() == 0
     msgs = [str(m) for m in r.context["messages"]]
-    assert len(msgs) == 3 and " 0 " in msgs[0]  # 已处理 0 张; then one refusal per card
+    assert len(msgs) == 3 and " 0 " in msgs[0]  # 已处理 0 张; then one line per skipped card
 
     # The department manager approves both; a card of another team in the request is left alone.
     r = _board(client, w, "reviewer")
     assert {c.pk for c in r.context["approvable"]} == {a.pk, b.pk}
-    r = client.post("/board/bulk/", {**data, "card": [a.pk, b.pk, foreign.pk]}, follow=True)
+    r = client.post("/board/bulk/", {**confirmed, "card": [a.pk, b.pk, foreign.pk]}, follow=True)
     assert r.status_code == 200
     assert Card.objects.filter(pk__in=[a.pk, b.pk], status=CardStatus.APPROVED).count() == 2
     foreign.refresh_from_db()
@@ -163,29 +168,3 @@ def test_bulk_approve_uses_the_workflow_action(board_world, client):
     # Nothing selected: a message, no change.
     r = client.post("/board/bulk/", data, follow=True)
     assert any("Select" in str(m) or "选择" in str(m) for m in r.context["messages"])
-
-
-def test_bulk_submit_hands_rated_cards_on(board_world, client, api_client):
-    w = board_world
-    card = _self_rate(w, "agent")
-    other = _self_rate(w, "colleague")
-    actions.save_ratings(
-        w.users["supervisor"],
-        card,
-        [{"item": "attitude", "value": 3}, {"item": "teamwork", "value": 8}],
-    )
-    api_client.login("supervisor")
-    r = api_client.post("/api/board/bulk", {"step": "submit", "cards": [card.pk, other.pk]})
-    assert r.status_code == 200, r.content
-    body = r.json()
-    assert body["done"] == 1 and [f["card_id"] for f in body["failed"]] == [other.pk]
-    card.refresh_from_db()
-    assert card.status == CardStatus.REVIEWER_REVIEW
-    foreign = w.card("other_team_agent")
-    r = api_client.post("/api/board/bulk", {"step": "approve", "cards": [foreign.pk]})
-    assert r.status_code == 422
-    api_client.login("agent")
-    assert (
-        api_client.post("/api/board/bulk", {"step": "submit", "cards": [card.pk]}).status_code
-        == 404
-    )

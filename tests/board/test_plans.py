@@ -11,7 +11,7 @@ from csperf.board import insights
 from csperf.board.models import ImprovementPlan, PlanStatus
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from csperf.core.models import AuditEvent
-from tests.board.conftest import future
+from tests.board.conftest import future, release
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +107,13 @@ def test_effect_at_the_next_cycle(board_world, next_cycle, api_client):
     plan = plan_actions.create_plan(sup, w.card("agent"), _data())
     assert insights.effect(sup, plan).state == "waiting"
     nxt = next_cycle(agent_calls=100)
-    e = insights.effect(sup, plan)
     later = w.card("agent").__class__.objects.get(cycle=nxt, employee=w.employees["agent"])
-    assert e.card == later and e.period == "2026-04"
-    assert e.state == "provisional"  # the next card is still being rated
+    # The next card is a draft: its figures say nothing yet (issue 13.8).
+    e = insights.effect(sup, plan)
+    assert e.state == "pending" and e.period == "2026-04" and e.total is None
+    later = release(w, later)
+    e = insights.effect(sup, plan)
+    assert e.card == later and e.period == "2026-04" and e.state == "final"
     assert e.delta == later.total - w.card("agent").total and e.delta > 0
     assert e.passed is (later.grade != "不合格")
     # The same through the API, and the closing writes the effect into the audit trail.
@@ -130,7 +133,8 @@ def test_effect_at_the_next_cycle(board_world, next_cycle, api_client):
 def test_effect_no_improvement(board_world, next_cycle):
     w = board_world
     plan = plan_actions.create_plan(w.users["hr"], w.card("agent"), _data())
-    next_cycle(agent_calls=10)
+    nxt = next_cycle(agent_calls=10)
+    release(w, w.card("agent").__class__.objects.get(cycle=nxt, employee=w.employees["agent"]), 1)
     e = insights.effect(w.users["hr"], plan)
     assert e.delta < 0 and e.passed is False and e.grade_change == 0
     assert e.label in ("No improvement", "无改进")

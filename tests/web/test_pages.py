@@ -105,7 +105,14 @@ def test_walk_the_workflow_in_the_browser(world, client):
     card.refresh_from_db()
     assert card.status == CardStatus.APPROVED
     client.force_login(world.users["hr"])
-    client.post(f"/cycles/{world.cycle.pk}/bulk/", {"step": "publish", "scope": "all"})
+    bulk = f"/cycles/{world.cycle.pk}/bulk/"
+    page = client.post(bulk, {"step": "publish", "scope": "all"}).content.decode()
+    card.refresh_from_db()
+    assert card.status == CardStatus.APPROVED and 'name="confirm"' in page  # asks first
+    client.post(
+        bulk,
+        {"step": "publish", "scope": "all", "confirm": "1", "card": [card.pk], "reason": "发布"},
+    )
     card.refresh_from_db()
     assert card.status == CardStatus.PUBLISHED
     client.force_login(world.users["agent"])
