@@ -6,3 +6,8 @@ class ReviewsConfig(AppConfig):
     name = "csperf.reviews"
     label = "reviews"
     verbose_name = _("Scorecards")
+
+    def ready(self) -> None:
+        from csperf.reviews.appeal_rules import stage_days
+
+        stage_days()  # a bad CSPERF_APPEAL_STAGE_DAYS stops the server when it starts

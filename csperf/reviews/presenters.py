@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from csperf.org.access import scope_for
-from csperf.reviews import workflow
-from csperf.reviews.models import CardStatus, Rating
+from csperf.reviews import appeal_rules, workflow
+from csperf.reviews.models import AppealStage, CardStatus, Rating
 
 
 def available_actions(user: Any, card: Any) -> list[str]:
@@ -29,12 +27,7 @@ def available_actions(user: Any, card: Any) -> list[str]:
         out.append("approve")
     if card.status == CardStatus.APPROVED and scope.hr:
         out.append("publish")
-    if card.status == CardStatus.PUBLISHED and "self" in roles:
-        out.append("acknowledge")
-        if not card.appeal_deadline or timezone.now() <= card.appeal_deadline:
-            out.append("appeal")
-    if card.status == CardStatus.APPEALED and scope.hr:
-        out.append("resolve_appeal")
+    out += _appeal_actions(user, scope, card)
     if scope.hr and card.status in (
         CardStatus.PUBLISHED,
         CardStatus.ACKNOWLEDGED,
@@ -50,6 +43,133 @@ def available_actions(user: Any, card: Any) -> list[str]:
     ):
         out.append("reopen")
     return out
+
+
+def _appeal_actions(user: Any, scope: Any, card: Any) -> list[str]:
+    """The employee acknowledges and appeals whatever the template's rating stages (the chain
+    need not name ``self``); raters and HR answer the appeals they owe."""
+    own = scope.employee_id is not None and scope.employee_id == card.employee_id
+    out = []
+    if card.status == CardStatus.PUBLISHED and own:
+        out.append("acknowledge")
+        if appeal_rules.window_open(card):
+            out.append("appeal")
+    if card.status in (CardStatus.APPEALED, CardStatus.APPEAL_RESOLVED):
+        appeals = list(card.appeals.all())
+        if any(appeal_rules.may_answer(user, a) for a in appeals):
+            out.append("resolve_appeal")
+        if any(appeal_rules.may_escalate(user, a) for a in appeals):
+            out.append("escalate_appeal")
+    return out
+
+
+def appeal_view(user: Any, appeal: Any, template: Any = None) -> dict[str, Any]:
+    """One appeal as the pages and the API show it to this user (what it may do included)."""
+    template = template or appeal.card.template.parsed
+    names = {it.code: it for _s, it in template.items}
+    items = []
+    for ai in appeal.items.all():
+        item = names.get(ai.item_code)
+        items.append(
+            {
+                "item": ai.item_code,
+                "name": item.label if item else ai.item_code,
+                "reason": ai.reason,
+                "corrected": ai.corrected,
+                "hint": appeal_rules.correction_hint(template, item) if item else "",
+                "levels": [lv.level for lv in item.rule.levels]
+                if item is not None and item.rated and item.rule.type == "levels"
+                else [],
+            }
+        )
+    may = []
+    if appeal_rules.may_answer(user, appeal):
+        may.append("resolve")
+    if appeal_rules.may_escalate(user, appeal):
+        may.append("escalate")
+    return {
+        "appeal": appeal,
+        "items": items,
+        "desk": appeal_rules.desk_label(
+            appeal_rules.HR_DESK if appeal.stage == AppealStage.HR else appeal.responder_role
+        ),
+        "rater_desk": appeal_rules.desk_label(appeal.responder_role),
+        "overdue": appeal.overdue,
+        "actions": may,
+    }
+
+
+def appeal_json(user: Any, appeal: Any) -> dict[str, Any]:
+    """One appeal for the API: its stage, who owes the answer by when, and what the caller may do."""
+    view = appeal_view(user, appeal)
+    siblings = appeal.card.appeals.filter(filing=appeal.filing).exclude(pk=appeal.pk)
+    card = appeal.card
+    return {
+        "id": appeal.pk,
+        "card_id": appeal.card_id,
+        "employee_code": card.employee.code,
+        "employee_name": card.employee.name,
+        "period": card.cycle.period,
+        "filing": appeal.filing,
+        "filed_with": sorted(siblings.values_list("pk", flat=True)),
+        "status": appeal.status,
+        "status_label": str(appeal.get_status_display()),
+        "stage": appeal.stage,
+        "responder_role": appeal.responder_role,
+        "waiting_for": view["desk"] if appeal.waiting else None,
+        "reason": appeal.reason,
+        "items": [
+            {
+                "item": i["item"],
+                "name": i["name"],
+                "reason": i["reason"],
+                "corrected": i["corrected"],
+            }
+            for i in view["items"]
+        ],
+        "created_at": appeal.created_at,
+        "due_at": appeal.due_at,
+        "overdue": view["overdue"],
+        "rater_resolution": appeal.rater_resolution,
+        "rater_resolved_at": appeal.rater_resolved_at,
+        "escalate_by": appeal.escalate_by if appeal.escalatable else None,
+        "escalated_at": appeal.escalated_at,
+        "escalation_reason": appeal.escalation_reason,
+        "resolution": appeal.resolution,
+        "resolved_at": appeal.resolved_at,
+        "old_total": appeal.old_total,
+        "new_total": appeal.new_total,
+        "actions": view["actions"],
+    }
+
+
+def home_appeals(user: Any) -> dict[str, Any]:
+    """The home page's appeals: those the user owes (soonest due first, overdue marked), their
+    own still open or escalatable, and for HR how many are overdue anywhere."""
+    from csperf.reviews.access import appeals_for_user, appeals_owed_by, overdue
+
+    scope = scope_for(user)
+    mine = []
+    if scope.employee_id:
+        for a in appeals_for_user(user).filter(card__employee_id=scope.employee_id)[:20]:
+            if a.waiting or a.escalatable:
+                mine.append(appeal_view(user, a))
+    return {
+        "appeals_owed": [appeal_view(user, a) for a in appeals_owed_by(user)[:50]],
+        "appeals_mine": mine,
+        "appeals_overdue": overdue(appeals_for_user(user)).count() if scope.hr else 0,
+    }
+
+
+def appeal_preview(card: Any) -> list[dict[str, str]]:
+    """The card's items with who would answer an appeal of each now (shown on the appeal form)."""
+    items = [it for _s, it in card.template.parsed.items]
+    desks = {
+        code: appeal_rules.desk_label(desk)
+        for desk, group in appeal_rules.route(card, [it.code for it in items]).items()
+        for code in group
+    }
+    return [{"code": it.code, "name": it.label, "desk": desks[it.code]} for it in items]
 
 
 def card_detail(user: Any, card: Any) -> dict[str, Any]:
@@ -146,6 +266,26 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
         "actions": available_actions(user, card),
         "flags": card.flags if show_scores else [],
         "alerts": (card.result or {}).get("alerts", []) if show_scores else [],
+        "coverage": coverage_view(card),
+    }
+
+
+def coverage_view(card: Any) -> dict[str, Any]:
+    """The card's data coverage against its cycle's minimum, the items without data (with the
+    feed that did not deliver each), HR's exclusion and gate overrides."""
+    from csperf.cycles import gates
+
+    share = gates.card_coverage(card)
+    minimum = card.cycle.min_coverage
+    return {
+        "value": float(share) if share is not None else None,
+        "percent": gates.percent(share),
+        "minimum": float(minimum),
+        "minimum_percent": gates.percent(minimum),
+        "below": share is None or share < minimum,
+        "uncovered": gates.uncovered(card),
+        "overrides": dict(card.gate_overrides or {}),
+        "excluded_reason": card.excluded_reason if card.status == CardStatus.EXCLUDED else "",
     }
 
 

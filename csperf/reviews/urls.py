@@ -1,6 +1,6 @@
 from django.urls import path
 
-from csperf.reviews import views
+from csperf.reviews import appeal_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:card_id>/evidence/", views.upload_evidence, name="evidence"),
     path("<int:card_id>/export.xlsx", views.export_card, name="export"),
     path("evidence/<int:evidence_id>/", views.download_evidence, name="evidence-file"),
-    path("appeals/<int:appeal_id>/resolve/", views.resolve, name="resolve"),
+    path("appeals/", appeal_views.appeals_page, name="appeals"),
+    path("appeals/<int:appeal_id>/resolve/", appeal_views.resolve, name="resolve"),
+    path("appeals/<int:appeal_id>/escalate/", appeal_views.escalate, name="escalate"),
 ]

@@ -18,8 +18,8 @@ from csperf.reviews.access import (
     get_card_for_user,
     history_for_user,
 )
-from csperf.reviews.models import Appeal, Evidence
-from csperf.reviews.presenters import card_detail
+from csperf.reviews.models import Evidence
+from csperf.reviews.presenters import appeal_preview, appeal_view, card_detail
 from csperf.web.views import action_view
 
 
@@ -28,9 +28,15 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_card_for_user(request.user, card_id)
     view = card_detail(request.user, card)
     history = history_for_user(request.user, card)
-    appeals = list(
-        card.appeals.prefetch_related("items").select_related("created_by", "resolved_by")
-    )
+    template = card.template.parsed
+    appeals = [
+        appeal_view(request.user, a, template)
+        for a in card.appeals.prefetch_related("items").select_related(
+            "created_by", "resolved_by", "rater_resolved_by"
+        )
+    ]
+    # Who would answer an appeal of each item, shown on the appeal form.
+    desks = appeal_preview(card) if "appeal" in view["actions"] else []
     roles_for_reopen = [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in card.chain]
     # The improvement plan of a failing card, for whoever may see it (the employee once released).
     plans = list(plans_for_user(request.user).filter(card=card).order_by("-id"))
@@ -41,6 +47,7 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
             **view,
             "history": history[:300],
             "appeals": appeals,
+            "appeal_desks": desks,
             "reopen_roles": roles_for_reopen,
             "plans": plans,
         },
@@ -104,29 +111,6 @@ def appeal(request: HttpRequest, card_id: int) -> HttpResponse:
     ]
     actions.file_appeal(request.user, card, items, request.POST.get("reason", ""))
     messages.success(request, _("Your appeal has been filed."))
-    return redirect("reviews:card", card.pk)
-
-
-@action_view
-def resolve(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    appeal_obj = Appeal.objects.filter(pk=appeal_id).first()
-    if appeal_obj is None:
-        raise Http404("no such appeal")
-    card = get_card_for_user(request.user, appeal_obj.card_id, log=False)
-    accept = request.POST.get("decision") == "accept"
-    corrections = {
-        key.split(":", 1)[1]: request.POST[key]
-        for key in request.POST
-        if key.startswith("correct:") and request.POST[key].strip()
-    }
-    actions.resolve_appeal(
-        request.user,
-        appeal_obj,
-        accept=accept,
-        resolution=request.POST.get("resolution", ""),
-        corrections=corrections,
-    )
-    messages.success(request, _("The appeal has been resolved."))
     return redirect("reviews:card", card.pk)
 
 

@@ -24,7 +24,8 @@ from csperf.cycles.access import cycles_for_user
 from csperf.org.access import scope_for
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user, mark_visibility
-from csperf.reviews.models import REVIEW_STATUSES, CardStatus
+from csperf.reviews.models import REVIEW_STATUSES
+from csperf.reviews.presenters import home_appeals
 
 
 def action_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -74,11 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else [],
         "tasks": mark_visibility(request.user, my_tasks(request.user)),
         "cycles": list(cycles_for_user(request.user)[:12]),
-        "appealed": mark_visibility(
-            request.user, cards_for_user(request.user).filter(status=CardStatus.APPEALED)[:50]
-        )
-        if scope.hr
-        else [],
+        **home_appeals(request.user),
     }
     return render(request, "web/home.html", context)
 

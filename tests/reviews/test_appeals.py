@@ -66,8 +66,11 @@ def test_accepted_appeal_changes_the_score_and_records_it(world, published):
         published,
         [{"item": "attitude", "reason": "复评偏低"}, {"item": "calls", "reason": "漏算了夜班话务"}],
     )
+    # 服务态度 goes to the reviewer who rated it last, 接听量 (from the records) to the supervisor:
+    # two appeals, each answered by its own rater or by HR.
+    calls_appeal = published.appeals.exclude(pk=appeal.pk).get()
     with pytest.raises(NotAllowed):
-        actions.resolve_appeal(world.users["reviewer"], appeal, accept=True, resolution="x")
+        actions.resolve_appeal(world.users["supervisor"], appeal, accept=True, resolution="x")
     with pytest.raises(InvalidInput) as exc:
         actions.resolve_appeal(hr, appeal, accept=True, resolution="")
     assert exc.value.field == "resolution"
@@ -78,19 +81,23 @@ def test_accepted_appeal_changes_the_score_and_records_it(world, published):
     assert exc.value.field == "corrections.teamwork"
     old_total = published.total
     appeal = actions.resolve_appeal(
-        hr, appeal, accept=True, resolution="核实后调整", corrections={"attitude": 4, "calls": 80}
+        hr, appeal, accept=True, resolution="核实后调整", corrections={"attitude": 4}
+    )
+    calls_appeal = actions.resolve_appeal(
+        hr, calls_appeal, accept=True, resolution="核实后调整", corrections={"calls": 80}
     )
     published.refresh_from_db()
-    assert appeal.status == Appeal.Status.ACCEPTED
+    assert appeal.status == calls_appeal.status == Appeal.Status.ACCEPTED
     # attitude reviewer 3 -> 4: 0.2*30 + 0.3*20 + 0.5*30 = 27 (+5); calls 50 -> 80: 30 -> 48 (+18)
     assert published.total == old_total + Decimal("23")
-    assert (appeal.old_total, appeal.new_total) == (old_total, published.total)
+    assert (appeal.old_total, calls_appeal.new_total) == (old_total, published.total)
+    assert appeal.new_total == calls_appeal.old_total == old_total + Decimal("5")
     assert published.status == CardStatus.APPEAL_RESOLVED
     corrections = AuditEvent.objects.filter(card_id=published.pk, action="appeal_correction")
     assert {e.field for e in corrections} == {"attitude.reviewer", "values.calls_handled"}
     assert all(e.actor == hr and e.reason == "核实后调整" for e in corrections)
     rescored = AuditEvent.objects.filter(card_id=published.pk, action="rescore").latest("id")
-    assert (Decimal(rescored.old), Decimal(rescored.new)) == (old_total, published.total)
+    assert (Decimal(rescored.old), Decimal(rescored.new)) == (old_total + 5, published.total)
     with pytest.raises(InvalidTransition):
         actions.resolve_appeal(hr, appeal, accept=False, resolution="again")
 
