@@ -145,7 +145,13 @@ def world(personas) -> World:
             cycle=cycle, employee=emp, name="calls_handled", value=50 + 10 * i
         )
     compute_cycle(cycle, actor=u["hr"])
-    cycle_actions.open_cycle(u["hr"], cycle)
+    # E003's team has no supervisor and E004's department nobody at all, on purpose (the access
+    # tests need cards outside everyone's scope): HR lets them through the rater gate.
+    held = [
+        (c, "测试：此卡故意无人可评")
+        for c in cycle.cards.filter(employee__code__in=["E003", "E004"])
+    ]
+    cycle_actions.open_cycle(u["hr"], cycle, override=held)
     cycle.refresh_from_db()
     return World(
         users=u,

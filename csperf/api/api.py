@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Schema, UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -29,16 +30,19 @@ from csperf.api.models import ApiToken
 from csperf.core.errors import ActionError, InvalidInput, NotAllowed
 from csperf.core.models import AuditEvent, Job
 from csperf.cycles import actions as cycle_actions
+from csperf.cycles import gates
 from csperf.cycles.access import (
     cycles_for_user,
     get_cycle_for_user,
     get_template_for_user,
     templates_for_user,
 )
+from csperf.cycles.scope import CycleScope
 from csperf.org.access import employees_for_user, get_employee_for_user, scope_for
 from csperf.reviews import actions
 from csperf.reviews.access import cards_for_user, get_card_for_user, history_for_user
-from csperf.reviews.models import Appeal, Card
+from csperf.reviews.api import AppealOut, appeal_out
+from csperf.reviews.models import Card
 from csperf.reviews.presenters import card_detail
 
 
@@ -90,6 +94,12 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
+class CycleScopeOut(Schema):
+    departments: list[str]
+    teams: list[str]
+    positions: list[str]
+
+
 class CycleOut(Schema):
     id: int
     name: str
@@ -98,6 +108,27 @@ class CycleOut(Schema):
     rating_deadline: dt.date
     appeal_days: int
     computed_at: dt.datetime | None
+    min_coverage: float
+    scope: CycleScopeOut
+    archived_at: dt.datetime | None = None
+    archived_reason: str = ""
+    unrated_stages: list[dict[str, Any]] = Field(default_factory=list)
+
+    @staticmethod
+    def resolve_min_coverage(obj: Any) -> float:
+        return float(obj.min_coverage)
+
+    @staticmethod
+    def resolve_scope(obj: Any) -> dict[str, list[str]]:
+        return CycleScope.of(obj).as_codes()
+
+    @staticmethod
+    def resolve_unrated_stages(obj: Any, context: Any) -> list[dict[str, Any]]:
+        # names people across the centre: HR and the auditor only
+        request = (context or {}).get("request")
+        if request is None or not scope_for(request.user).sees_everything:
+            return []
+        return gates.relabel((obj.compute_report or {}).get("unrated_stages") or [])
 
 
 class CycleIn(Schema):
@@ -105,6 +136,27 @@ class CycleIn(Schema):
     name: str = ""
     rating_deadline: dt.date | None = None
     appeal_days: int = Field(7, ge=0, le=90)
+    min_coverage: float = Field(0.8, ge=0, le=1)
+    # Who the cycle is for, by code; all empty: everyone.
+    departments: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+    positions: list[str] = Field(default_factory=list)
+
+
+class CyclePatch(Schema):
+    min_coverage: float = Field(ge=0, le=1)
+    reason: str = ""
+
+
+class CardDecisionIn(Schema):
+    card: int
+    reason: str
+
+
+class OpenIn(Schema):
+    reason: str = ""
+    exclude: list[CardDecisionIn] = Field(default_factory=list)
+    override: list[CardDecisionIn] = Field(default_factory=list)
 
 
 class JobOut(Schema):
@@ -133,6 +185,7 @@ class CardSummary(Schema):
     total: Decimal | None
     grade: str | None
     rank: int | None
+    coverage: float | None
 
 
 class RatingIn(Schema):
@@ -161,25 +214,6 @@ class AppealItemIn(Schema):
 class AppealIn(Schema):
     reason: str = ""
     items: list[AppealItemIn] = Field(min_length=1)
-
-
-class ResolveIn(Schema):
-    accept: bool
-    resolution: str
-    corrections: dict[str, Decimal] = Field(default_factory=dict)
-
-
-class AppealOut(Schema):
-    id: int
-    card_id: int
-    status: str
-    reason: str
-    items: list[dict[str, Any]]
-    resolution: str
-    old_total: Decimal | None
-    new_total: Decimal | None
-    created_at: dt.datetime
-    resolved_at: dt.datetime | None
 
 
 class EventOut(Schema):
@@ -232,7 +266,13 @@ def _card_summary(card: Card, user: Any) -> dict[str, Any]:
         "total": card.total if show else None,
         "grade": (card.grade or None) if show else None,
         "rank": card.rank if show else None,
+        # the share of the record-fed weight that had data (not a score: always shown)
+        "coverage": _float(gates.card_coverage(card)),
     }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _card_full(card: Card, user: Any) -> dict[str, Any]:
@@ -284,28 +324,14 @@ def _card_full(card: Card, user: Any) -> dict[str, Any]:
             "moves": card.moves,
             "published_at": card.published_at,
             "appeal_deadline": card.appeal_deadline,
+            "min_coverage": view["coverage"]["minimum"],
+            "uncovered": view["coverage"]["uncovered"],
+            "excluded_reason": view["coverage"]["excluded_reason"],
+            "gate_overrides": view["coverage"]["overrides"],
             "sections": sections,
         }
     )
     return out
-
-
-def _appeal_out(appeal: Appeal) -> dict[str, Any]:
-    return {
-        "id": appeal.pk,
-        "card_id": appeal.card_id,
-        "status": appeal.status,
-        "reason": appeal.reason,
-        "items": [
-            {"item": i.item_code, "reason": i.reason, "corrected": i.corrected}
-            for i in appeal.items.all()
-        ],
-        "resolution": appeal.resolution,
-        "old_total": appeal.old_total,
-        "new_total": appeal.new_total,
-        "created_at": appeal.created_at,
-        "resolved_at": appeal.resolved_at,
-    }
 
 
 # -- auth ------------------------------------------------------------------------------------
@@ -331,8 +357,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get("/cycles", response=list[CycleOut], tags=["cycles"])
-def list_cycles(request: HttpRequest):
-    return list(cycles_for_user(request.user))
+def list_cycles(request: HttpRequest, archived: bool = False):
+    """The cycles the caller may see; archived ones only with ``?archived=true``."""
+    return list(cycles_for_user(request.user, archived=archived))
 
 
 @api.get("/cycles/{cycle_id}", response=CycleOut, tags=["cycles"])
@@ -340,16 +367,49 @@ def get_cycle(request: HttpRequest, cycle_id: int):
     return get_cycle_for_user(request.user, cycle_id)
 
 
+def _by_codes(model: Any, codes: list[str], field: str) -> list[Any]:
+    found = {o.code: o for o in model.objects.filter(code__in=codes)}
+    for i, code in enumerate(codes):
+        if code not in found:
+            raise InvalidInput(_("Unknown code %(code)s.") % {"code": code}, field=f"{field}[{i}]")
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
 @api.post("/cycles", response={201: CycleOut}, tags=["cycles"])
 def create_cycle(request: HttpRequest, payload: CycleIn):
+    """A cycle for a period and a scope; 409 when a cycle of the period covers any of it."""
+    from csperf.org.models import Department, Position, Team
+
     cycle = cycle_actions.create_cycle(
         request.user,
         period=payload.period,
         name=payload.name,
         rating_deadline=payload.rating_deadline,
         appeal_days=payload.appeal_days,
+        min_coverage=Decimal(str(payload.min_coverage)),
+        departments=_by_codes(Department, payload.departments, "departments"),
+        teams=_by_codes(Team, payload.teams, "teams"),
+        positions=_by_codes(Position, payload.positions, "positions"),
     )
     return Status(201, cycle)
+
+
+@api.patch("/cycles/{cycle_id}", response=CycleOut, tags=["cycles"])
+def update_cycle(request: HttpRequest, cycle_id: int, payload: CyclePatch):
+    """Change the minimum data coverage (audited)."""
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    cycle_actions.set_min_coverage(
+        request.user, cycle, Decimal(str(payload.min_coverage)), payload.reason
+    )
+    return cycle
+
+
+@api.delete("/cycles/{cycle_id}", response={204: None}, tags=["cycles"])
+def delete_cycle(request: HttpRequest, cycle_id: int, reason: str = ""):
+    """Delete a cycle still being set up, with its cards (``?reason=`` required, audited)."""
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    cycle_actions.delete_cycle(request.user, cycle, reason)
+    return Status(204, None)
 
 
 @api.post("/cycles/{cycle_id}/compute", response={202: JobOut}, tags=["cycles"])
@@ -359,10 +419,36 @@ def compute_cycle(request: HttpRequest, cycle_id: int):
     return Status(202, cycle_actions.request_compute(request.user, cycle))
 
 
-@api.post("/cycles/{cycle_id}/open", response=CycleOut, tags=["cycles"])
-def open_cycle(request: HttpRequest, cycle_id: int):
+def _decisions(request: HttpRequest, cycle: Any, rows: list[CardDecisionIn], field: str):
+    cards = cards_for_user(request.user, cycle_id=cycle.pk).in_bulk([r.card for r in rows])
+    out = []
+    for i, r in enumerate(rows):
+        if r.card not in cards:
+            raise InvalidInput(
+                _("Card %(card)s is not in this cycle.") % {"card": r.card},
+                field=f"{field}[{i}].card",
+            )
+        out.append((cards[r.card], r.reason))
+    return out
+
+
+@api.post("/cycles/{cycle_id}/open", response={200: CycleOut, 409: dict}, tags=["cycles"])
+def open_cycle(request: HttpRequest, cycle_id: int, payload: OpenIn | None = None):
+    """Open rating. 409 names every card held back (coverage below the minimum, input errors,
+    a stage nobody can rate) in ``blocked``; ``exclude`` and ``override`` decide on such cards
+    (each with a reason) in the same request."""
+    payload = payload or OpenIn()
     cycle = get_cycle_for_user(request.user, cycle_id)
-    cycle_actions.open_cycle(request.user, cycle)
+    try:
+        cycle_actions.open_cycle(
+            request.user,
+            cycle,
+            payload.reason,
+            exclude=_decisions(request, cycle, payload.exclude, "exclude"),
+            override=_decisions(request, cycle, payload.override, "override"),
+        )
+    except gates.GateRefused as exc:
+        return Status(409, {"detail": exc.message, "blocked": exc.blocked})
     return cycle
 
 
@@ -493,11 +579,13 @@ def card_history(request: HttpRequest, card_id: int):
 @api.get("/cards/{card_id}/appeals", response=list[AppealOut], tags=["appeals"])
 def list_appeals(request: HttpRequest, card_id: int):
     card = get_card_for_user(request.user, card_id)
-    return [_appeal_out(a) for a in card.appeals.prefetch_related("items")]
+    return [appeal_out(a, request.user) for a in card.appeals.prefetch_related("items")]
 
 
 @api.post("/cards/{card_id}/appeals", response={201: AppealOut}, tags=["appeals"])
 def file_appeal(request: HttpRequest, card_id: int, payload: AppealIn):
+    """Appeal items of one's own published card; the items are split by who answers them first
+    (``filed_with`` names the other appeals the same form made)."""
     card = get_card_for_user(request.user, card_id, log=False)
     appeal = actions.file_appeal(
         request.user,
@@ -505,23 +593,7 @@ def file_appeal(request: HttpRequest, card_id: int, payload: AppealIn):
         [{"item": i.item, "reason": i.reason} for i in payload.items],
         payload.reason,
     )
-    return Status(201, _appeal_out(appeal))
-
-
-@api.post("/appeals/{appeal_id}/resolve", response=AppealOut, tags=["appeals"])
-def resolve_appeal(request: HttpRequest, appeal_id: int, payload: ResolveIn):
-    appeal = Appeal.objects.filter(pk=appeal_id).first()
-    if appeal is None:
-        raise Http404("no such appeal")
-    get_card_for_user(request.user, appeal.card_id, log=False)  # 404 when out of scope
-    appeal = actions.resolve_appeal(
-        request.user,
-        appeal,
-        accept=payload.accept,
-        resolution=payload.resolution,
-        corrections=dict(payload.corrections),
-    )
-    return _appeal_out(appeal)
+    return Status(201, appeal_out(appeal, request.user))
 
 
 # -- indicators ------------------------------------------------------------------------------
@@ -582,3 +654,6 @@ def indicator_values(
 api.add_router("/qc", "csperf.qc.api.router")
 api.add_router("/surveys", "csperf.surveys.api.router")
 api.add_router("/board", "csperf.board.api.router")
+api.add_router("/appeals", "csperf.reviews.api.router")
+# Archive, the gates of a cycle and HR's decisions on held-back cards (issue 13).
+api.add_router("", "csperf.cycles.api.router")

@@ -11,22 +11,30 @@ from csperf.cycles.models import Cycle, ScorecardTemplate
 from csperf.org.access import scope_for
 
 
-def cycles_for_user(user: Any) -> QuerySet[Cycle]:
+def cycles_for_user(user: Any, *, archived: bool | None = False) -> QuerySet[Cycle]:
     """Staff roles see every cycle (their cards are scoped separately); agents see the cycles
-    they have a card in."""
+    they have a card in. Archived cycles drop out of the lists (``archived=False``); True gives
+    only them, None every cycle."""
     scope = scope_for(user)
     if scope.user_id is None:
         return Cycle.objects.none()
     if scope.is_staff_role:
-        return Cycle.objects.all()
-    if scope.employee_id:
-        return Cycle.objects.filter(cards__employee_id=scope.employee_id).distinct()
-    return Cycle.objects.none()
+        found = Cycle.objects.all()
+    elif scope.employee_id:
+        found = Cycle.objects.filter(cards__employee_id=scope.employee_id).distinct()
+    else:
+        return Cycle.objects.none()
+    if archived is None:
+        return found
+    if archived:
+        return found.filter(status=Cycle.Status.ARCHIVED)
+    return found.exclude(status=Cycle.Status.ARCHIVED)
 
 
 def get_cycle_for_user(user: Any, cycle_id: Any) -> Cycle:
+    """Any cycle the user may see, archived ones too (links to them keep working)."""
     try:
-        return cycles_for_user(user).get(pk=int(cycle_id))
+        return cycles_for_user(user, archived=None).get(pk=int(cycle_id))
     except (Cycle.DoesNotExist, ValueError, TypeError):
         raise Http404("no such cycle") from None
 

@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from csperf.core import audit
 from csperf.core.errors import ActionError
+from csperf.cycles import gates
 from csperf.cycles import inputs as cycle_inputs
 from csperf.cycles.models import Cycle, ScorecardTemplate
+from csperf.cycles.scope import CycleScope
 from csperf.org.models import Assignment, Employee
 from csperf.reviews import workflow
 from csperf.reviews.models import EDITABLE, RELEASED, Card, CardStatus
@@ -109,7 +111,11 @@ def _history(employee_ids: list[int], template_code: str, before: str) -> dict[i
 
 
 def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
-    """Who gets a card with which template, placement and days; and who is left out, why."""
+    """Who gets a card with which template, placement and days; and who is left out, why.
+
+    Only people in the cycle's scope (departments, teams, positions) are planned; the others
+    belong to another cycle of the period and are not reported as left out."""
+    scope = CycleScope.of(cycle)
     period = cycle.period_obj
     first, last = period.date_range(1)
     by_position = {ct.position_id: ct.template for ct in cycle.templates.select_related("template")}
@@ -124,7 +130,14 @@ def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
         end = min(last, emp.left_on) if emp.left_on else last
         placement = emp.placement_on(end)
         if placement is None:
-            report["no_placement"].append({"code": emp.code, "name": emp.name})
+            if scope.every_unit:
+                report["no_placement"].append({"code": emp.code, "name": emp.name})
+            continue
+        if not scope.includes(
+            team_id=placement.team_id,
+            department_id=placement.team.department_id,
+            position_id=placement.position_id,
+        ):
             continue
         template = overrides.get(emp.pk) or by_position.get(placement.position_id)
         if template is None:
@@ -165,12 +178,57 @@ def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
     return plan, report
 
 
+def _rescore_all(cycle: Cycle, actor: Any) -> None:
+    """Score every template group of the cycle; each changed total is audited."""
+    template_ids = set(Card.objects.filter(cycle=cycle).values_list("template_id", flat=True))
+    changes = rescore(cycle.pk, template_ids)
+    for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
+        old, new = changes[card.pk]
+        if old is not None:
+            audit.record(
+                actor,
+                "rescore",
+                card,
+                field="total",
+                old=old,
+                new=new,
+                reason=_("cycle recomputed"),
+            )
+
+
+def _finish_report(
+    cycle: Cycle, report: dict[str, Any], *, cards: int, created: int, kept: int
+) -> dict[str, Any]:
+    """Store the compute report (score errors, stages nobody can rate); return the summary."""
+    errors = sorted(
+        set(
+            Card.objects.filter(cycle=cycle)
+            .exclude(score_error="")
+            .values_list("template__code", "score_error")
+        )
+    )
+    report["score_errors"] = [{"template": code, "error": err} for code, err in errors]
+    # Stages nobody can rate are found now, not when the cards are already waiting.
+    report["unrated_stages"] = gates.gaps_jsonable(gates.rater_gaps(cycle))
+    Cycle.objects.filter(pk=cycle.pk).update(compute_report=report)
+    return {
+        "cards": cards,
+        "score_errors": len(errors),
+        "created": created,
+        "unchanged_published": kept,
+        "left_out": {k: len(v) for k, v in report.items() if k != "unrated_stages"},
+        "unrated_stages": sum(len(g["cards"]) for g in report["unrated_stages"]),
+    }
+
+
 def compute_cycle(
     cycle: Cycle, progress: Progress | None = None, actor: Any = None
 ) -> dict[str, Any]:
     progress = progress or (lambda *a, **k: None)
     if cycle.status == Cycle.Status.CLOSED:
         raise ActionError(_("The cycle is closed."))
+    if cycle.status == Cycle.Status.ARCHIVED:
+        raise ActionError(_("The cycle is archived."))
     plan, report = plan_cycle(cycle)
     total_steps = len(plan) + 1
     progress(0, total_steps, _("Planning %(n)s cards") % {"n": len(plan)})
@@ -216,7 +274,7 @@ def compute_cycle(
                     planned_out.add(emp.pk)
                     continue
                 card = existing.get(emp.pk)
-                if card is not None and card.status not in EDITABLE:
+                if card is not None and card.status not in EDITABLE | {CardStatus.EXCLUDED}:
                     kept += 1  # published: never changed by a recompute (reopen it first)
                     continue
                 fields = {
@@ -240,48 +298,20 @@ def compute_cycle(
                     card.save()
                 done += 1
                 progress(done, total_steps)
-    # Draft cards of people no longer in the plan (left, moved to a position without a card,
-    # no longer eligible).
+    # Draft (or excluded) cards of people no longer in the plan (left, moved to a position
+    # without a card or out of the cycle's scope, no longer eligible).
     planned = {e["employee"].pk for e in plan} - planned_out
     removed = 0
-    for card in Card.objects.filter(cycle=cycle, status=CardStatus.DRAFT).exclude(
-        employee_id__in=planned
-    ):
+    for card in Card.objects.filter(
+        cycle=cycle, status__in=[CardStatus.DRAFT, CardStatus.EXCLUDED]
+    ).exclude(employee_id__in=planned):
         audit.record(actor, "remove_card", card, reason=_("no longer in the cycle"))
         card.delete()
         removed += 1
     progress(len(plan), total_steps, _("Scoring"))
-    template_ids = set(Card.objects.filter(cycle=cycle).values_list("template_id", flat=True))
-    changes = rescore(cycle.pk, template_ids)
-    for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
-        old, new = changes[card.pk]
-        if old is not None:
-            audit.record(
-                actor,
-                "rescore",
-                card,
-                field="total",
-                old=old,
-                new=new,
-                reason=_("cycle recomputed"),
-            )
-    errors = sorted(
-        set(
-            Card.objects.filter(cycle=cycle)
-            .exclude(score_error="")
-            .values_list("template__code", "score_error")
-        )
-    )
-    report["score_errors"] = [{"template": code, "error": err} for code, err in errors]
-    summary = {
-        "cards": len(plan),
-        "score_errors": len(errors),
-        "created": created,
-        "unchanged_published": kept,
-        "removed": removed,
-        "left_out": {k: len(v) for k, v in report.items()},
-    }
-    Cycle.objects.filter(pk=cycle.pk).update(compute_report=report)
+    _rescore_all(cycle, actor)
+    summary = _finish_report(cycle, report, cards=len(plan), created=created, kept=kept)
+    summary["removed"] = removed
     from csperf.cycles.actions import mark_computed
 
     mark_computed(cycle)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,8 @@ class Cycle(models.Model):
         DRAFT = "draft", _("Setting up")
         OPEN = "open", _("Rating")
         CLOSED = "closed", _("Closed")
+        # An opened or closed cycle is never deleted: archiving withdraws it from the lists.
+        ARCHIVED = "archived", _("Archived")
 
     name = models.CharField(_("name"), max_length=200)
     period = models.CharField(_("period"), max_length=10, db_index=True)
@@ -72,6 +76,27 @@ class Cycle(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
     # Who was left out of the last compute and why (no placement, no template, not eligible).
     compute_report = models.JSONField(default=dict, blank=True)
+    # Rating opens and cards are published only when this share of the record-fed weight had data.
+    min_coverage = models.DecimalField(
+        _("minimum data coverage"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.8"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    # Who the cycle is for: people in these departments or teams (none: every unit) holding
+    # these positions (none: every position). Two cycles of one period never share a person.
+    departments = models.ManyToManyField(
+        "org.Department", verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    teams = models.ManyToManyField(
+        "org.Team", verbose_name=_("teams"), blank=True, related_name="+"
+    )
+    positions = models.ManyToManyField(
+        "org.Position", verbose_name=_("positions"), blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_reason = models.TextField(_("why archived"), blank=True)
 
     class Meta:
         ordering = ["-period", "-id"]

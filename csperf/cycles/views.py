@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from csperf.core.errors import InvalidInput
+from csperf.core.errors import ActionError, InvalidInput
 from csperf.core.models import Job
-from csperf.cycles import actions, feeds, reports
+from csperf.cycles import actions, feeds, gates, reports
 from csperf.cycles.access import (
     can_manage_cycles,
     cycles_for_user,
@@ -23,13 +24,13 @@ from csperf.cycles.access import (
     get_template_for_user,
     templates_for_user,
 )
-from csperf.cycles.models import ScorecardTemplate
+from csperf.cycles.models import Cycle, ScorecardTemplate
+from csperf.cycles.scope import CycleScope
 from csperf.events import feed as events_feed
 from csperf.org.access import departments_for_user, get_employee_for_user, teams_for_user
 from csperf.org.models import Position
-from csperf.reviews import actions as card_actions
 from csperf.reviews.access import cards_for_user, log_list_view, mark_visibility
-from csperf.reviews.models import CardStatus
+from csperf.reviews.models import EDITABLE, Card, CardStatus
 from csperf.web.views import action_view
 
 
@@ -46,10 +47,54 @@ def _parse_date(raw: str, field: str) -> dt.date | None:
 
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
+    archived = request.GET.get("archived") == "1"
     return render(
         request,
         "cycles/list.html",
-        {"cycles": cycles_for_user(request.user), "can_manage": can_manage_cycles(request.user)},
+        {
+            "cycles": cycles_for_user(request.user, archived=archived),
+            "archived": archived,
+            "can_manage": can_manage_cycles(request.user),
+        },
+    )
+
+
+def _share_from_percent(raw: str) -> Decimal:
+    """The page asks for a percentage (80); the cycle stores a share (0.8)."""
+    try:
+        return Decimal((raw or "80").strip()) / 100
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(
+            _("%(value)s is not a percentage.") % {"value": raw}, field="min_coverage"
+        ) from None
+
+
+def _picked(request: HttpRequest, name: str, choices) -> list:
+    """The objects picked in a multi-select; an unknown id is an error, never ignored."""
+    ids = [v for v in request.POST.getlist(name) if v]
+    found = list(choices.filter(pk__in=[i for i in ids if i.isdigit()]))
+    if len(found) != len(set(ids)):
+        raise InvalidInput(_("Choose from the list."), field=name)
+    return found
+
+
+def _create_from_post(request: HttpRequest) -> Cycle:
+    try:
+        appeal_days = int(request.POST.get("appeal_days") or 7)
+    except ValueError:
+        raise InvalidInput(
+            _("The appeal window must be 0 to 90 days."), field="appeal_days"
+        ) from None
+    return actions.create_cycle(
+        request.user,
+        period=request.POST.get("period", ""),
+        name=request.POST.get("name", ""),
+        rating_deadline=_parse_date(request.POST.get("rating_deadline", ""), "rating_deadline"),
+        appeal_days=appeal_days,
+        min_coverage=_share_from_percent(request.POST.get("min_coverage", "")),
+        departments=_picked(request, "departments", departments_for_user(request.user)),
+        teams=_picked(request, "teams", teams_for_user(request.user)),
+        positions=_picked(request, "positions", Position.objects.all()),
     )
 
 
@@ -58,28 +103,81 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     if not can_manage_cycles(request.user):
         raise PermissionDenied(_("Only HR may manage templates and cycles."))
     error = None
+    status = 200
     if request.method == "POST":
         try:
-            try:
-                appeal_days = int(request.POST.get("appeal_days") or 7)
-            except ValueError:
-                raise InvalidInput(
-                    _("The appeal window must be 0 to 90 days."), field="appeal_days"
-                ) from None
-            cycle = actions.create_cycle(
-                request.user,
-                period=request.POST.get("period", ""),
-                name=request.POST.get("name", ""),
-                rating_deadline=_parse_date(
-                    request.POST.get("rating_deadline", ""), "rating_deadline"
-                ),
-                appeal_days=appeal_days,
-            )
+            cycle = _create_from_post(request)
             messages.success(request, _("Cycle created."))
+            stuck = sum(len(g["cards"]) for g in cycle.compute_report.get("unrated_stages", []))
+            if stuck:
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s people would wait for a rater nobody is; see “Stages nobody can "
+                        "rate” below."
+                    )
+                    % {"n": stuck},
+                )
             return redirect("cycles:detail", cycle.pk)
-        except InvalidInput as exc:
-            error = exc
-    return render(request, "cycles/create.html", {"error": error, "post": request.POST})
+        except ActionError as exc:
+            error, status = exc, exc.status
+    context = {
+        "error": error,
+        "post": request.POST,
+        "picked": {k: request.POST.getlist(k) for k in ("departments", "teams", "positions")},
+        "departments": departments_for_user(request.user),
+        "teams": teams_for_user(request.user).select_related("department"),
+        "positions": Position.objects.all(),
+    }
+    return render(request, "cycles/create.html", context, status=status)
+
+
+def _gate_context(cycle: Cycle, cards, manage: bool) -> dict:
+    """Coverage meters; for HR also the cards the data gate holds, stuck stages and excluded
+    cards."""
+    rows = list(
+        cards.select_related("employee__user", "team", "department", "template", "cycle").order_by(
+            "team__code", "employee__code"
+        )
+    )
+    base = {
+        "meters": gates.coverage_meters(rows, cycle.min_coverage),
+        "min_coverage_percent": int(cycle.min_coverage * 100),
+        "scope_label": CycleScope.of(cycle).label(),
+    }
+    if not manage:
+        return base
+    held = []
+    for card in rows:
+        if card.status not in EDITABLE:
+            continue  # excluded, or released before (a reopen brings it back here)
+        problem = gates.data_problem(
+            card, cycle.min_coverage, opening=cycle.status == Cycle.Status.DRAFT
+        )
+        if problem is not None:
+            held.append(
+                {
+                    "card": card,
+                    "kind": problem[0],
+                    "why": problem[1],
+                    "coverage": gates.percent(gates.card_coverage(card)),
+                    "override": (card.gate_overrides or {}).get(gates.DATA),
+                }
+            )
+    if rows:
+        gaps = gates.rater_gaps(cycle, [c for c in rows if c.status in gates.WAITING])
+        planned = False
+    else:  # no card yet: the stages found when the cycle was created
+        gaps = gates.relabel((cycle.compute_report or {}).get("unrated_stages", []))
+        planned = True
+    return {
+        **base,
+        "held": held,
+        "gaps": gaps,
+        "gaps_planned": planned,
+        "excluded": [c for c in rows if c.status == CardStatus.EXCLUDED],
+        "drafts": sum(1 for c in rows if c.status == CardStatus.DRAFT),
+    }
 
 
 @login_required
@@ -108,6 +206,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "filter_status": status,
         "can_manage": manage,
         "overdue": reports.overdue(cycle, cards),
+        **_gate_context(cycle, cards, manage),
     }
     if manage or (request.user.is_authenticated and context["teams"].exists()):
         context["missing"] = reports.missing_data(cycle, cards)
@@ -155,8 +254,62 @@ def resync_feeds(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @action_view
 def open_rating(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, cycle_id)
-    n = actions.open_cycle(request.user, cycle)
+    n = actions.open_cycle(request.user, cycle, request.POST.get("reason", ""))
     messages.success(request, _("%(n)s cards opened for rating.") % {"n": n})
+    return redirect("cycles:detail", cycle.pk)
+
+
+def _cards_picked(request: HttpRequest, cycle: Cycle) -> list[Card]:
+    ids = [v for v in request.POST.getlist("card") if v.isdigit()]
+    if not ids:
+        raise InvalidInput(_("Tick the cards first."), field="card")
+    return list(cards_for_user(request.user, cycle_id=cycle.pk).filter(pk__in=ids))
+
+
+@action_view
+def gate(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """HR's decision on held-back cards: exclude them, or let them go ahead (override)."""
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    decision = request.POST.get("decision")
+    reason = request.POST.get("reason", "")
+    picked = [(card, reason) for card in _cards_picked(request, cycle)]
+    if decision == "exclude":
+        n = actions.exclude_cards(request.user, cycle, picked)
+        messages.success(request, _("%(n)s cards excluded from the cycle.") % {"n": n})
+    elif decision == "override":
+        n = actions.override_gates(request.user, cycle, picked)
+        messages.success(request, _("%(n)s cards may go ahead (overridden).") % {"n": n})
+    elif decision == "include":
+        for card, _why in picked:
+            actions.include_card(request.user, card, reason)
+        messages.success(request, _("%(n)s cards back in the cycle.") % {"n": len(picked)})
+    else:
+        raise InvalidInput(_("Unknown step %(step)s.") % {"step": decision}, field="decision")
+    return redirect("cycles:detail", cycle.pk)
+
+
+@action_view
+def settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    share = _share_from_percent(request.POST.get("min_coverage", ""))
+    actions.set_min_coverage(request.user, cycle, share, request.POST.get("reason", ""))
+    messages.success(request, _("Minimum data coverage saved."))
+    return redirect("cycles:detail", cycle.pk)
+
+
+@action_view
+def delete(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    n = actions.delete_cycle(request.user, cycle, request.POST.get("reason", ""))
+    messages.success(request, _("Cycle deleted with its %(n)s cards.") % {"n": n})
+    return redirect("cycles:list")
+
+
+@action_view
+def archive(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    actions.archive_cycle(request.user, cycle, request.POST.get("reason", ""))
+    messages.success(request, _("Cycle archived."))
     return redirect("cycles:detail", cycle.pk)
 
 
@@ -229,47 +382,38 @@ def input_value(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @action_view
 def bulk(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """Approve or publish every eligible card of a team, a department or the whole cycle."""
+    """Approve, publish or close the eligible cards of a team, a department or the whole cycle.
+
+    First what will be done and what skipped (by card and item names), then — confirmed with a
+    reason — the step on the cards that page listed: the board's bulk steps, shared.
+    """
+    # Imported here: the board builds on cycles, not the other way round.
+    from django.urls import reverse
+
+    from csperf.board.bulk import CANDIDATES
+    from csperf.board.bulk_pages import confirm_or_run
+
     cycle = get_cycle_for_user(request.user, cycle_id)
-    step = request.POST.get("step")
+    step = request.POST.get("step", "")
     cards = cards_for_user(request.user, cycle_id=cycle.pk)
-    scope_kind, _sep, scope_id = request.POST.get("scope", "").partition(":")
+    scope = request.POST.get("scope", "")
+    scope_kind, _sep, scope_id = scope.partition(":")
     if scope_kind == "team":
-        cards = cards.filter(team_id=scope_id or 0)
+        cards = cards.filter(team_id=scope_id if scope_id.isdigit() else 0)
     elif scope_kind == "department":
-        cards = cards.filter(department_id=scope_id or 0)
+        cards = cards.filter(department_id=scope_id if scope_id.isdigit() else 0)
     elif scope_kind != "all":
         raise InvalidInput(_("Choose a team or a department."), field="scope")
-    if step == "approve":
-        from csperf.reviews.models import REVIEW_STATUSES
-
-        done, failed = card_actions.bulk(
-            request.user, card_actions.approve, cards.filter(status__in=REVIEW_STATUSES)
-        )
-    elif step == "publish":
-        done, failed = card_actions.bulk(
-            request.user, card_actions.publish, cards.filter(status=CardStatus.APPROVED)
-        )
-    elif step == "close":
-        done, failed = card_actions.bulk(
-            request.user,
-            card_actions.close,
-            cards.filter(
-                status__in=[
-                    CardStatus.PUBLISHED,
-                    CardStatus.ACKNOWLEDGED,
-                    CardStatus.APPEAL_RESOLVED,
-                ]
-            ),
-        )
-    else:
+    if step not in ("approve", "publish", "close"):
         raise InvalidInput(_("Unknown step %(step)s.") % {"step": step}, field="step")
-    messages.success(request, _("%(n)s cards done.") % {"n": done})
-    for card, why in failed[:10]:
-        messages.warning(request, f"{card.employee.name}: {why}")
-    if len(failed) > 10:
-        messages.warning(request, _("…and %(n)s more not done.") % {"n": len(failed) - 10})
-    return redirect("cycles:detail", cycle.pk)
+    return confirm_or_run(
+        request,
+        step=step,
+        cards=cards.filter(status__in=CANDIDATES[step]),
+        hidden=[("scope", scope), ("step", step)],
+        action_url=reverse("cycles:bulk", args=[cycle.pk]),
+        back_url=reverse("cycles:detail", args=[cycle.pk]),
+    )
 
 
 @login_required

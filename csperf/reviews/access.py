@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from csperf.core import audit
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
-from csperf.reviews.models import Card
-from csperf.reviews.workflow import sees_scores
+from csperf.reviews.models import WAITING, Appeal, AppealStage, Card
+from csperf.reviews.workflow import MANAGER_ROLES, sees_scores
 
 
 def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
@@ -80,3 +81,64 @@ def history_for_user(user: Any, card: Card) -> QuerySet[AuditEvent]:
     """
     events = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
     return events if sees_scores(user, card) else events.none()
+
+
+# -- appeals ---------------------------------------------------------------------------------
+
+
+def appeals_for_user(user: Any) -> QuerySet[Appeal]:
+    """Appeals of the cards the user may see: HR and the auditor all, a manager (or inspector)
+    their departments', a supervisor their teams', the employee their own."""
+    return (
+        Appeal.objects.filter(card__in=cards_for_user(user).values("pk"))
+        .select_related(
+            "card__employee",
+            "card__team",
+            "card__department",
+            "card__cycle",
+            "card__template",
+            "card__position",
+        )
+        .prefetch_related("items")
+    )
+
+
+def get_appeal_for_user(user: Any, appeal_id: Any) -> Appeal:
+    """The appeal, or Http404 when it does not exist or its card is out of the user's scope."""
+    try:
+        return appeals_for_user(user).get(pk=int(appeal_id))
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such appeal") from None
+
+
+def appeals_owed_by(user: Any) -> QuerySet[Appeal]:
+    """Waiting appeals this user must answer, soonest due first: at the rater stage those whose
+    deciding role they hold on the card; HR those at HR's stage (HR may also step in earlier,
+    but does not owe those). Never an appeal of the user's own card."""
+    scope = scope_for(user)
+    at_rater = Q(status=Appeal.Status.OPEN, stage=AppealStage.RATER)
+    cond = Q(pk__in=[])
+    if scope.supervised_team_ids:
+        cond |= at_rater & Q(
+            responder_role="supervisor", card__team_id__in=scope.supervised_team_ids
+        )
+    if scope.managed_department_ids:
+        cond |= at_rater & Q(
+            responder_role__in=MANAGER_ROLES, card__department_id__in=scope.managed_department_ids
+        )
+    if scope.inspected_department_ids:
+        cond |= at_rater & Q(
+            responder_role__in=("qc", "inspector"),
+            card__department_id__in=scope.inspected_department_ids,
+        )
+    if scope.hr:
+        cond |= Q(status__in=WAITING, stage=AppealStage.HR)
+    qs = appeals_for_user(user).filter(cond)
+    if scope.employee_id:
+        qs = qs.exclude(card__employee_id=scope.employee_id)
+    return qs.order_by("due_at", "id")
+
+
+def overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """The appeals whose answer is past due."""
+    return appeals.filter(status__in=WAITING, due_at__lt=timezone.now()).order_by("due_at", "id")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +27,14 @@ from csperf.core.errors import (
     require_reason,
 )
 from csperf.org.access import scope_for
-from csperf.reviews import workflow
+from csperf.reviews import appeal_rules, workflow
 from csperf.reviews.models import (
     EDITABLE,
     REVIEW_STATUSES,
+    WAITING,
     Appeal,
     AppealItem,
+    AppealStage,
     Card,
     CardStatus,
     Evidence,
@@ -322,6 +325,12 @@ def publish(actor: Any, card: Card, reason: str = "") -> Card:
     _require_hr(actor, _("publish cards"))
     with _locked(card) as c:
         _require_status(c, [CardStatus.APPROVED], _("publish"))
+        # The data gate of opening holds for publishing too: no grade from too little data.
+        from csperf.cycles.gates import publish_refusal
+
+        refusal = publish_refusal(c)
+        if refusal:
+            raise InvalidTransition(refusal)
         now = timezone.now()
         _set_status(
             actor,
@@ -336,7 +345,7 @@ def publish(actor: Any, card: Card, reason: str = "") -> Card:
 
 
 def acknowledge(actor: Any, card: Card) -> Card:
-    """The employee confirms having read the published card (签字确认)."""
+    """The employee confirms having read the published card (签字确认), whatever its rating chain."""
     with _locked(card) as c:
         if not workflow.holds_role(scope_for(actor), c, "self"):
             raise NotAllowed(_("Only the employee may acknowledge their card."))
@@ -347,40 +356,175 @@ def acknowledge(actor: Any, card: Card) -> Card:
     return card
 
 
+# -- appeals ---------------------------------------------------------------------------------
+
+
+def _when(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _appeal_items(card: Card, items: list[dict[str, Any]]) -> dict[str, str]:
+    """The appealed items as {code: reason}, each named once with a reason."""
+    codes = {it.code for _s, it in card.template.parsed.items}
+    cleaned: dict[str, str] = {}
+    for i, entry in enumerate(items):
+        code = entry.get("item")
+        if code not in codes:
+            raise InvalidInput(
+                _("Unknown item %(item)s.") % {"item": code}, field=f"items[{i}].item"
+            )
+        why = (entry.get("reason") or "").strip()
+        if not why:
+            raise InvalidInput(_("A reason is required."), field=f"items[{i}].reason")
+        if code in cleaned:
+            raise InvalidInput(_("An item is named twice."), field="items")
+        cleaned[code] = why
+    if not cleaned:
+        raise InvalidInput(_("Name at least one item and why you appeal it."), field="items")
+    return cleaned
+
+
 def file_appeal(actor: Any, card: Card, items: list[dict[str, Any]], reason: str = "") -> Appeal:
-    """The employee appeals a published card within the window, with a reason per item."""
+    """The employee appeals items of a published card within the window, with a reason per item.
+
+    The items go to whoever decided them (``appeal_rules.route``): one appeal per desk, each due
+    within its stage's days. Returns the first; the others share its ``filing`` number.
+    """
     with _locked(card) as c:
         if not workflow.holds_role(scope_for(actor), c, "self"):
             raise NotAllowed(_("Only the employee may appeal their card."))
         _require_status(c, [CardStatus.PUBLISHED], _("appeal"))
-        if c.appeal_deadline and timezone.now() > c.appeal_deadline:
+        if not appeal_rules.window_open(c):
             raise InvalidTransition(
-                _("The appeal window closed on %(day)s.")
-                % {"day": timezone.localtime(c.appeal_deadline).strftime("%Y-%m-%d %H:%M")}
+                _("The appeal window closed on %(day)s.") % {"day": _when(c.appeal_deadline)}
             )
-        codes = {it.code for _s, it in c.template.parsed.items}
-        cleaned = []
-        for i, entry in enumerate(items):
-            code = entry.get("item")
-            if code not in codes:
-                raise InvalidInput(
-                    _("Unknown item %(item)s.") % {"item": code}, field=f"items[{i}].item"
-                )
-            why = (entry.get("reason") or "").strip()
-            if not why:
-                raise InvalidInput(_("A reason is required."), field=f"items[{i}].reason")
-            cleaned.append((code, why))
-        if not cleaned:
-            raise InvalidInput(_("Name at least one item and why you appeal it."), field="items")
-        if len({code for code, _w in cleaned}) != len(cleaned):
-            raise InvalidInput(_("An item is named twice."), field="items")
-        appeal = Appeal.objects.create(card=c, reason=(reason or "").strip(), created_by=actor)
-        AppealItem.objects.bulk_create(
-            [AppealItem(appeal=appeal, item_code=k, reason=w) for k, w in cleaned]
-        )
-        audit.record(actor, "appeal", appeal, new={"items": dict(cleaned)}, reason=reason)
+        cleaned = _appeal_items(c, items)
+        reason = (reason or "").strip()
+        filing = 1 + (c.appeals.aggregate(last=Max("filing"))["last"] or 0)
+        now = timezone.now()
+        filed = []
+        for desk, codes in appeal_rules.route(c, cleaned).items():
+            stage = AppealStage.HR if desk == appeal_rules.HR_DESK else AppealStage.RATER
+            appeal = Appeal.objects.create(
+                card=c,
+                reason=reason,
+                created_by=actor,
+                filing=filing,
+                responder_role=desk,
+                stage=stage,
+                due_at=appeal_rules.due(now, stage),
+            )
+            AppealItem.objects.bulk_create(
+                [AppealItem(appeal=appeal, item_code=k, reason=cleaned[k]) for k in codes]
+            )
+            new = {"items": {k: cleaned[k] for k in codes}, "to": desk, "due": appeal.due_at}
+            audit.record(actor, "appeal", appeal, new=new, reason=reason)
+            filed.append(appeal)
         _set_status(actor, c, CardStatus.APPEALED, "appeal", reason)
-    return appeal
+    return filed[0]
+
+
+def _correction_role(card: Card, appeal: Appeal, item: Any) -> str:
+    """Whose rating a correction replaces: the deciding rater's, else the item's last rater."""
+    roles = [r for r in card.chain if r in item.entry_roles]
+    if not roles:
+        raise InvalidInput(
+            _("Item %(item)s has no rater.") % {"item": item.code},
+            field=f"corrections.{item.code}",
+        )
+    return appeal.responder_role if appeal.responder_role in roles else roles[-1]
+
+
+def _correct_rating(actor: Any, c: Card, appeal: Appeal, item: Any, raw: Any, why: str) -> Any:
+    field = f"corrections.{item.code}"
+    value = _check_rating_value(item, raw, field)
+    role = _correction_role(c, appeal, item)
+    old = Rating.objects.filter(card=c, item_code=item.code, role=role).first()
+    rating, _created = Rating.objects.update_or_create(
+        card=c, item_code=item.code, role=role, defaults={"value": value, "rater": actor}
+    )
+    audit.record(
+        actor,
+        "appeal_correction",
+        rating,
+        field=f"{item.code}.{role}",
+        old=old.value if old else None,
+        new=value,
+        reason=why,
+    )
+    return value
+
+
+def _correct_input(actor: Any, c: Card, item: Any, raw: Any, why: str) -> Any:
+    field = f"corrections.{item.code}"
+    value = appeal_rules.check_value_correction(c.template.parsed, item, raw, field)
+    inputs = dict(c.inputs or {})
+    values = dict(inputs.get("values") or {})
+    old = values.get(item.value)
+    values[item.value] = float(value) if value != value.to_integral_value() else int(value)
+    inputs["values"] = values
+    c.inputs = inputs
+    c.save(update_fields=["inputs", "updated_at"])
+    audit.record(
+        actor,
+        "appeal_correction",
+        c,
+        field=f"values.{item.value}",
+        old=old,
+        new=values[item.value],
+        reason=why,
+    )
+    return value
+
+
+def _apply_corrections(
+    actor: Any, c: Card, appeal: Appeal, corrections: dict[str, Any], why: str
+) -> None:
+    """Each correction checked against its item's domain; any refusal rolls all of them back."""
+    template = c.template.parsed
+    appealed = set(appeal.items.values_list("item_code", flat=True))
+    for code, raw in corrections.items():
+        if code not in appealed:
+            raise InvalidInput(
+                _("Item %(item)s was not appealed.") % {"item": code}, field=f"corrections.{code}"
+            )
+        item = template.item(code)
+        if item.rated or item.entered_by_raters:
+            value = _correct_rating(actor, c, appeal, item, raw, why)
+        else:
+            value = _correct_input(actor, c, item, raw, why)
+        AppealItem.objects.filter(appeal=appeal, item_code=code).update(corrected=value)
+    if corrections:
+        _rescore_after(actor, c, _("appeal accepted"), force=True)
+        c.refresh_from_db()
+        _rerank_cohort(
+            actor,
+            c,
+            _("Ranks recomputed after the accepted appeal of %(who)s")
+            % {"who": f"{c.employee.code} {c.employee.name}"},
+        )
+
+
+def _record_decision(actor: Any, appeal: Appeal, capacity: str, accept: bool, text: str) -> None:
+    now = timezone.now()
+    old = appeal.status
+    appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
+    appeal.resolution, appeal.resolved_by, appeal.resolved_at = text, actor, now
+    appeal.due_at = None
+    if capacity == AppealStage.RATER:
+        appeal.rater_resolution, appeal.rater_resolved_by, appeal.rater_resolved_at = (
+            text,
+            actor,
+            now,
+        )
+        if not accept:
+            appeal.escalate_by = appeal_rules.escalate_by(appeal.card, now)
+    else:
+        appeal.stage = AppealStage.HR  # HR's word is the last, also when stepping in early
+        appeal.escalate_by = None
+    appeal.save()
+    action = "answer_appeal" if capacity == AppealStage.RATER else "resolve_appeal"
+    audit.record(actor, action, appeal, field="status", old=old, new=appeal.status, reason=text)
 
 
 def resolve_appeal(
@@ -391,106 +535,69 @@ def resolve_appeal(
     resolution: str,
     corrections: dict[str, Any] | None = None,
 ) -> Appeal:
-    """HR accepts (corrections change the score, recorded) or rejects (with a reason).
-
-    A correction of a rated item replaces the deciding rater's rating; a correction of a
-    computed item replaces its input value for this card.
+    """Answer a waiting appeal: its deciding rater first, HR after an escalation (or in the
+    rater's stead); HR's answer is final. Accepting may correct the appealed items — a rated item's
+    rating of the deciding rater, a record-fed item's input value, each checked against the item's
+    domain — and the card is rescored with its cohort re-ranked; rejecting needs a reason.
     """
-    _require_hr(actor, _("resolve appeals"))
-    resolution = require_reason(resolution, "resolution")
     corrections = corrections or {}
     with _locked(appeal.card) as c:
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        if appeal.status != Appeal.Status.OPEN:
+        appeal.card = c
+        capacity = appeal_rules.answering_as(actor, appeal)
+        if capacity is None:
+            raise NotAllowed(_("Only the rater who decided these items, or HR, may answer."))
+        if not appeal.waiting:
             raise InvalidTransition(_("This appeal has already been resolved."))
+        resolution = require_reason(resolution, "resolution")
         _require_status(c, [CardStatus.APPEALED], _("resolve the appeal of"))
         if not accept and corrections:
             raise InvalidInput(
                 _("A rejected appeal changes nothing; remove the corrections."), field="corrections"
             )
-        template = c.template.parsed
-        appealed = set(appeal.items.values_list("item_code", flat=True))
         old_total = c.total
-        for code, raw in corrections.items():
-            field = f"corrections.{code}"
-            if code not in appealed:
-                raise InvalidInput(
-                    _("Item %(item)s was not appealed.") % {"item": code}, field=field
-                )
-            item = template.item(code)
-            if item.rated or item.entered_by_raters:
-                roles = [r for r in c.chain if r in item.entry_roles]
-                if not roles:
-                    raise InvalidInput(
-                        _("Item %(item)s has no rater.") % {"item": code}, field=field
-                    )
-                value = _check_rating_value(item, raw, field)
-                role = roles[-1]
-                old = Rating.objects.filter(card=c, item_code=code, role=role).first()
-                rating, _created = Rating.objects.update_or_create(
-                    card=c, item_code=code, role=role, defaults={"value": value, "rater": actor}
-                )
-                audit.record(
-                    actor,
-                    "appeal_correction",
-                    rating,
-                    field=f"{code}.{role}",
-                    old=old.value if old else None,
-                    new=value,
-                    reason=resolution,
-                )
-            else:
-                try:
-                    value = Decimal(str(raw).strip())
-                except (InvalidOperation, ValueError):
-                    raise InvalidInput(
-                        _("%(value)s is not a number.") % {"value": raw}, field=field
-                    ) from None
-                inputs = dict(c.inputs or {})
-                values = dict(inputs.get("values") or {})
-                old = values.get(item.value)
-                values[item.value] = (
-                    float(value) if value != value.to_integral_value() else int(value)
-                )
-                inputs["values"] = values
-                c.inputs = inputs
-                c.save(update_fields=["inputs", "updated_at"])
-                audit.record(
-                    actor,
-                    "appeal_correction",
-                    c,
-                    field=f"values.{item.value}",
-                    old=old,
-                    new=values[item.value],
-                    reason=resolution,
-                )
-            AppealItem.objects.filter(appeal=appeal, item_code=code).update(corrected=value)
-        if corrections:
-            _rescore_after(actor, c, _("appeal accepted"), force=True)
-            c.refresh_from_db()
-            _rerank_cohort(
-                actor,
-                c,
-                _("Ranks recomputed after the accepted appeal of %(who)s")
-                % {"who": f"{c.employee.code} {c.employee.name}"},
+        _apply_corrections(actor, c, appeal, corrections, resolution)
+        appeal.old_total, appeal.new_total = old_total, c.total
+        _record_decision(actor, appeal, capacity, accept, resolution)
+        if not c.appeals.filter(status__in=WAITING).exists():
+            _set_status(actor, c, CardStatus.APPEAL_RESOLVED, "resolve_appeal", resolution)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def escalate_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
+    """The employee takes the rater's rejection to HR, with a reason, before ``escalate_by``."""
+    with _locked(appeal.card) as c:
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal.card = c
+        if not workflow.holds_role(scope_for(actor), c, "self"):
+            raise NotAllowed(_("Only the employee may escalate their appeal."))
+        if appeal.status != Appeal.Status.REJECTED or appeal.stage != AppealStage.RATER:
+            raise InvalidTransition(_("Only an appeal the rater rejected can go to HR."))
+        if not appeal.escalatable:
+            raise InvalidTransition(
+                _("The time to escalate ended on %(day)s.") % {"day": _when(appeal.escalate_by)}
             )
-        appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
-        appeal.resolution = resolution
-        appeal.resolved_by = actor
-        appeal.resolved_at = timezone.now()
-        appeal.old_total = old_total
-        appeal.new_total = c.total
+        _require_status(
+            c, [CardStatus.APPEALED, CardStatus.APPEAL_RESOLVED], _("escalate an appeal of")
+        )
+        reason = require_reason(reason)
+        now = timezone.now()
+        appeal.status, appeal.stage = Appeal.Status.ESCALATED, AppealStage.HR
+        appeal.escalated_at, appeal.escalation_reason = now, reason
+        appeal.due_at = appeal_rules.due(now, AppealStage.HR)
         appeal.save()
         audit.record(
             actor,
-            "resolve_appeal",
+            "escalate_appeal",
             appeal,
             field="status",
-            old=Appeal.Status.OPEN,
+            old=Appeal.Status.REJECTED,
             new=appeal.status,
-            reason=resolution,
+            reason=reason,
         )
-        _set_status(actor, c, CardStatus.APPEAL_RESOLVED, "resolve_appeal", resolution)
+        if c.status != CardStatus.APPEALED:
+            _set_status(actor, c, CardStatus.APPEALED, "escalate_appeal", reason)
     appeal.refresh_from_db()
     return appeal
 
@@ -510,6 +617,12 @@ def close(actor: Any, card: Card, reason: str = "") -> Card:
             and timezone.now() <= c.appeal_deadline
         ):
             raise InvalidTransition(_("The appeal window is still open."))
+        for appeal in c.appeals.filter(status=Appeal.Status.REJECTED):
+            if appeal.escalatable:
+                raise InvalidTransition(
+                    _("The employee may still take appeal #%(id)s to HR until %(day)s.")
+                    % {"id": appeal.pk, "day": _when(appeal.escalate_by)}
+                )
         _set_status(actor, c, CardStatus.CLOSED, "close", reason)
     return card
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,9 @@ class CardStatus(models.TextChoices):
     APPEALED = "appealed", _("Appealed")
     APPEAL_RESOLVED = "appeal_resolved", _("Appeal resolved")
     CLOSED = "closed", _("Closed")
+    # Left out of the cycle by HR, with a reason (no data, nobody to rate it): never rated or
+    # published until HR includes it again.
+    EXCLUDED = "excluded", _("Excluded")
 
 
 # Statuses in which the card's scores may still change (ratings, recompute).
@@ -85,6 +89,13 @@ class Card(models.Model):
     pay = models.DecimalField(_("pay"), max_digits=12, decimal_places=2, null=True, blank=True)
     # Why the last scoring of the card's group failed (bad input data); empty when it worked.
     score_error = models.TextField(blank=True)
+    # The share of the record-fed weight whose value came from the records (scoring.coverage).
+    coverage = models.DecimalField(
+        _("data coverage"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    excluded_reason = models.TextField(_("why excluded"), blank=True)
+    # HR let the card go ahead despite a gate: {"data" | "raters": {reason, by, at, detail}}.
+    gate_overrides = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     appeal_deadline = models.DateTimeField(_("appeal deadline"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -179,9 +190,24 @@ class Evidence(models.Model):
         return None
 
 
+class AppealStage(models.TextChoices):
+    """Who owes the answer: the rater who decided the items first, HR last."""
+
+    RATER = "rater", _("Rater")
+    HR = "hr", _("HR")
+
+
 class Appeal(models.Model):
+    """One appeal of some items of a card, answered by one desk.
+
+    Filing splits the employee's items by who decided them (csperf.reviews.workflow.deciding_role):
+    each group is an appeal of its own, answered first by that rater (accept with corrections, or
+    reject with a reason); a rejected appeal may be escalated to HR, who decides last.
+    """
+
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Waiting for an answer")
+        ESCALATED = "escalated", _("Escalated to HR")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
@@ -189,11 +215,31 @@ class Appeal(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=AppealStage.choices, default=AppealStage.RATER
+    )
+    # The chain role that answers at the rater stage (supervisor, reviewer …) or "hr".
+    responder_role = models.CharField(_("answered by"), max_length=30, default="hr")
+    # Appeals filed together (one form, several deciders) share this number on their card.
+    filing = models.PositiveIntegerField(default=1)
     reason = models.TextField(_("reason"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the answer of the current stage is due (empty once decided).
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    # The rater's answer, kept when the appeal goes on to HR.
+    rater_resolution = models.TextField(blank=True)
+    rater_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rater_resolved_at = models.DateTimeField(null=True, blank=True)
+    # Until when the employee may escalate a rejection to HR.
+    escalate_by = models.DateTimeField(_("escalate by"), null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(_("reason for escalating"), blank=True)
+    # The latest decision (the final one once decided by HR or accepted by the rater).
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -215,6 +261,29 @@ class Appeal(models.Model):
     @property
     def audit_cycle_id(self) -> int | None:
         return None
+
+    @property
+    def waiting(self) -> bool:
+        """Someone owes an answer."""
+        return self.status in WAITING
+
+    @property
+    def overdue(self) -> bool:
+        return self.waiting and self.due_at is not None and timezone.now() > self.due_at
+
+    @property
+    def escalatable(self) -> bool:
+        """Rejected by the rater, and the employee's time to escalate has not run out."""
+        return (
+            self.status == self.Status.REJECTED
+            and self.stage == AppealStage.RATER
+            and self.escalate_by is not None
+            and timezone.now() <= self.escalate_by
+        )
+
+
+# Appeals someone still has to answer.
+WAITING = frozenset({Appeal.Status.OPEN, Appeal.Status.ESCALATED})
 
 
 class AppealItem(models.Model):

@@ -13,8 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError
-from csperf.reviews.models import EDITABLE, Card, Rating
+from csperf.reviews.models import EDITABLE, Card, CardStatus, Rating
 from csperf.scoring import ScoringError, score, to_jsonable
+from csperf.scoring.coverage import coverage
 
 
 def _number(v: Decimal) -> Decimal | int:
@@ -59,10 +60,15 @@ def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str
     Returns each card's (result, error): one person's bad input is that card's error (the card
     is scored without it and held) and never blocks the others; a card the template's
     eligibility leaves out has no result. A template that cannot score the period at all
-    raises :class:`ActionError`.
+    raises :class:`ActionError`. Cards HR excluded from the cycle are left out of the run
+    (their peers are ranked without them) and get no result.
     """
+    out: dict[int, tuple[dict[str, Any] | None, str]] = {
+        c.pk: (None, "") for c in cards if c.status == CardStatus.EXCLUDED
+    }
+    cards = [c for c in cards if c.status != CardStatus.EXCLUDED]
     if not cards:
-        return {}
+        return out
     template = cards[0].template
     cycle = cards[0].cycle
     ratings: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
@@ -79,7 +85,6 @@ def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str
         raise ActionError(name(str(exc))) from None
     results = {r.id: r for r in run.results}
     ineligible = {x.id: x.reason for x in run.ineligible}
-    out: dict[int, tuple[dict[str, Any] | None, str]] = {}
     for card in cards:
         code = card.employee.code
         if code in ineligible:
@@ -97,8 +102,12 @@ def _dec(v: Any) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
 
+def _coverage(card: Card, result: dict[str, Any]) -> Decimal:
+    return coverage(card.template.parsed, result).quantize(Decimal("0.0001"))
+
+
 def apply_result(card: Card, result: dict[str, Any]) -> list[str]:
-    """Copy an engine result onto the card; returns the changed fields."""
+    """Copy an engine result (and its data coverage) onto the card; returns the changed fields."""
     new = {
         "result": result,
         "total": _dec(result.get("total")),
@@ -107,6 +116,7 @@ def apply_result(card: Card, result: dict[str, Any]) -> list[str]:
         "rank_from_bottom": result.get("rank_from_bottom"),
         "rank_label": result.get("rank_label") or "",
         "pay": _dec(result.get("pay")),
+        "coverage": _coverage(card, result),
     }
     changed = []
     for field, value in new.items():

@@ -161,6 +161,79 @@ def create_logins(people: list[Any]) -> dict[str, Any]:
     return users
 
 
+def staff_logins(people: list[Any]) -> dict[str, Any]:
+    """A login for everyone who rates or is rated, so that every stage of every chain has a
+    rater and access can be tried team by team.
+
+    Every team's supervisor (the person most of the team reports to) gets ``sup-`` + the team
+    code in lower case, every department's manager (the person its supervisors report to)
+    ``mgr-`` + the department code, a department whose cards have a QC stage ``qc-`` + the
+    department code (one of its 质检员), and every other person their employee code in lower case
+    (their self-rating). A person who already has a login (the named personas) keeps it; the
+    ``sup-``/``mgr-`` login then holds the role without being that person.
+    """
+    from collections import Counter
+
+    from django.contrib.auth.hashers import make_password
+
+    from csperf.org.models import Department, Employee, Membership, Position, Role, Team
+
+    hashed = make_password(DEMO_PASSWORD)  # hashed once: a demo centre has hundreds of people
+    User = get_user_model()
+    by_id = {p.id: p for p in people}
+    employees = {e.code: e for e in Employee.objects.select_related("user")}
+    made: dict[str, Any] = {}
+
+    def login(username: str, code: str | None) -> Any:
+        emp = employees.get(code or "")
+        name = emp.name if emp else ""
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"first_name": name, "password": hashed}
+        )
+        if emp is not None and emp.user_id is None and not hasattr(user, "employee"):
+            emp.user = user
+            emp.save(update_fields=["user"])
+        made[username] = user
+        return user
+
+    def boss_of(members: list[Any]) -> str | None:
+        bosses = Counter(p.supervisor for p in members if p.supervisor and p.supervisor != p.id)
+        return bosses.most_common(1)[0][0] if bosses else None
+
+    teams = {t.name: t for t in Team.objects.select_related("department")}
+    depts = {d.name: d for d in Department.objects.all()}
+    team_boss: dict[str, str | None] = {}
+    for name, team in teams.items():
+        members = [p for p in people if p.team == name]
+        boss = boss_of(members)
+        team_boss[name] = boss
+        user = login(f"sup-{team.code.lower()}", boss)
+        Membership.objects.get_or_create(user=user, role=Role.SUPERVISOR, team=team)
+    for dept in depts.values():
+        bosses = [
+            by_id[b] for t, b in team_boss.items() if b in by_id and teams[t].department == dept
+        ]
+        manager = boss_of(bosses)
+        user = login(f"mgr-{dept.code.lower()}", manager)
+        Membership.objects.get_or_create(user=user, role=Role.MANAGER, department=dept)
+    chains = {
+        pos.name: set(tpl.rater_roles or []) if tpl else set()
+        for pos in Position.objects.all()
+        for tpl in [_latest(pos.default_template_code)]
+    }
+    for name, dept in depts.items():
+        staff = [p for p in people if p.department == name]
+        if not any(chains.get(p.position, set()) & {"qc", "inspector"} for p in staff):
+            continue
+        inspector = next((p.id for p in staff if p.position == "质检员"), None)
+        user = login(f"qc-{dept.code.lower()}", inspector)
+        Membership.objects.get_or_create(user=user, role=Role.INSPECTOR, department=dept)
+    for code, emp in employees.items():
+        if emp.user_id is None:
+            login(code.lower(), code)
+    return made
+
+
 def _latest(code: str) -> Any:
     from csperf.cycles.actions import latest_template
 
@@ -278,6 +351,7 @@ def setup_demo(
         templates = load_builtin_templates()
         link_positions(templates)
         users = create_logins(people)
+        staff_logins(people)
     start = records_start(data_dir)
     kinds = {t.period for t in templates if set(t.positions) & {p.position for p in people}}
     cycles = []

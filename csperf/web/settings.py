@@ -109,6 +109,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CSPERF_EVIDENCE_MAX_BYTES = (
     env_int("CSPERF_EVIDENCE_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
 )
+# Record imports: what one file may hold (docs/records.md, "Limits"; the command line reads the
+# same variables with the same defaults, csperf/ingest/limits.py).
+CSPERF_IMPORT_MAX_UPLOAD_MB = env_int("CSPERF_IMPORT_MAX_UPLOAD_MB", 200, minimum=1)
+CSPERF_IMPORT_MAX_UNZIPPED_MB = env_int("CSPERF_IMPORT_MAX_UNZIPPED_MB", 2048, minimum=1)
+CSPERF_IMPORT_MAX_ROWS = env_int("CSPERF_IMPORT_MAX_ROWS", 5_000_000, minimum=1)
+CSPERF_IMPORT_MAX_COLUMNS = env_int("CSPERF_IMPORT_MAX_COLUMNS", 200, minimum=1)
+CSPERF_IMPORT_MAX_FIELD_KB = env_int("CSPERF_IMPORT_MAX_FIELD_KB", 1024, minimum=1)
+CSPERF_IMPORT_MAX_SHEET_CELLS = env_int("CSPERF_IMPORT_MAX_SHEET_CELLS", 20_000_000, minimum=1)
+CSPERF_IMPORT_FUTURE_DAYS = env_int("CSPERF_IMPORT_FUTURE_DAYS", 366, minimum=0)
+# An uploaded file larger than CSPERF_IMPORT_MAX_UPLOAD_MB is not kept beyond that size.
+FILE_UPLOAD_HANDLERS = [
+    "csperf.records_ui.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Background jobs: a worker thread inside the web process polls the job table
 # (no extra server). Set CSPERF_JOBS_EMBEDDED=0 when running `csperf manage run_jobs` separately.
@@ -116,6 +131,13 @@ CSPERF_JOBS_EMBEDDED = env_bool("CSPERF_JOBS_EMBEDDED", True)
 # Where per-employee indicator values come from (dotted path of a function, see cycles.inputs).
 CSPERF_INPUT_PROVIDER = env_str("CSPERF_INPUT_PROVIDER", "csperf.cycles.inputs.metrics_provider")
 # API tokens live this many days.
+# Days per appeal stage: the deciding rater answers, the employee escalates after a rejection, HR
+# decides (docs/web.md).
+CSPERF_APPEAL_STAGE_DAYS = {
+    "rater": env_int("CSPERF_APPEAL_RATER_DAYS", 5, minimum=1, maximum=90),
+    "escalate": env_int("CSPERF_APPEAL_ESCALATE_DAYS", 5, minimum=1, maximum=90),
+    "hr": env_int("CSPERF_APPEAL_HR_DAYS", 7, minimum=1, maximum=90),
+}
 CSPERF_TOKEN_DAYS = env_int("CSPERF_TOKEN_DAYS", 30, minimum=1, maximum=3650)
 
 LOGGING = {
