@@ -146,19 +146,21 @@ def _cell(v: Any) -> Any:
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> str:
+    from csperf.exports.cells import csv_row
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    w.writerow(csv_row(columns))
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow(csv_row([_cell(r.get(c)) for c in columns]))
     return buf.getvalue()
 
 
 def to_xlsx(rows: list[dict], columns: list[str], headers: list[str], title: str) -> bytes:
-    import xlsxwriter
+    from csperf.exports.cells import workbook
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)  # text cells stay text: names never become formulas
     ws = wb.add_worksheet("indicators")
     bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     ws.write(0, 0, title, wb.add_format({"bold": True, "font_size": 13}))

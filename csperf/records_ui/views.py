@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from csperf.core.errors import ActionError
 from csperf.core.models import Job
 from csperf.cycles.access import can_manage_cycles
+from csperf.exports.cells import csv_row, workbook
 from csperf.ingest.limits import size
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.records_ui import actions
@@ -104,13 +105,11 @@ def blank(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         buf = io.StringIO()
         buf.write("\ufeff")
-        csv.writer(buf).writerow(headers)
+        csv.writer(buf).writerow(csv_row(headers))
         resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        import xlsxwriter
-
         out = io.BytesIO()
-        wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        wb = workbook(out)
         bold = wb.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
         req = wb.add_format({"bold": True, "bg_color": "#FFE3E3", "border": 1})
         ws = wb.add_worksheet(rt.name)
@@ -168,8 +167,8 @@ def problems_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     buf.write("\ufeff")
     w = csv.writer(buf)
     w.writerow([_("File"), _("Row"), _("Column"), _("Problem")])
-    for p in problems:
-        w.writerow([p["file"], p["row"] or "", p["column"] or "", p["message"]])
+    for p in problems:  # a problem quotes the file's own cells: never a formula
+        w.writerow(csv_row([p["file"], p["row"] or "", p["column"] or "", p["message"]]))
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     return resp

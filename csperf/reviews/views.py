@@ -137,12 +137,12 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @login_required
 def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
     """The card as a printable workbook with signature lines (考核人/被考核人/复核人)."""
-    import xlsxwriter
+    from csperf.exports.cells import workbook
 
     card = get_card_for_user(request.user, card_id, purpose=AuditEvent.Kind.EXPORT)
     view = card_detail(request.user, card)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)  # names and comments are text, never formulas
     ws = wb.add_worksheet(card.cycle.period)
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})

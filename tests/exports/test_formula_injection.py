@@ -77,3 +77,40 @@ def test_csperf_score_xlsx_writes_names_as_text(tmp_path):
     cells = _cells(out.read_bytes())
     assert not [c for c in cells if c.data_type == "f"]
     assert set(NASTY[:4]) <= {c.value for c in cells}
+
+
+def test_import_problem_report_quotes_cells_as_text(db, client, personas):
+    """The problems CSV of an import quotes the file's own cells: never as formulas."""
+    from csperf.core.models import Job
+    from csperf.org.models import Membership, Role
+    from csperf.records_ui.actions import KIND
+
+    Membership.objects.get_or_create(user=personas["hr"], role=Role.HR)
+    problems = [{"file": t, "row": 2, "column": "agent", "message": t} for t in NASTY]
+    job = Job.objects.create(kind=KIND, status=Job.Status.FAILED, result={"problems": problems})
+    client.force_login(personas["hr"])
+    body = client.get(f"/records/imports/{job.pk}/problems.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))[1:]
+    assert [r[0] for r in rows] == ["'" + t for t in NASTY]
+    assert [r[3] for r in rows] == ["'" + t for t in NASTY]
+
+
+def test_printable_card_writes_the_name_as_text(world, client):
+    emp = world.employees["agent"]
+    emp.name = NASTY[0]
+    emp.save(update_fields=["name"])
+    client.force_login(world.users["hr"])
+    data = client.get(f"/cards/{world.card('agent').pk}/export.xlsx").content
+    cells = [c for c in _cells(data) if isinstance(c.value, str) and NASTY[0] in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_indicator_exports_of_the_cli_write_text():
+    from csperf.cli.records import to_csv, to_xlsx
+
+    rows = [{"employee": t, "n": 1} for t in NASTY]
+    body = to_csv(rows, ["employee", "n"])
+    assert [r[0] for r in list(csv.reader(io.StringIO(body)))[1:]] == ["'" + t for t in NASTY]
+    cells = _cells(to_xlsx(rows, ["employee", "n"], ["员工", "n"], "t"))
+    assert {c.value for c in cells if c.column == 1 and c.row > 3} <= set(NASTY) | {None}
+    assert all(c.data_type == "s" for c in cells if c.value in NASTY)
