@@ -44,6 +44,7 @@ COLUMNS = [
 
 def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
     import duckdb
+    from deltalake import DeltaTable
 
     src = root / f"metrics-{rows}"
     csv_path = root / f"calls-{rows}.csv"
@@ -51,13 +52,17 @@ def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
     if csv_path.exists() and emp_path.exists():
         return csv_path, emp_path
     generate(src, rows, agents)
-    con = duckdb.connect(str(src / "records.duckdb"), read_only=True)
+    from metrics_calls import lake_calls
+
+    con = duckdb.connect()
+    lake_calls(con, src)
+    emp = f"read_parquet({DeltaTable(str(src / 'lake' / 'employees')).file_uris()})"
     t0 = time.perf_counter()
     con.execute(
         f"COPY (SELECT {', '.join(COLUMNS)} FROM calls) TO '{csv_path}' (HEADER, DELIMITER ',')"
     )
     con.execute(
-        f"COPY (SELECT id, name, team, department, position FROM employees) TO '{emp_path}' (HEADER)"
+        f"COPY (SELECT id, name, team, department, position FROM {emp}) TO '{emp_path}' (HEADER)"
     )
     con.close()
     print(

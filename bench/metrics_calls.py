@@ -4,7 +4,7 @@ Three ways to the same numbers over the same stored data, each in its own proces
 peak memory (max RSS) is its own:
 
 - csperf:   csperf.metrics.Engine.compute(period, "employee", CALL_INDICATORS, params)
-- sql:      one hand-written DuckDB query over the same records.duckdb
+- sql:      one hand-written DuckDB query over the same calls (the lake's current Parquet files)
 - pandas:   the needed columns read into pandas (Arrow-backed), then groupby
 
 The csperf and SQL results are compared value by value (they must be equal) before timing is
@@ -75,24 +75,35 @@ def peak_mib() -> float:
 
 
 def generate(data_dir: Path, rows: int, agents: int) -> None:
-    """Write `rows` calls of March 2026 and a roster of `agents` straight into a csperf store."""
+    """Write `rows` calls of March 2026 and a roster of `agents` straight into a csperf store
+    (the records lake: generated in DuckDB, committed as the importer commits)."""
+    import duckdb
+
+    from csperf.ingest.lake import LAKE_DIR, Lake, columns_of
+    from csperf.ingest.schema import CALLS, EMPLOYEES
     from csperf.ingest.store import open_store
 
     store = open_store(data_dir)
-    con = store.duckdb
     if store.count("calls") == rows:
         store.close()
         return
+    store.close()
     t0 = time.perf_counter()
-    con.execute("DELETE FROM calls")
-    con.execute("DELETE FROM employees")
+    con = duckdb.connect(config={"memory_limit": os.environ.get("CSPERF_DUCKDB_MEMORY", "3GB")})
+    for rt in (EMPLOYEES, CALLS):
+        cols = ", ".join(f'"{n}" {t}' for n, t, _ in columns_of(rt))
+        con.execute(f"CREATE TABLE {rt.name} ({cols})")
     con.execute(f"""
-        INSERT INTO employees SELECT 'A' || lpad(CAST(i AS VARCHAR), 5, '0'), 'agent ' || i,
+        INSERT INTO employees (id, name, team, department, position, supervisor, hired_at,
+          left_at, _import)
+        SELECT 'A' || lpad(CAST(i AS VARCHAR), 5, '0'), 'agent ' || i,
           'T' || (i // 15), 'D' || (i % 3), '话务员', NULL, DATE '2024-01-01', NULL, 1
         FROM range({agents}) t(i)""")
     secs = 31 * 86400
     con.execute(f"""
-        INSERT INTO calls
+        INSERT INTO calls (call_id, direction, queue, agent_id, customer_id, customer_tier,
+          offered_at, answered_at, ended_at, wait_s, talk_s, hold_s, wrap_s, outcome, transferred,
+          rating, ring_no_answer, _import)
         WITH r AS (
           SELECT i, hash(i) AS h, hash(i * 31 + 7) AS h2 FROM range({rows}) t(i)
         ), f AS (
@@ -119,12 +130,24 @@ def generate(data_dir: Path, rows: int, agents: int) -> None:
           CASE WHEN outcome = 'answered' AND h2 % 5 < 2 THEN CAST(1 + (h % 5) AS BIGINT) END,
           0, 1
         FROM f""")
-    con.execute("CHECKPOINT")
+    lake = Lake(data_dir / LAKE_DIR)
+    with lake.writer():
+        for rt in (EMPLOYEES, CALLS):
+            lake.clear(rt.name, rt)
+            lake.replace(con, rt, rt.name)
+    con.close()
     print(
         f"generated {rows} calls, {agents} agents in {time.perf_counter() - t0:.1f}s",
         file=sys.stderr,
     )
-    store.close()
+
+
+def lake_calls(con, data_dir: Path) -> None:
+    """View `calls` over the current Parquet files of the lake's calls table."""
+    from deltalake import DeltaTable
+
+    files = DeltaTable(str(data_dir / "lake" / "calls")).file_uris()
+    con.execute(f"CREATE VIEW calls AS SELECT * FROM read_parquet({files})")
 
 
 def run_csperf(data_dir: Path) -> dict:
@@ -141,7 +164,8 @@ def run_csperf(data_dir: Path) -> dict:
 def run_sql(data_dir: Path) -> dict:
     import duckdb
 
-    con = duckdb.connect(str(data_dir / "records.duckdb"), read_only=True)
+    con = duckdb.connect()
+    lake_calls(con, data_dir)
     con.execute(f"SET memory_limit = '{os.environ.get('CSPERF_DUCKDB_MEMORY', '3GB')}'")
     t0 = time.perf_counter()
     res = con.execute(HAND_SQL).fetchall()
@@ -161,7 +185,8 @@ def run_pandas(data_dir: Path) -> dict:
     import duckdb
     import numpy as np
 
-    con = duckdb.connect(str(data_dir / "records.duckdb"), read_only=True)
+    con = duckdb.connect()
+    lake_calls(con, data_dir)
     t0 = time.perf_counter()
     df = con.execute(
         "SELECT call_id, agent_id, customer_id, direction, outcome, offered_at, CAST(wait_s AS DOUBLE) AS wait_s, "

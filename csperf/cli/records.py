@@ -1,4 +1,5 @@
-"""`csperf import`, `csperf indicators …` and `csperf demo-data`: records in, indicators out."""
+"""`csperf import`, `csperf indicators …`, `csperf demo-data` and `csperf records migrate|vacuum`:
+records in, indicators out."""
 
 from __future__ import annotations
 
@@ -96,6 +97,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--replace", action="store_true", help="overwrite records already in the store")
     _data(p)
     p.set_defaults(handler=cmd_demo)
+
+    rec = sub.add_parser("records", help="the records store itself")
+    rsub = rec.add_subparsers(dest="records_command", metavar="ACTION")
+    rsub.required = True
+    p = rsub.add_parser(
+        "migrate",
+        help="convert an older records.duckdb into the records lake",
+        description="Copy every record and the import log of a records.duckdb file (the store of "
+        "older csperf versions) into the Delta lake of the data directory, in one command.",
+    )
+    p.add_argument("--from", dest="source", metavar="FILE", help="the records.duckdb to read")
+    p.add_argument("--replace", action="store_true", help="overwrite records already in the lake")
+    _data(p)
+    p.set_defaults(handler=cmd_migrate)
+    p = rsub.add_parser(
+        "vacuum",
+        help="compact the lake's small files and delete the files no version reads any more",
+        description="Files an import replaced stay on disk so that a query that started before "
+        "it still reads them; this deletes those older than --keep-hours.",
+    )
+    p.add_argument(
+        "--keep-hours",
+        type=int,
+        default=168,
+        metavar="N",
+        help="keep replaced files this many hours (default 168: a week)",
+    )
+    _data(p)
+    p.set_defaults(handler=cmd_vacuum)
 
 
 def _data(p: argparse.ArgumentParser) -> None:
@@ -473,4 +503,47 @@ def cmd_demo(args) -> int:
     )
     for k, v in res.rows.items():
         print(f"  {k}: {v}")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from csperf.ingest.lake import LAKE_DIR, Lake, LakeError, migrate_duckdb
+    from csperf.ingest.store import DB_FILE, resolve_data_dir
+
+    d = resolve_data_dir(args.data)
+    old = Path(args.source) if args.source else d / DB_FILE
+    try:
+        copied = migrate_duckdb(old, Lake(d / LAKE_DIR), replace=args.replace)
+    except LakeError as exc:
+        raise CliError(str(exc)) from None
+    records = sum(n for t, n in copied.items() if t != "_imports")
+    print(
+        f"migrated {records} records and {copied.get('_imports', 0)} import log entries"
+        f" from {old} to {d / LAKE_DIR}"
+    )
+    for t, n in copied.items():
+        if t != "_imports" and n:
+            print(f"  {t}: {n}")
+    if old.resolve().parent == d.resolve():
+        print(f"{old} is no longer read; remove it (or keep it as a backup elsewhere)")
+    return 0
+
+
+def cmd_vacuum(args) -> int:
+    from csperf.ingest.lake import LAKE_DIR, Lake, LakeError
+    from csperf.ingest.store import resolve_data_dir
+
+    if args.keep_hours < 0:
+        raise CliError("--keep-hours must be 0 or more")
+    lake = Lake(resolve_data_dir(args.data) / LAKE_DIR)
+    if not lake.has_records():
+        raise CliError(f"{lake.root}: no records lake here")
+    try:
+        done = lake.vacuum(args.keep_hours)
+    except LakeError as exc:
+        raise CliError(str(exc)) from None
+    for name, (compacted, deleted) in done.items():
+        if compacted or deleted:
+            print(f"{name}: {compacted} small files compacted, {deleted} unused files deleted")
+    print(f"vacuumed {lake.root}: {sum(d for _, d in done.values())} files deleted")
     return 0

@@ -666,6 +666,16 @@ class _Target:
             self.con = store.duckdb
             self.table = rt.name
             self.roster = "SELECT id FROM employees"
+        elif store.kind == "lake":
+            # the lake's own in-memory DuckDB stages the import (csperf.ingest.lake)
+            self.con = store.duckdb
+            self.table = "stage"
+            self.con.execute("DROP TABLE IF EXISTS stage")
+            self.con.execute(_create_table_sql("stage", rt, temp=True))
+            self.roster = "SELECT id FROM employees" + (
+                " UNION ALL SELECT id FROM stage" if rt.name == "employees" else ""
+            )
+            store.table("employees")  # defines the roster's view
         else:
             tmp = tempfile.mkdtemp(prefix="csperf-stage-")
             self.con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": "2GB"})
@@ -680,6 +690,16 @@ class _Target:
             )
         _define_macros(self.con)
 
+    def close(self) -> None:
+        if self.native:
+            return
+        if self.store.kind == "lake":
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("DROP TABLE IF EXISTS stage")
+            self.store.end_write()
+        else:
+            self.con.close()
+
 
 def _define_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
@@ -689,6 +709,8 @@ def _define_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _next_import_id(store: Store, con, native: bool) -> int:
+    if store.kind == "lake":  # takes the lake's writer lock until the import ends
+        return store.begin_write()
     if native:
         return int(
             con.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM {IMPORTS_TABLE}").fetchone()[0]
@@ -867,8 +889,7 @@ def run_import(
             con.execute("ROLLBACK")
         raise
     finally:
-        if not target.native:
-            con.close()
+        target.close()
     if failed:
         problems, total = detailed_problems(
             plan, reopen(), store=store, source_name=source_name, reason=reason
@@ -989,6 +1010,8 @@ def _transfer(store: Store, target: _Target, import_id: int, source: str, rows: 
     """Move the checked rows of a local staging table into a non-DuckDB store, atomically."""
     rt = target.rt
     names = [*(c.name for c in rt.stored_columns), "_import"]
+    if store.kind == "lake":  # one Delta commit per table (csperf.ingest.lake)
+        return store.commit_import(rt, target.con, "stage", import_id, source, rows)
     if store.kind == "postgres":
         return _transfer_postgres(store, target, names, import_id, source, rows)
     # other Ibis backends: insert through Ibis (atomic only where the backend has transactions)
@@ -1215,8 +1238,7 @@ def write_typed(
             con.execute("ROLLBACK")
         raise
     finally:
-        if not target.native:
-            con.close()
+        target.close()
     return ImportResult(
         rt.name, source, rows, replaced, import_id, seconds=time.perf_counter() - t0
     )

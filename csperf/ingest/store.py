@@ -1,25 +1,31 @@
 """Where imported records live: an Ibis connection.
 
-The embedded default is a DuckDB file ``records.duckdb`` in the data directory (``--data DIR``,
-else ``$CSPERF_DATA``, else ``./csperf-data``). ``$CSPERF_RECORDS_URL`` (or ``records_url=``)
-names any other Ibis backend instead, e.g. ``postgres://user@host:5432/db``; the indicator
-definitions run on it unchanged.
+The embedded default is the records lake (:mod:`csperf.ingest.lake`): Delta tables under
+``lake/`` in the data directory (``--data DIR``, else ``$CSPERF_DATA``, else ``./csperf-data``),
+read by an in-memory DuckDB over each table's current files, so any number of processes read
+while one imports. ``$CSPERF_RECORDS_URL`` (or ``records_url=``) names any other Ibis backend
+instead, e.g. ``postgres://user@host:5432/db`` or ``duckdb:///path/records.duckdb`` (the older
+single-file store, which one process at a time may open); the indicator definitions run on it
+unchanged.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
+import threading
 from datetime import datetime
 from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
 
+from csperf.ingest.lake import IMPORTS_COLUMNS, LAKE_DIR, Lake, LakeError, columns_of
 from csperf.ingest.schema import RECORD_TYPES, RecordType
 
 DEFAULT_DATA_DIR = "csperf-data"
-DB_FILE = "records.duckdb"
+DB_FILE = "records.duckdb"  # the older single-file store (`csperf records migrate` reads it)
 IMPORTS_TABLE = "_imports"
 IMPORTS_SCHEMA = ibis.schema(
     {
@@ -49,17 +55,87 @@ def resolve_records_url(records_url: str | None = None) -> str | None:
     return url or None
 
 
-class Store:
-    """An open records store. ``con`` is the Ibis backend; ``kind`` its name."""
+class _Reader:
+    """An in-memory DuckDB reading one lake, with its views and the table version each view
+    reads. Kept per process and thread, and lent to one open store at a time, so that a web
+    worker's requests reuse it (and DuckDB's Parquet metadata cache) instead of starting one."""
 
-    def __init__(self, con: ibis.BaseBackend, *, where: str) -> None:
+    def __init__(self, con: ibis.BaseBackend) -> None:
         self.con = con
-        self.kind = con.name
+        self.versions: dict[str, int | None] = {}
+        self.tables: dict[str, ibis.Table] = {}
+        self.in_use = False
+
+
+_readers = threading.local()
+KEEP_READERS = 4  # lakes a thread keeps a reader for (tests open many)
+
+
+def _reader(lake: Lake) -> tuple[_Reader, bool]:
+    """A reader of ``lake`` for this thread: the kept one when it is free, else a new one.
+    Returns (reader, kept)."""
+    kept: dict[tuple[int, str], _Reader] = getattr(_readers, "by_lake", None) or {}
+    _readers.by_lake = kept
+    key = (os.getpid(), str(lake.root.resolve()))
+    r = kept.get(key)
+    if r is not None and not r.in_use:
+        kept[key] = kept.pop(key)  # most recently used last
+        return r, True
+    r = _Reader(_connect())
+    if key in kept:  # in use by a store still open in this thread: this one is its own
+        return r, False
+    kept[key] = r
+    for old in [k for k in kept if kept[k] is not r][: max(0, len(kept) - KEEP_READERS)]:
+        if not kept[old].in_use:
+            with contextlib.suppress(Exception):
+                kept.pop(old).con.disconnect()
+    return r, True
+
+
+def _connect() -> ibis.BaseBackend:
+    con = ibis.duckdb.connect()
+    # bounded memory: large imports and queries spill to disk instead of growing; each
+    # process spills to a directory of its own
+    mem = os.environ.get("CSPERF_DUCKDB_MEMORY", "3GB")
+    spill = Path(tempfile.gettempdir()) / f"csperf-duckdb-{os.getpid()}"
+    try:
+        con.raw_sql(f"SET memory_limit = '{mem}'")
+        con.raw_sql(f"SET temp_directory = '{spill}'")
+        con.raw_sql("SET preserve_insertion_order = false")
+        con.raw_sql("SET enable_progress_bar = false")
+        con.raw_sql("SET parquet_metadata_cache = true")
+    except Exception as exc:
+        raise StoreError(f"CSPERF_DUCKDB_MEMORY={mem!r}: {exc}") from None
+    return con
+
+
+class Store:
+    """An open records store. ``con`` is the Ibis backend; ``kind`` its name ("lake" for the
+    embedded Delta lake, whose ``con`` is an in-memory DuckDB with one view per table)."""
+
+    def __init__(
+        self,
+        con: ibis.BaseBackend,
+        *,
+        where: str,
+        lake: Lake | None = None,
+        reader: _Reader | None = None,
+        kept: bool = False,
+    ) -> None:
+        self.con = con
+        self.lake = lake
+        self.kind = "lake" if lake is not None else con.name
         self.where = where
         self._tables: dict[str, ibis.Table] = {}
+        self._reader = reader
+        self._kept = kept
+        if reader is not None:
+            reader.in_use = True
 
     # -- tables ------------------------------------------------------------------------
     def ensure_tables(self) -> None:
+        if self.lake is not None:  # views are defined when a table is first asked for
+            return
         existing = set(self.con.list_tables())
         for rt in RECORD_TYPES.values():
             if rt.name not in existing:
@@ -89,8 +165,98 @@ class Store:
 
     def table(self, name: str) -> ibis.Table:
         if name not in self._tables:
-            self._tables[name] = self.con.table(name)
+            if self.lake is None:
+                self._tables[name] = self.con.table(name)
+            else:
+                self._tables[name] = self._lake_table(name)
         return self._tables[name]
+
+    def _lake_table(self, name: str) -> ibis.Table:
+        """The view of lake table ``name`` over its current files, (re)defined unless the
+        reader's view already reads the current version: a snapshot taken at the store's first
+        use of the table, which a later import does not change until :meth:`refresh`."""
+        r = self._reader
+        assert r is not None and self.lake is not None
+        if name not in r.tables or r.versions.get(name) != self.lake.version(name):
+            self._define_view(name)
+            r.tables[name] = self.con.table(name)
+        return r.tables[name]
+
+    def _define_view(self, name: str) -> None:
+        assert self.lake is not None and self._reader is not None
+        if name == IMPORTS_TABLE:
+            cols = list(IMPORTS_COLUMNS)
+        elif name in RECORD_TYPES:
+            cols = columns_of(RECORD_TYPES[name])
+        else:
+            raise StoreError(f"{self.where}: no records table {name!r}")
+        try:
+            sql, version = self.lake.view(name, cols)
+        except LakeError as exc:
+            raise StoreError(str(exc)) from None
+        self.con.raw_sql(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+        self._reader.versions[name] = version
+
+    def refresh(self, *names: str) -> None:
+        """Read the current version of lake tables ``names`` (default: every one asked for)."""
+        if self.lake is None:
+            return
+        for name in names or tuple(self._tables):
+            self._tables[name] = self._lake_table(name)
+
+    # -- writing to the lake (the importer calls these) ----------------------------------
+    def begin_write(self) -> int:
+        """Take the lake's writer lock (waits while another process imports) and return the
+        next import id. Held until :meth:`end_write`."""
+        assert self.lake is not None
+        try:
+            self.lake.acquire()
+            return self.lake.next_import_id(self.duckdb)
+        except LakeError as exc:
+            self.lake.release()
+            raise StoreError(str(exc)) from None
+
+    def end_write(self) -> None:
+        if self.lake is not None:
+            self.lake.release()
+
+    def commit_import(
+        self, rt: RecordType, con, relation: str, import_id: int, source: str, rows: int
+    ) -> int:
+        """Replace by key the stored rows of ``rt`` with relation ``relation`` of DuckDB
+        connection ``con`` (one Delta commit), log the import; returns the rows replaced."""
+        assert self.lake is not None
+        try:
+            replaced = self.lake.replace(con, rt, relation)
+            self.lake.log_imports(
+                [
+                    {
+                        "id": import_id,
+                        "type": rt.name,
+                        "source": source,
+                        "rows": rows,
+                        "replaced": replaced,
+                        "imported_at": now(),
+                    }
+                ]
+            )
+        except LakeError as exc:
+            raise StoreError(str(exc)) from None
+        self.refresh(rt.name, IMPORTS_TABLE)  # the writer sees its own import
+        return replaced
+
+    def clear(self, name: str) -> None:
+        """Remove every row of table ``name`` (records of one type, or the import log)."""
+        if self.lake is None:
+            self.con.raw_sql(f'DELETE FROM "{name}"')
+            return
+        try:
+            with self.lake.writer():
+                self.lake.clear(name, RECORD_TYPES.get(name))
+        except LakeError as exc:
+            raise StoreError(str(exc)) from None
+        if name in self._tables:
+            self.refresh(name)
 
     def count(self, name: str) -> int:
         return int(self.table(name).count().to_pyarrow().as_py())
@@ -100,12 +266,17 @@ class Store:
         return t.order_by(t.id).to_pyarrow().to_pylist()
 
     @property
-    def duckdb(self):  # the raw duckdb connection of the embedded store
-        if self.kind != "duckdb":
+    def duckdb(self):  # the raw duckdb connection of the embedded store (the lake's reader)
+        if self.kind not in ("duckdb", "lake"):
             raise StoreError("not a DuckDB store")
         return self.con.con
 
     def close(self) -> None:
+        if self.lake is not None:
+            self.lake.release()
+        if self._reader is not None and self._kept:
+            self._reader.in_use = False  # kept for the thread's next store
+            return
         # closing twice or a dropped server is harmless here
         with contextlib.suppress(Exception):
             self.con.disconnect()
@@ -135,28 +306,29 @@ def open_store(
         store = Store(con, where=_redact(url))
     else:
         d = resolve_data_dir(data_dir)
-        path = d / DB_FILE
-        if not path.exists() and not create:
+        lake = Lake(d / LAKE_DIR)
+        old = d / DB_FILE
+        if not lake.root.is_dir() and old.exists():
+            raise StoreError(
+                f"{old}: the records are in the older single-file store; convert them once with"
+                f" `csperf records migrate --from {old} --data {d}`"
+            )
+        if not create and not lake.has_records():
             raise StoreError(f"{d}: no records yet (import some, or run `csperf demo-data`)")
         try:
-            d.mkdir(parents=True, exist_ok=True)
+            lake.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{d}: cannot create the data directory: {exc.strerror}") from None
-        try:
-            con = ibis.duckdb.connect(str(path))
-        except Exception as exc:
-            raise StoreError(f"{path}: cannot open the records database: {exc}") from None
-        # bounded memory: large imports and queries spill to disk instead of growing
-        mem = os.environ.get("CSPERF_DUCKDB_MEMORY", "3GB")
-        try:
-            con.raw_sql(f"SET memory_limit = '{mem}'")
-            con.raw_sql("SET preserve_insertion_order = false")
-            con.raw_sql("SET enable_progress_bar = false")
-        except Exception as exc:
-            raise StoreError(f"CSPERF_DUCKDB_MEMORY={mem!r}: {exc}") from None
-        store = Store(con, where=str(path))
+        reader, kept = _reader(lake)
+        store = Store(reader.con, where=str(lake.root), lake=lake, reader=reader, kept=kept)
     store.ensure_tables()
     return store
+
+
+def records_exist(data_dir: str | Path | None = None) -> bool:
+    """Whether the data directory holds records (the lake, or the older single file)."""
+    d = resolve_data_dir(data_dir)
+    return Lake(d / LAKE_DIR).has_records() or (d / DB_FILE).exists()
 
 
 def _redact(url: str) -> str:

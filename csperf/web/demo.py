@@ -243,30 +243,22 @@ def _latest(code: str) -> Any:
 def ensure_records(
     data_dir: Path, *, agents: int, months: int, seed: int, say: Callable[[str], None]
 ) -> None:
-    """Generate the demo records once (`csperf demo-data`)."""
-    from csperf.ingest.store import DB_FILE
+    """Generate the demo records once (what `csperf demo-data` does)."""
+    from csperf.ingest.store import records_exist
 
-    if (data_dir / DB_FILE).exists():
-        say(f"records: reusing {data_dir / DB_FILE}")
+    if records_exist(data_dir):
+        say(f"records: reusing the records in {data_dir}")
         return
-    from csperf.cli.main import main as cli_main
+    from csperf.ingest.demo import generate_demo
+    from csperf.ingest.store import open_store
 
     say(f"records: generating a demo centre ({agents} agents, {months} months) …")
-    code = cli_main(
-        [
-            "demo-data",
-            "--agents",
-            str(agents),
-            "--months",
-            str(months),
-            "--seed",
-            str(seed),
-            "--data",
-            str(data_dir),
-        ]
-    )
-    if code:
-        raise RuntimeError(f"csperf demo-data failed (exit code {code})")
+    store = open_store(data_dir, create=True)
+    try:
+        res = generate_demo(store, agents=agents, months=months, seed=seed)
+    finally:
+        store.close()
+    say(f"records: {res.employees} employees, {sum(res.rows.values())} records in {store.where}")
 
 
 def last_full_periods(month: str) -> dict[str, str]:

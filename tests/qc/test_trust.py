@@ -286,14 +286,9 @@ def test_links_come_from_the_records_store(qc, store_dir):
             "offered_at": [dt.datetime(2026, 3, 2, 9), dt.datetime(2026, 3, 2, 10)],
             "wait_s": [D(3), D(3)],
             "outcome": ["answered", "answered"],
+            "recording_url": ["https://rec.example.com/C1.wav", None],
         }
         write_typed(store, CALLS, [pa.table(calls)], source="cdr")
-        if "recording_url" not in store.table("calls").columns:
-            store.con.raw_sql('ALTER TABLE calls ADD COLUMN "recording_url" VARCHAR')
-        store.con.raw_sql(
-            "UPDATE calls SET recording_url = 'https://rec.example.com/' || call_id || '.wav'"
-            " WHERE call_id = 'C1'"
-        )
     plan = _plan(qc, count=2)
     actions.draw(qc.users["inspector"], plan)
     got = dict(Review.objects.filter(plan=plan).values_list("interaction_id", "recording_url"))

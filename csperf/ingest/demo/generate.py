@@ -49,8 +49,8 @@ def _clear(store: Store, replace: bool) -> None:
         )
     if existing:
         for t in RECORD_TYPES:
-            store.con.raw_sql(f'DELETE FROM "{t}"')
-        store.con.raw_sql('DELETE FROM "_imports"')
+            store.clear(t)
+        store.clear("_imports")
 
 
 STEPS = (

@@ -1,0 +1,481 @@
+"""The records lake: one Delta Lake table per record type under ``<data dir>/lake/``.
+
+Layout::
+
+    lake/.writer.lock            one writer at a time (fcntl.flock), readers never lock
+    lake/<record type>/          a Delta table, partitioned by ``_month`` (YYYY-MM of the row's
+                                 date; the label itself for period-labelled records; record
+                                 types without a time, such as employees, are not partitioned)
+    lake/_imports/               the import log, a Delta table too
+
+Readers take the table's current file list (``DeltaTable(path).file_uris()``) and query the
+Parquet files with an in-memory DuckDB; they hold no lock, so any number of processes read while
+one writes. An import commits as one Delta ``overwrite`` of the months it touches (a predicate on
+``_month``): the rows of those months not replaced by the import plus the import's rows. A Delta
+commit is atomic, so a reader sees the table before or after an import, never part of one; files
+an import replaces stay on disk (a reader holding the older file list can still read them) until
+someone vacuums the table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from csperf.ingest.schema import SQL_TYPES, RecordType
+
+LAKE_DIR = "lake"
+LOCK_FILE = ".writer.lock"
+MONTH = "_month"
+NO_MONTH = "none"  # the partition of rows whose time cell is empty
+IMPORTS = "_imports"
+
+ARROW_TYPES = {
+    "str": pa.string(),
+    "enum": pa.string(),
+    "period": pa.string(),
+    "int": pa.int64(),
+    "duration": pa.decimal128(14, 3),
+    "decimal": pa.decimal128(18, 3),
+    "money": pa.decimal128(18, 2),
+    "bool": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+}
+
+IMPORTS_COLUMNS = (
+    ("id", "BIGINT", pa.int64()),
+    ("type", "VARCHAR", pa.string()),
+    ("source", "VARCHAR", pa.string()),
+    ("rows", "BIGINT", pa.int64()),
+    ("replaced", "BIGINT", pa.int64()),
+    ("imported_at", "TIMESTAMP", pa.timestamp("us")),
+)
+
+
+class LakeError(Exception):
+    """The lake cannot be read or written."""
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def columns_of(rt: RecordType) -> list[tuple[str, str, pa.DataType]]:
+    """(name, DuckDB type, Arrow type) of every stored column, ``_import`` last."""
+    cols = [(c.name, SQL_TYPES[c.kind], ARROW_TYPES[c.kind]) for c in rt.stored_columns]
+    cols.append(("_import", "BIGINT", pa.int64()))
+    return cols
+
+
+def month_sql(rt: RecordType) -> str | None:
+    """The SQL giving a row's ``_month`` partition, or None for a record type without a time."""
+    if not rt.time:
+        return None
+    col = rt.column(rt.time)
+    # a date or time gives its month; a period label (2026-03, 2026-Q1, 2026) is kept as is
+    dated = col.kind in ("date", "timestamp")
+    expr = f"strftime({q(col.name)}, '%Y-%m')" if dated else q(col.name)
+    return f"coalesce({expr}, {lit(NO_MONTH)})"
+
+
+class Lake:
+    """The Delta tables of one data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock_fd: int | None = None
+
+    # -- reading -----------------------------------------------------------------------
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def exists(self, name: str) -> bool:
+        return (self.path(name) / "_delta_log").is_dir()
+
+    def has_records(self) -> bool:
+        return self.root.is_dir() and any(
+            (p / "_delta_log").is_dir() for p in self.root.iterdir() if p.name != IMPORTS
+        )
+
+    def version(self, name: str) -> int | None:
+        """The table's current version (its newest commit in ``_delta_log``), None without one;
+        a directory listing, much cheaper than loading the table."""
+        try:
+            names = [e.name for e in os.scandir(self.path(name) / "_delta_log")]
+        except OSError:
+            return None
+        v = [int(n[:-5]) for n in names if n.endswith(".json") and n[:-5].isdigit()]
+        return max(v) if v else None
+
+    def snapshot(self, name: str) -> tuple[list[str], set[str], int | None]:
+        """The current Parquet files of table ``name``, the columns its schema has and the
+        version they are of."""
+        if not self.exists(name):
+            return [], set(), None
+        from deltalake import DeltaTable
+
+        try:
+            table = DeltaTable(str(self.path(name)))
+            files = table.file_uris()
+            have = {f.name for f in table.schema().fields}
+            version = table.version()
+        except Exception as exc:
+            raise LakeError(f"{self.path(name)}: cannot read the Delta table: {exc}") from None
+        return files, have, version
+
+    def view_sql(self, name: str, cols: list[tuple[str, str, pa.DataType]]) -> str:
+        """A SELECT over the table's current files with exactly ``cols`` (a column the files lack
+        reads as NULL: written by an older csperf)."""
+        return self.view(name, cols)[0]
+
+    def view(self, name: str, cols: list[tuple[str, str, pa.DataType]]) -> tuple[str, int | None]:
+        """:meth:`view_sql` and the version it reads."""
+        files, have, version = self.snapshot(name)
+        if not files:
+            sel = ", ".join(f"CAST(NULL AS {t}) AS {q(n)}" for n, t, _ in cols)
+            return f"SELECT {sel} WHERE false", version
+        sel = ", ".join(
+            f"CAST({q(n)} AS {t}) AS {q(n)}" if n in have else f"CAST(NULL AS {t}) AS {q(n)}"
+            for n, t, _ in cols
+        )
+        flist = "[" + ", ".join(lit(f) for f in files) + "]"
+        sql = (
+            f"SELECT {sel} FROM read_parquet({flist}, union_by_name = true,"
+            " hive_partitioning = false)"
+        )
+        return sql, version
+
+    # -- writing -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    def acquire(self) -> None:
+        """Take the writer lock (waits while another process writes)."""
+        if self._lock_fd is not None:
+            return
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LakeError(f"{self.root}: cannot create the writer lock: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            fd, self._lock_fd = self._lock_fd, None
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _need_lock(self) -> None:
+        if self._lock_fd is None:
+            raise LakeError("writing to the lake needs the writer lock")
+
+    def next_import_id(self, con) -> int:
+        """The next import id, read from the current log (call it holding the writer lock)."""
+        self._need_lock()
+        sql = self.view_sql(IMPORTS, _imports_cols())
+        return int(con.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM ({sql})").fetchone()[0])
+
+    def replace(self, con, rt: RecordType, new: str) -> int:
+        """Replace by key: the rows of relation ``new`` (in DuckDB connection ``con``, holding
+        every stored column and ``_import``) replace the stored rows with the same key, in one
+        Delta commit. Returns the number of stored rows replaced."""
+        self._need_lock()
+        cols = columns_of(rt)
+        schema = pa.schema([(n, a) for n, _, a in cols])
+        month = month_sql(rt)
+        if month:
+            schema = schema.append(pa.field(MONTH, pa.string()))
+        names = ", ".join(q(n) for n, _, _ in cols)
+        keys = " AND ".join(f"o.{q(k)} = n.{q(k)}" for k in rt.key)
+        with_month = f", {month} AS {MONTH}" if month else ""
+        fresh = f"SELECT {names}{with_month} FROM {new}"
+        if not self.exists(rt.name):
+            self._commit(con, rt, fresh, schema, None)
+            return 0
+        current = self.view_sql(rt.name, cols)
+        o_month = f", {month} AS {MONTH}" if month else ""
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _lake_old AS SELECT 1 AS x{o_month} FROM"
+            f" ({current}) o SEMI JOIN {new} n ON {keys}"
+        )
+        replaced = int(con.execute("SELECT count(*) FROM _lake_old").fetchone()[0])
+        if not month:
+            # not partitioned: the whole table is rewritten
+            con.execute("DROP TABLE _lake_old")
+            keep = f"SELECT {names} FROM ({current}) o ANTI JOIN {new} n ON {keys}"
+            self._commit(con, rt, f"{keep} UNION ALL {fresh}", schema, None)
+            return replaced
+        months = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {MONTH} FROM _lake_old UNION SELECT DISTINCT {month} FROM {new}"
+            ).fetchall()
+        ]
+        con.execute("DROP TABLE _lake_old")
+        if not months:  # no rows at all: nothing to commit
+            return 0
+        # only the files of the touched months are read again
+        touched = sorted(set(months))
+        from deltalake import DeltaTable
+
+        table = DeltaTable(str(self.path(rt.name)))
+        files = table.file_uris(file_pruning_predicate=[(MONTH, "in", touched)])
+        rows_sql = fresh
+        if files:
+            have = {f.name for f in table.schema().fields}
+            sel = ", ".join(
+                f"CAST({q(n)} AS {t}) AS {q(n)}" if n in have else f"CAST(NULL AS {t}) AS {q(n)}"
+                for n, t, _ in cols
+            )
+            flist = "[" + ", ".join(lit(f) for f in files) + "]"
+            old = (
+                f"SELECT {sel} FROM read_parquet({flist}, union_by_name = true,"
+                " hive_partitioning = false)"
+            )
+            keep = f"SELECT o.*, {month} AS {MONTH} FROM ({old}) o ANTI JOIN {new} n ON {keys}"
+            rows_sql = f"{keep} UNION ALL {fresh}"
+        self._commit(con, rt, rows_sql, schema, touched)
+        return replaced
+
+    def _commit(
+        self, con, rt: RecordType, sql: str, schema: pa.Schema, months: list[str] | None
+    ) -> None:
+        """Write the rows of ``sql`` as new Parquet files of table ``rt`` (DuckDB writes them,
+        in parallel) and commit them in one Delta transaction that replaces the files of
+        ``months`` (None: of the whole table)."""
+        from deltalake import DeltaTable
+        from deltalake.transaction import AddAction, create_table_with_add_actions
+
+        root = self.path(rt.name)
+        partitioned = MONTH in schema.names
+        names = ", ".join(q(f.name) for f in schema)
+        opts = "FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}', RETURN_FILES"
+        if partitioned:
+            opts += f", PARTITION_BY ({MONTH}), OVERWRITE_OR_IGNORE"
+            target = root
+        else:
+            target = root / f"part-{uuid.uuid4()}.parquet"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            res = con.execute(
+                f"COPY (SELECT {names} FROM ({sql})) TO {lit(str(target))} ({opts})"
+            ).fetchall()
+        except (OSError, duckdb.Error) as exc:
+            raise LakeError(f"{root}: cannot write the records: {exc}") from None
+        written = [f for row in res for f in (row[1] or [])]
+        counts = {}
+        if written:
+            flist = "[" + ", ".join(lit(f) for f in written) + "]"
+            counts = dict(
+                con.execute(
+                    f"SELECT file_name, num_rows FROM parquet_file_metadata({flist})"
+                ).fetchall()
+            )
+        actions = []
+        for f in written:
+            p = Path(f)
+            rel = p.relative_to(root).as_posix()
+            st = p.stat()
+            parts = {}
+            if partitioned:
+                parts = {MONTH: p.parent.name.split("=", 1)[1]}
+            actions.append(
+                AddAction(
+                    path=rel,
+                    size=st.st_size,
+                    partition_values=parts,
+                    modification_time=int(st.st_mtime * 1000),
+                    data_change=True,
+                    stats=json.dumps({"numRecords": int(counts.get(f, 0))}),
+                )
+            )
+        part = [MONTH] if partitioned else None
+        dschema = _delta_schema(schema)
+        try:
+            if not self.exists(rt.name):
+                create_table_with_add_actions(
+                    str(root), dschema, actions, mode="overwrite", partition_by=part
+                )
+            elif months is None:
+                DeltaTable(str(root)).create_write_transaction(
+                    actions, mode="overwrite", schema=dschema, partition_by=part
+                )
+            else:
+                DeltaTable(str(root)).create_write_transaction(
+                    actions,
+                    mode="overwrite",
+                    schema=dschema,
+                    partition_by=part,
+                    partition_filters=[(MONTH, "in", months)],
+                )
+        except Exception as exc:
+            raise LakeError(f"{root}: cannot commit to the Delta table: {exc}") from None
+
+    def log_imports(self, rows: list[dict]) -> None:
+        """Append rows to the import log."""
+        from deltalake import write_deltalake
+
+        self._need_lock()
+        if not rows:
+            return
+        cols = _imports_cols()
+        tbl = pa.table({n: pa.array([r[n] for r in rows], a) for n, _, a in cols})
+        _write(write_deltalake, str(self.path(IMPORTS)), tbl, mode="append", partition_by=None)
+
+    def clear(self, name: str, rt: RecordType | None = None) -> None:
+        """Remove every row of table ``name`` (one commit; the files stay until a vacuum)."""
+        from deltalake import write_deltalake
+
+        self._need_lock()
+        if not self.exists(name):
+            return
+        if rt is not None:
+            schema = pa.schema([(n, a) for n, _, a in columns_of(rt)])
+            if month_sql(rt):
+                schema = schema.append(pa.field(MONTH, pa.string()))
+            part = [MONTH] if month_sql(rt) else None
+        else:
+            schema = pa.schema([(n, a) for n, _, a in _imports_cols()])
+            part = None
+        _write(
+            write_deltalake,
+            str(self.path(name)),
+            schema.empty_table(),
+            mode="overwrite",
+            partition_by=part,
+        )
+
+    def vacuum(self, keep_hours: int) -> dict[str, tuple[int, int]]:
+        """Compact each table's small files, then delete the files no current version reads
+        (replaced by imports, or left by an import that failed) once older than
+        ``keep_hours``. Returns (files compacted, files deleted) per table."""
+        from deltalake import DeltaTable
+
+        out: dict[str, tuple[int, int]] = {}
+        with self.writer():
+            for p in sorted(self.root.iterdir()) if self.root.is_dir() else []:
+                if not self.exists(p.name):
+                    continue
+                try:
+                    table = DeltaTable(str(p))
+                    compacted = int(table.optimize.compact().get("numFilesRemoved", 0))
+                    deleted = table.vacuum(
+                        retention_hours=keep_hours,
+                        dry_run=False,
+                        enforce_retention_duration=False,
+                        full=True,
+                    )
+                except Exception as exc:
+                    raise LakeError(f"{p}: cannot vacuum the Delta table: {exc}") from None
+                out[p.name] = (compacted, len(deleted))
+        return out
+
+
+def _imports_cols() -> list[tuple[str, str, pa.DataType]]:
+    return list(IMPORTS_COLUMNS)
+
+
+def _delta_schema(schema: pa.Schema):
+    from deltalake import Schema
+
+    return Schema.from_arrow(schema)
+
+
+def _write(write_deltalake, path: str, data, **kw) -> None:
+    try:
+        write_deltalake(path, data, schema_mode="merge", **kw)
+    except Exception as exc:
+        raise LakeError(f"{path}: cannot write the Delta table: {exc}") from None
+
+
+def migrate_duckdb(old: Path, lake: Lake, *, replace: bool = False) -> dict[str, int]:
+    """Copy every records table and the import log of an older single-file DuckDB store into
+    ``lake`` (rows keep their import ids). Returns the rows copied per table."""
+    import duckdb
+
+    from csperf.ingest.schema import RECORD_TYPES
+
+    if not old.is_file():
+        raise LakeError(f"{old}: no such file")
+    if lake.has_records() and not replace:
+        raise LakeError(
+            f"{lake.root} already holds records; pass --replace to overwrite them with {old}"
+        )
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(f"ATTACH {lit(str(old))} AS old (READ_ONLY)")
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise LakeError(f"{old}: cannot open the DuckDB records file: {first}") from None
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'"
+            ).fetchall()
+        }
+        if IMPORTS not in tables:
+            raise LakeError(f"{old}: not a csperf records store (it has no {IMPORTS} table)")
+        copied: dict[str, int] = {}
+        with lake.writer():
+            for name, rt in RECORD_TYPES.items():
+                if replace:
+                    lake.clear(name, rt)
+                if name not in tables:
+                    continue
+                have = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old'"
+                        f" AND table_name = {lit(name)}"
+                    ).fetchall()
+                }
+                sel = ", ".join(
+                    f"CAST({q(n)} AS {t}) AS {q(n)}"
+                    if n in have
+                    else f"CAST(NULL AS {t}) AS {q(n)}"
+                    for n, t, _ in columns_of(rt)
+                )
+                con.execute(f"CREATE OR REPLACE TEMP VIEW _mig AS SELECT {sel} FROM old.{q(name)}")
+                n = int(con.execute("SELECT count(*) FROM _mig").fetchone()[0])
+                if n or lake.exists(name):
+                    lake.replace(con, rt, "_mig")
+                copied[name] = n
+            if replace:
+                lake.clear(IMPORTS)
+            rows = con.execute(
+                f"SELECT {', '.join(q(n) for n, _, _ in IMPORTS_COLUMNS)} FROM old.{IMPORTS}"
+                " ORDER BY id"
+            ).fetchall()
+            lake.log_imports(
+                [dict(zip([c[0] for c in IMPORTS_COLUMNS], r, strict=True)) for r in rows]
+            )
+            copied[IMPORTS] = len(rows)
+    finally:
+        con.close()
+    return copied
