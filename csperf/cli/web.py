@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,8 +50,28 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser(
+        "worker",
+        help="run background jobs (imports, cycle computes) beside the web server",
+        description="Runs the queued jobs of the database named by the environment (as `csperf "
+        "serve`; without SECRET_KEY and DATABASE_URL the embedded SQLite database of the data "
+        "directory, as `csperf demo`). Each job runs in a child process limited to "
+        "CSPERF_JOB_MAX_MB of memory and CSPERF_JOB_MAX_SECONDS (docs/web.md, Background jobs).",
+    )
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between looks at an empty queue (default 1)",
+    )
+    p.add_argument("--batch", action="store_true", help="run the queued jobs, then stop")
+    p.add_argument(
+        "--max-tasks", type=int, default=None, help="stop after this many jobs (default: never)"
+    )
+    p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser(
         "manage",
-        help="run a Django management command (migrate, createsuperuser, run_jobs, …)",
+        help="run a Django management command (migrate, createsuperuser, run_jobs --once, …)",
         add_help=False,
         prefix_chars="\0",
     )
@@ -128,13 +150,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from csperf.core.jobs import start_embedded_worker
-
     # The demo serves static files from the apps (finders); WhiteNoise still wants its root.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    start_embedded_worker()
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    worker = _start_worker_process()
+    # SIGTERM (a service manager, a test) ends the server through the `finally` below as Ctrl+C
+    # does, so the worker stops with it.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
+        )
+    finally:
+        _stop_process(worker)
     return 0
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
+def _start_worker_process() -> subprocess.Popen:
+    """`csperf worker` as a child of this process, with the same environment (database, data
+    directory, secret); it dies with this process (Linux) and is stopped when it stops."""
+
+    def die_with_parent() -> None:  # runs in the child before exec
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "csperf.cli.main", "worker"],
+        env=dict(os.environ),
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def _stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -145,41 +206,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     if not args.no_migrate:
         _migrate(verbosity=1)
-    from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
     from csperf.web.wsgi import application
-
-    embedded = settings.CSPERF_JOBS_EMBEDDED
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", args.bind)
             self.cfg.set("workers", args.workers)
             self.cfg.set("accesslog", "-")
-            if embedded:
-                self.cfg.set("post_worker_init", _start_worker)
 
         def load(self) -> Any:
             return application
 
     print(
-        f"csperf serve: {args.bind} ({args.workers} workers, jobs {'embedded' if embedded else 'external'})"
+        f"csperf serve: {args.bind} ({args.workers} workers); jobs run in `csperf worker`,"
+        " started beside this server with the same environment"
     )
     Server().run()
     return 0
 
 
-def _start_worker(worker: Any) -> None:
-    from csperf.core.jobs import start_embedded_worker
-
-    start_embedded_worker()
-
-
-def cmd_manage(args: argparse.Namespace) -> int:
+def _use_embedded_defaults() -> None:
     if not os.environ.get("SECRET_KEY") and not os.environ.get("DATABASE_URL"):
         # The embedded setup (as made by `csperf demo`): reuse its data directory and key.
         os.environ["SECRET_KEY"] = _local_secret(_data_dir(None))
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.interval < 0:
+        raise CliError("--interval: must be zero or more seconds")
+    if args.max_tasks is not None and args.max_tasks < 1:
+        raise CliError("--max-tasks: must be 1 or more")
+    _use_embedded_defaults()
+    _setup_django()
+    from django.core.management import call_command
+
+    options: dict[str, Any] = {"interval": args.interval, "batch": args.batch}
+    if args.max_tasks is not None:
+        options["max_tasks"] = args.max_tasks
+    print("csperf worker: running jobs; Ctrl+C stops after the running job", flush=True)
+    call_command("run_jobs", **options)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _use_embedded_defaults()
     _setup_django()
     from django.core.management import execute_from_command_line
 

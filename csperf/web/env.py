@@ -94,6 +94,16 @@ def env_path(name: str, default: str | Path) -> Path:
     return Path(value if value else default).expanduser().resolve()
 
 
+# SQLite with several writers (web workers, the job worker): a transaction takes the write lock
+# when it begins (IMMEDIATE), instead of failing at once with "database is locked" when a reader
+# turns writer; a writer waits up to 20 s for the lock; WAL lets readers go on while one writes.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 def env_database(name: str, default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL (postgres://… or sqlite:///…) or an SQLite file when unset."""
     value = _raw(name)
@@ -101,7 +111,7 @@ def env_database(name: str, default_sqlite: Path) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     import dj_database_url
 
@@ -115,4 +125,6 @@ def env_database(name: str, default_sqlite: Path) -> dict[str, Any]:
             f"environment variable {name}: unsupported database {engine or value!r} "
             "(use postgres://user:password@host:port/name or sqlite:///path)"
         )
+    if engine == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
