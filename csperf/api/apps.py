@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "csperf.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from csperf.api import signals  # noqa: F401  (tokens die with the password, the login)

@@ -49,3 +49,8 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=obj.pk).update(last_used_at=timezone.now())
         return obj.user
+
+    @classmethod
+    def revoke(cls, token: str) -> int:
+        """Delete the token (its owner logs out of the API); how many rows went."""
+        return cls.objects.filter(digest=_digest(token)).delete()[0]

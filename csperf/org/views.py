@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from csperf.api import actions as token_actions
 from csperf.core.errors import InvalidInput
 from csperf.org import actions
 from csperf.org.access import (
@@ -152,12 +154,17 @@ def leave(request: HttpRequest, employee_id: int) -> HttpResponse:
 def access(request: HttpRequest) -> HttpResponse:
     logins = list(
         logins_for_user(request.user).prefetch_related(
-            "memberships__team__department", "memberships__department"
+            "memberships__team__department", "memberships__department", "api_tokens"
         )
     )
     employees = {e.user_id: e for e in Employee.objects.filter(user__in=logins)}
     rows = [
-        {"login": u, "employee": employees.get(u.pk), "memberships": list(u.memberships.all())}
+        {
+            "login": u,
+            "employee": employees.get(u.pk),
+            "memberships": list(u.memberships.all()),
+            "tokens": sorted(u.api_tokens.all(), key=lambda t: t.created_at, reverse=True),
+        }
         for u in logins
     ]
     return render(
@@ -246,4 +253,29 @@ def set_active(request: HttpRequest, login_id: int) -> HttpResponse:
         request.user, login, active=active, reason=request.POST.get("reason", "")
     )
     messages.success(request, _("Login enabled.") if active else _("Login disabled."))
+    return redirect("org:access")
+
+
+@action_view
+def revoke_tokens(request: HttpRequest, login_id: int) -> HttpResponse:
+    """HR ends one API token of a login (``token``) or all of them, with a reason."""
+    login = get_login_for_user(request.user, login_id)
+    raw = request.POST.get("token", "").strip()
+    if raw and (not raw.isdigit() or len(raw) > 18):
+        raise InvalidInput(_("Choose a token from the list."), field="token")
+    count = token_actions.revoke_tokens(
+        request.user,
+        login,
+        reason=request.POST.get("reason", ""),
+        token_id=int(raw) if raw else None,
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d API token of %(name)s revoked.",
+            "%(count)d API tokens of %(name)s revoked.",
+            count,
+        )
+        % {"count": count, "name": login.username},
+    )
     return redirect("org:access")
