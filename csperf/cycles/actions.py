@@ -538,6 +538,58 @@ def set_min_coverage(actor: Any, cycle: Cycle, value: Any, reason: str = "") -> 
     cycle.refresh_from_db()
 
 
+def _disclosure_state(c: Cycle) -> dict[str, Any]:
+    return {
+        "disclose_results": c.disclose_results,
+        "disclose_from": c.disclose_from.isoformat() if c.disclose_from else None,
+        "disclose_until": c.disclose_until.isoformat() if c.disclose_until else None,
+    }
+
+
+def set_disclosure(
+    actor: Any,
+    cycle: Cycle,
+    enabled: bool,
+    first: dt.date | None,
+    last: dt.date | None,
+    reason: str = "",
+) -> None:
+    """Publish the cycle's released results (name, total, grade, rank; never pay) to each
+    department's members between two dates (结果公示), or stop doing so. HR only, audited."""
+    _require_hr(actor)
+    if enabled:
+        if first is None:
+            raise InvalidInput(
+                _("Give the first day the results are shown."), field="disclose_from"
+            )
+        if last is None:
+            raise InvalidInput(
+                _("Give the last day the results are shown."), field="disclose_until"
+            )
+        if last < first:
+            raise InvalidInput(
+                _("The last day (%(last)s) is before the first day (%(first)s).")
+                % {"last": last.isoformat(), "first": first.isoformat()},
+                field="disclose_until",
+            )
+    with transaction.atomic():
+        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if c.status == Cycle.Status.ARCHIVED:
+            raise InvalidTransition(_("An archived cycle's results are not published."))
+        old = _disclosure_state(c)
+        c.disclose_results = bool(enabled)
+        c.disclose_from = first if enabled else None
+        c.disclose_until = last if enabled else None
+        new = _disclosure_state(c)
+        if old == new:
+            return
+        c.save(update_fields=["disclose_results", "disclose_from", "disclose_until"])
+        audit.record(
+            actor, "disclosure", c, field="disclose_results", old=old, new=new, reason=reason
+        )
+    cycle.refresh_from_db()
+
+
 def delete_cycle(actor: Any, cycle: Cycle, reason: str) -> int:
     """Delete a cycle still being set up, with its cards (audited). Returns the cards deleted."""
     from csperf.reviews.models import Card, CardStatus

@@ -97,6 +97,11 @@ class Cycle(models.Model):
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_reason = models.TextField(_("why archived"), blank=True)
+    # 结果公示: HR may show the released results (name, total, grade, rank; never pay) of a
+    # department to its members between two dates (inclusive).
+    disclose_results = models.BooleanField(_("publish results to the department"), default=False)
+    disclose_from = models.DateField(_("results shown from"), null=True, blank=True)
+    disclose_until = models.DateField(_("results shown until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-period", "-id"]
@@ -109,6 +114,15 @@ class Cycle(models.Model):
     @property
     def audit_cycle_id(self) -> int:
         return self.pk
+
+    def disclosed_on(self, day: dt.date) -> bool:
+        """Whether the department results page is open to members on ``day``."""
+        return bool(
+            self.disclose_results
+            and self.disclose_from
+            and self.disclose_until
+            and self.disclose_from <= day <= self.disclose_until
+        )
 
     @property
     def period_obj(self) -> Period:

@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:cycle_id>/close/", views.close, name="close"),
     path("<int:cycle_id>/gate/", views.gate, name="gate"),
     path("<int:cycle_id>/settings/", views.settings, name="settings"),
+    path("<int:cycle_id>/disclosure/", views.disclosure_page, name="disclosure"),
+    path(
+        "<int:cycle_id>/disclosure/settings/",
+        views.disclosure_settings,
+        name="disclosure-settings",
+    ),
     path("<int:cycle_id>/delete/", views.delete, name="delete"),
     path("<int:cycle_id>/archive/", views.archive, name="archive"),
     path("<int:cycle_id>/assign/", views.assign, name="assign"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError, InvalidInput
@@ -27,10 +28,11 @@ from csperf.cycles.access import (
 from csperf.cycles.models import Cycle, ScorecardTemplate
 from csperf.cycles.scope import CycleScope
 from csperf.events import feed as events_feed
-from csperf.org.access import departments_for_user, get_employee_for_user, teams_for_user
+from csperf.org.access import departments_for_user, get_employee_for_user, scope_for, teams_for_user
 from csperf.org.models import Position
 from csperf.reviews.access import cards_for_user, log_list_view, mark_visibility
 from csperf.reviews.models import EDITABLE, Card, CardStatus
+from csperf.web.params import query_choice, query_int
 from csperf.web.views import action_view
 
 
@@ -184,8 +186,8 @@ def _gate_context(cycle: Cycle, cards, manage: bool) -> dict:
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, cycle_id)
     cards = cards_for_user(request.user, cycle_id=cycle.pk)
-    team = request.GET.get("team")
-    status = request.GET.get("status")
+    team = query_int(request, "team")
+    status = query_choice(request, "status", CardStatus.values)
     shown = cards
     if team:
         shown = shown.filter(team_id=team)
@@ -202,10 +204,14 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "teams": teams_for_user(request.user),
         "departments": departments_for_user(request.user),
         "statuses": CardStatus.choices,
-        "filter_team": team,
+        "filter_team": str(team) if team else "",
         "filter_status": status,
         "can_manage": manage,
         "overdue": reports.overdue(cycle, cards),
+        # 结果公示: the link shows while the department results page is open (HR: always).
+        "disclosure_open": manage
+        or scope_for(request.user).auditor
+        or cycle.disclosed_on(timezone.localdate()),
         **_gate_context(cycle, cards, manage),
     }
     if manage or (request.user.is_authenticated and context["teams"].exists()):
@@ -295,6 +301,41 @@ def settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
     actions.set_min_coverage(request.user, cycle, share, request.POST.get("reason", ""))
     messages.success(request, _("Minimum data coverage saved."))
     return redirect("cycles:detail", cycle.pk)
+
+
+@action_view
+def disclosure_settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """HR turns the department results page (结果公示) on with its dates, or off."""
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    enabled = request.POST.get("disclose_results") == "1"
+    first = _parse_date(request.POST.get("disclose_from", "").strip(), "disclose_from")
+    last = _parse_date(request.POST.get("disclose_until", "").strip(), "disclose_until")
+    actions.set_disclosure(
+        request.user, cycle, enabled, first, last, request.POST.get("reason", "")
+    )
+    if enabled:
+        messages.success(
+            request,
+            _("Results are shown to each department from %(first)s to %(last)s.")
+            % {"first": first, "last": last},
+        )
+    else:
+        messages.success(request, _("Results are not shown to the departments."))
+    return redirect("cycles:detail", cycle.pk)
+
+
+@login_required
+def disclosure_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The released results of the viewer's departments (name, total, grade, rank; no pay)."""
+    from csperf.cycles.disclosure import disclosed_results
+
+    cycle = get_cycle_for_user(request.user, cycle_id)
+    groups = disclosed_results(request.user, cycle)
+    return render(
+        request,
+        "cycles/disclosure.html",
+        {"cycle": cycle, "groups": groups, "open_now": cycle.disclosed_on(timezone.localdate())},
+    )
 
 
 @action_view

@@ -17,7 +17,7 @@ from csperf.core import audit
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
 from csperf.reviews.models import WAITING, Appeal, AppealStage, Card
-from csperf.reviews.workflow import MANAGER_ROLES, sees_scores
+from csperf.reviews.workflow import MANAGER_ROLES, hidden_columns, sees_scores
 
 
 def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
@@ -77,10 +77,27 @@ def history_for_user(user: Any, card: Card) -> QuerySet[AuditEvent]:
     """The card's change history, for someone already allowed to see the card.
 
     The history carries old and new totals, so the employee sees it only once the scores are
-    released to them, as with the scores themselves.
+    released to them, as with the scores themselves. Ratings of columns the user may not read
+    (``workflow.hidden_columns``: a later rater's, before the card is released) are left out,
+    and so are the rescores those ratings caused.
     """
     events = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
-    return events if sees_scores(user, card) else events.none()
+    if not sees_scores(user, card):
+        return events.none()
+    hidden = hidden_columns(user, card)
+    if hidden:
+        codes = [it.code for _s, it in card.template.parsed.items]
+        fields = [f"{code}.{role}" for code in codes for role in hidden]
+        hidden_raters = set(
+            events.filter(field__in=fields)
+            .exclude(actor_id=None)
+            .values_list("actor_id", flat=True)
+        )
+        hidden_raters.discard(getattr(user, "pk", None))
+        events = events.exclude(field__in=fields).exclude(
+            action="rescore", actor_id__in=hidden_raters
+        )
+    return events
 
 
 # -- appeals ---------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
     """Sections and items with the columns and scores this user may see."""
     template = card.template.parsed
     show_scores = workflow.sees_scores(user, card)
-    columns = workflow.visible_roles(user, card)
+    columns = workflow.visible_columns(user, card)
+    hidden = set(workflow.hidden_columns(user, card))
     current = workflow.current_role(card)
     my_roles = workflow.rater_roles_of(user, card)
     editable_role = current if current in my_roles else None
@@ -197,9 +198,18 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
     for sec in template.sections:
         rs = result_sections.get(sec.code, {})
         items = []
+        section_hidden = False
         for it in sec.items:
             ri = result_items.get(it.code, {})
             item_roles = it.entry_roles
+            # An item a hidden column rates: its score, value and explanation come from that
+            # column, so they are withheld with it (confidentiality of later raters).
+            derived_hidden = bool(hidden.intersection(item_roles))
+            section_hidden = section_hidden or derived_hidden
+            show_item = show_scores and not derived_hidden
+            value = ri.get("value") if ri else inputs_values.get(it.value or "")
+            if derived_hidden:
+                value = None
             cells = []
             for role in columns:
                 if role not in item_roles:
@@ -230,15 +240,16 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                     "rated": it.rated or it.entered_by_raters,
                     "value_name": it.value or "",
                     # Before (or without) a successful scoring, show the input the card holds.
-                    "value": ri.get("value") if ri else inputs_values.get(it.value or ""),
-                    "value_shown": shown_value(
-                        ri.get("value") if ri else inputs_values.get(it.value or "")
-                    ),
+                    "value": value,
+                    "value_shown": shown_value(value),
                     "target": ri.get("target"),
-                    "score": ri.get("score") if show_scores else None,
+                    "score": ri.get("score") if show_item else None,
                     "scale": ri.get("scale"),
-                    "contribution": ri.get("contribution") if show_scores else None,
-                    "explain": ri.get("explain", "") if show_scores else "",
+                    "contribution": ri.get("contribution") if show_item else None,
+                    # in the reader's language (csperf.scoring.explain); the engine's own form
+                    # beside it
+                    "explain": explain_text(ri) if show_item else "",
+                    "explain_code": ri.get("explain", "") if show_item else "",
                     "cells": cells,
                     "levels": levels,
                     "editable": editable_role in item_roles if editable_role else False,
@@ -251,7 +262,7 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                 "name": sec.label,
                 "kind": sec.kind,
                 "weight": sec.weight,
-                "score": rs.get("score") if show_scores else None,
+                "score": rs.get("score") if show_scores and not section_hidden else None,
                 "full": rs.get("full"),
                 "items": items,
             }
@@ -261,6 +272,7 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
         "sections": sections,
         "columns": [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in columns],
         "show_scores": show_scores,
+        "show_pay": workflow.sees_pay(user, card),
         "current_role": current,
         "editable_role": editable_role,
         "actions": available_actions(user, card),
@@ -287,6 +299,16 @@ def coverage_view(card: Any) -> dict[str, Any]:
         "overrides": dict(card.gate_overrides or {}),
         "excluded_reason": card.excluded_reason if card.status == CardStatus.EXCLUDED else "",
     }
+
+
+def explain_text(item_result: dict[str, Any], lang: str | None = None) -> str:
+    """One stored item result's explanation as a sentence in ``lang`` (default: the language
+    of the current request, so pages, print, PDF and API say the same)."""
+    from django.utils import translation
+
+    from csperf.scoring.explain import text_for
+
+    return text_for(item_result, lang or translation.get_language())
 
 
 def shown_value(value: Any) -> str:

@@ -98,29 +98,52 @@ def rater_roles_of(user: Any, card: Card) -> list[str]:
     return [role for role in card.chain if holds_role(scope, card, role)]
 
 
-def visible_roles(user: Any, card: Card) -> list[str]:
-    """Rating columns the user may read.
+def visible_columns(user: Any, card: Card) -> list[str]:
+    """The rating columns (chain roles) the user may read on this card: the one rule.
 
-    HR and auditors read all; the employee reads their own column until the card is published;
-    a rater reads the columns up to and including their own (a supervisor sees the self-rating,
-    not the reviewer's before it exists in the chain order).
+    HR and the auditor read every column. Once the card is released (published), everyone who
+    may see the card reads every column. Before that a rater reads the columns up to and
+    including their own (a supervisor reads the self-rating and their own, never the
+    reviewer's); the employee reads their own column; a department manager outside the chain
+    (who approves the card) reads every column; anyone else (an inspector outside the chain)
+    reads none.
     """
     scope = scope_for(user)
-    if scope.sees_everything or (card.status in RELEASED and holds_role(scope, card, "self")):
+    if scope.sees_everything or card.status in RELEASED:
         return list(card.chain)
     last = -1
     for idx, role in enumerate(card.chain):
         if holds_role(scope, card, role):
             last = idx
-    if last < 0 and card.department_id in scope.department_ids:
-        # A department manager or inspector outside the chain still reviews the whole card.
+    if last < 0 and card.department_id in scope.managed_department_ids:
         return list(card.chain)
     return list(card.chain[: last + 1])
 
 
+def hidden_columns(user: Any, card: Card) -> list[str]:
+    """The chain roles whose ratings (and whatever is derived from them) the user may not read."""
+    shown = set(visible_columns(user, card))
+    return [role for role in card.chain if role not in shown]
+
+
 def sees_scores(user: Any, card: Card) -> bool:
-    """The employee sees totals, grade, rank and pay only once the card is published."""
+    """The employee sees totals, grade and rank only once the card is published."""
     scope = scope_for(user)
     if scope.employee_id == card.employee_id and not scope.hr:
         return card.status in RELEASED
     return True
+
+
+def sees_pay(user: Any, card: Card) -> bool:
+    """Performance pay: HR and the auditor, and the employee on their own card once published.
+
+    Supervisors, inspectors and managers never see pay (the pay export refuses them too).
+    """
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return True
+    return (
+        scope.employee_id is not None
+        and scope.employee_id == card.employee_id
+        and card.status in RELEASED
+    )
