@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
-from pydantic import Field
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
 
 try:  # django-ninja >= 1.5 names the status explicitly
     from ninja import Status
@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover
         return code, body
 
 
+from csperf.api.schemas import ID_MAX, NONBLANK, DbId, Text
 from csperf.board import actions as plan_actions
 from csperf.board import bulk as bulk_plan
 from csperf.board import insights
@@ -40,6 +41,7 @@ from csperf.cycles.access import get_cycle_for_user
 from csperf.reviews.access import cards_for_user, get_card_for_user
 
 router = Router(tags=["team board"])
+BULK_MAX = 10_000  # cards one bulk request names
 
 
 class EffectOut(Schema):
@@ -97,10 +99,22 @@ class PlanClose(Schema):
 
 
 class BulkIn(Schema):
+    """Without ``dry_run`` the reason must say something (400 otherwise): the schema says so
+    with its ``anyOf``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"dry_run": {"const": True}}, "required": ["dry_run"]},
+                {"properties": {"reason": {"pattern": NONBLANK}}, "required": ["reason"]},
+            ]
+        }
+    )
+
     step: Literal["approve", "submit", "publish"]
-    cards: list[int] = Field(min_length=1)
+    cards: list[DbId] = Field(min_length=1, max_length=BULK_MAX, description="card ids")
     dry_run: bool = Field(False, description="only say what would be done and skipped")
-    reason: str = Field("", description="required unless dry_run: written to each card's history")
+    reason: Text = Field("", description="required unless dry_run: written to each card's history")
 
 
 def _effect(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
@@ -146,7 +160,11 @@ def _coverage(card: Any) -> float | None:
 
 
 @router.get("")
-def board(request: HttpRequest, cycle: int, team: int) -> dict[str, Any]:
+def board(
+    request: HttpRequest,
+    cycle: int = Query(..., ge=1, le=ID_MAX),
+    team: int = Query(..., ge=1, le=ID_MAX),
+) -> dict[str, Any]:
     """One team's board for one cycle: ranking, grades, pending, alerts, plans."""
     require_board(request.user)
     t = get_team_for_user(request.user, team)
@@ -265,8 +283,8 @@ def bulk(request: HttpRequest, payload: BulkIn) -> Any:
 def list_plans(
     request: HttpRequest,
     status: str | None = None,
-    cycle: int | None = None,
-    team: int | None = None,
+    cycle: int | None = Query(None, ge=1, le=ID_MAX),
+    team: int | None = Query(None, ge=1, le=ID_MAX),
 ):
     qs = plans_for_user(request.user)
     if status:

@@ -69,7 +69,7 @@ def _locked(review: Review):
 def _period(label: str) -> str:
     try:
         return parse_period(label.strip(), 1).label
-    except (PeriodError, AttributeError):
+    except (PeriodError, ValueError, AttributeError):  # ValueError: a year no date has (0000)
         raise InvalidInput(
             _("%(p)s is not a period (2026-03, 2026-Q1 …).") % {"p": label}, field="period"
         ) from None

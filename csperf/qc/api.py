@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from csperf.api.schemas import NONBLANK, Code, PeriodLabel
 from csperf.core.errors import InvalidInput
 from csperf.org.access import departments_for_user
 from csperf.qc import actions, reports
@@ -91,7 +92,7 @@ class DisputeIn(Schema):
     items: list[DisputeItem]
 
 
-class ResolveIn(Schema):
+class DisputeResolveIn(Schema):
     accept: bool
     resolution: str
     new_value: Any = None
@@ -101,13 +102,50 @@ class RecheckIn(Schema):
     inspector: str = Field(description="username of the second inspector")
 
 
-class PlanIn(Schema):
-    name: str
-    period: str = Field(examples=["2026-03"])
-    department: str = Field(description="department code")
-    form: str = Field(description="QC form code (latest version)")
-    source: str = "calls"
-    params: dict[str, Any] = Field(
+COUNT_MAX = 1_000_000  # interactions a plan may draw per agent
+
+
+class SamplingRuleIn(Schema):
+    match: dict[str, Any] = Field(
+        min_length=1, max_length=20, description="conditions, e.g. {rated: false}"
+    )
+    share: float = Field(gt=0, le=1, description="the part of the sample kept for them")
+    label: str = Field("", max_length=200)
+
+
+class SamplingIn(Schema):
+    """A sampling plan (``qc.sampling.plan_from_dict``): ``count`` interactions per agent, or a
+    ``share`` of them with a ``minimum`` and an optional ``maximum`` (at least the minimum);
+    the rules' shares add up to at most 1 (422 naming ``params.rules`` otherwise)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"mode": {"const": "share"}}, "required": ["mode", "share"]},
+                {"properties": {"mode": {"const": "count"}}, "required": ["count"]},
+            ]
+        }
+    )
+
+    mode: Literal["count", "share"] = "count"
+    count: int | None = Field(None, ge=1, le=COUNT_MAX)
+    share: float | None = Field(None, gt=0, le=1)
+    minimum: int = Field(0, ge=0, le=COUNT_MAX)
+    maximum: int | None = Field(None, ge=1, le=COUNT_MAX)
+    stratify: str = Field(
+        "", max_length=80, description="attribute the sample is spread over: queue, channel …"
+    )
+    rules: list[SamplingRuleIn] = Field(default_factory=list, max_length=50)
+    seed: str = Field("0", max_length=80)
+
+
+class SamplingPlanIn(Schema):
+    name: str = Field(min_length=1, max_length=200, pattern=NONBLANK)
+    period: PeriodLabel
+    department: Code = Field(description="department code")
+    form: Code = Field(description="QC form code (latest version)")
+    source: Literal["calls", "tickets"] = "calls"
+    params: SamplingIn = Field(
         examples=[
             {
                 "mode": "count",
@@ -176,7 +214,7 @@ def dispute(request: HttpRequest, review_id: int, payload: DisputeIn):
 
 
 @router.post("/disputes/{dispute_id}/resolve")
-def resolve(request: HttpRequest, dispute_id: int, payload: ResolveIn) -> dict[str, Any]:
+def resolve(request: HttpRequest, dispute_id: int, payload: DisputeResolveIn) -> dict[str, Any]:
     d = Dispute.objects.filter(pk=dispute_id).first()
     if d is None:
         from django.http import Http404
@@ -219,7 +257,7 @@ def results(request: HttpRequest, period: str, by: str = "agent") -> list[dict[s
 
 
 @router.post("/plans", response={201: dict})
-def create_plan(request: HttpRequest, payload: PlanIn):
+def create_plan(request: HttpRequest, payload: SamplingPlanIn):
     dept = departments_for_user(request.user).filter(code=payload.department).first()
     if dept is None:
         raise InvalidInput(f"no department {payload.department}", field="department")
@@ -233,7 +271,7 @@ def create_plan(request: HttpRequest, payload: PlanIn):
         period=payload.period,
         department=dept,
         form=form,
-        params=payload.params,
+        params=payload.params.dict(exclude_unset=True),
         source=payload.source,
     )
     return Status(201, {"id": plan.pk, "status": plan.status})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import tempfile
 from pathlib import Path
@@ -28,6 +29,14 @@ def upload_limit() -> int:
     return current().upload_bytes
 
 
+def _known_encoding(name: str) -> bool:
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return False
+    return getattr(info, "_is_text_encoding", True)  # not base64, rot13 …
+
+
 def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Job:
     """Check the request, keep the uploaded file and queue the ``records.import`` job.
 
@@ -41,6 +50,14 @@ def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Jo
         raise InvalidInput(_("Choose the record type of the file."), field="kind")
     if upload is None:
         raise InvalidInput(_("Choose a file to import."), field="file")
+    if encoding and not _known_encoding(encoding):
+        raise InvalidInput(
+            _(
+                "%(encoding)s is not a text encoding (e.g. utf-8, gb18030); leave it empty to detect."
+            )
+            % {"encoding": encoding},
+            field="encoding",
+        )
     if not upload.name.lower().endswith(SUFFIXES):
         raise InvalidInput(
             _("%(file)s: only .xlsx, .xls, .ods or .csv files can be imported.")

@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
+from csperf.api.schemas import ID_MAX
 from csperf.core.errors import InvalidInput
 from csperf.reviews import actions
 from csperf.reviews.access import appeals_for_user, appeals_owed_by, get_appeal_for_user, overdue
@@ -77,7 +78,7 @@ def list_appeals(
     status: str | None = None,
     overdue: bool = False,
     owed: bool = False,
-    cycle: int | None = None,
+    cycle: int | None = Query(None, ge=1, le=ID_MAX),
 ):
     """Appeals in the caller's scope (HR all, a manager their departments', a supervisor their
     teams', the employee their own): ``status`` (or ``waiting``), ``overdue=true`` past their

@@ -16,6 +16,11 @@ PeriodKind = Literal["month", "quarter", "half", "year"]
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "half", "year")
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 _PATTERN = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+# Years a period may name: a wider range is no evaluation period, and year 0 or 9999 would
+# overflow the dates a period covers.
+YEARS = (1900, 2999)
+# What ``Period.parse`` accepts, as a JSON-schema pattern (the API's period fields).
+PERIOD_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$"
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +38,8 @@ class Period:
                 f"invalid period {label!r}: expected 2026-03, 2026-Q1, 2026-H2 or 2026"
             )
         year = int(m.group(1))
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ValueError(f"invalid period {label!r}: the year must be {YEARS[0]}–{YEARS[1]}")
         if m.group(2):
             month = int(m.group(2))
             if not 1 <= month <= 12:

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
+from ninja import Path as PathParam
 from ninja.files import UploadedFile
 
+from csperf.api.schemas import ID_MAX
 from csperf.surveys import actions
 from csperf.surveys.access import (
     followups_for_user,
@@ -50,7 +52,13 @@ def figures(
 
 
 @router.post("/{survey_id}/responses", response={201: dict, 422: dict})
-def import_responses(request: HttpRequest, survey_id: int, file: UploadedFile = File(...)):  # noqa: B008 (ninja parameter declaration)
+def import_responses(
+    request: HttpRequest,
+    survey_id: int = PathParam(..., ge=1, le=ID_MAX),
+    file: UploadedFile = File(  # noqa: B008 (ninja parameter declaration)
+        ..., description="the survey's responses as .csv or .xlsx (422 lists each problem)"
+    ),
+):
     s = get_survey_for_user(request.user, survey_id)
     suffix = Path(file.name or "").suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory(prefix="csperf-survey-") as tmp:
