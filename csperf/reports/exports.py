@@ -1,12 +1,17 @@
 """A cycle's summary (汇总表) and pay sheet as printable workbooks with signature lines.
 
-Only cards the login may see, and of those only the ones whose scores it may see (an agent's own
-card before publishing shows no scores), go into either file.
+Only released cards (published and later) go into either file, and of those only the ones the
+login may see. Pay is confidential: the summary has a pay column only for a login that may see
+the pay of every card in it (HR, the auditor, an employee on their own card), and only on the
+sheets of templates that have pay; the pay sheet itself is for HR and the auditor (the view
+checks). Every item column is headed by the item's name and points and holds its score as a
+number.
 """
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -15,26 +20,58 @@ from django.utils.translation import gettext as _
 from csperf.exports.cells import workbook
 from csperf.reports.tables import plain
 from csperf.reviews import workflow
+from csperf.reviews.models import RELEASED
 
 
 def visible_scored(user: Any, cards: Any) -> list[Any]:
-    return [c for c in cards if workflow.sees_scores(user, c)]
+    """The released cards of ``cards`` whose scores the login may see."""
+    return [c for c in cards if c.status in RELEASED and workflow.sees_scores(user, c)]
 
 
-def _item_scores(card: Any) -> dict[str, Any]:
+def shows_pay(user: Any, cards: list[Any]) -> bool:
+    """A pay column only when the login may see the pay of every card listed."""
+    return all(workflow.sees_pay(user, c) for c in cards)
+
+
+def has_pay(template: Any) -> bool:
+    """The template computes a performance pay (``pay:``); without it a card has no pay."""
+    try:
+        return template.parsed.pay is not None
+    except Exception:  # a template that no longer parses: its cards keep their stored pay
+        return False
+
+
+def _points(value: Any) -> str:
+    d = Decimal(str(value)).normalize()
+    return format(d.quantize(Decimal(1)) if d == d.to_integral() else d, "f")
+
+
+def item_heading(item: Any) -> str:
+    """ "接通率 (20分)": the item's name and its points."""
+    return _("%(item)s (%(points)s pts)") % {"item": item.label, "points": _points(item.points)}
+
+
+def _item_scores(card: Any) -> dict[tuple[str, str], Any]:
+    """{(section code, item code): score as a number} from the card's result."""
     out = {}
     for sec in (card.result or {}).get("sections", []):
         for it in sec.get("items", []):
-            out[it["code"]] = it.get("score")
+            score = it.get("score")
+            if isinstance(score, str):
+                try:
+                    score = float(score)
+                except ValueError:
+                    score = None
+            out[(sec.get("code"), it["code"])] = score
     return out
 
 
 def _signatures(ws: Any, row: int, labels: list[str], fmt: Any) -> None:
     for i, label in enumerate(labels):
-        ws.write(row, i * 3, f"{label}：", fmt)
-        ws.write(row, i * 3 + 1, "______________", fmt)
-        ws.write(row + 1, i * 3, f"{_('Date')}：", fmt)
-        ws.write(row + 1, i * 3 + 1, "____年__月__日", fmt)
+        ws.write_string(row, i * 3, f"{label}：", fmt)
+        ws.write_string(row, i * 3 + 1, "______________", fmt)
+        ws.write_string(row + 1, i * 3, f"{_('Date')}：", fmt)
+        ws.write_string(row + 1, i * 3 + 1, "____年__月__日", fmt)
 
 
 def _book() -> tuple[Any, io.BytesIO, dict[str, Any]]:
@@ -64,27 +101,33 @@ def _write_row(ws: Any, r: int, values: list[Any], fmts: dict[str, Any]) -> None
             ws.write_string(r, c, str(v), fmts["cell"])
 
 
-def summary_xlsx(cycle: Any, cards: list[Any]) -> bytes:
-    """One sheet per template: every person's item scores, total, grade, rank, pay, status."""
+def _title(ws: Any, row: int, text: str, fmt: Any) -> None:
+    ws.write_string(row, 0, text, fmt)
+
+
+def summary_xlsx(cycle: Any, cards: list[Any], *, with_pay: bool = False) -> bytes:
+    """One sheet per template: every person's item scores, total, grade, rank, status, and pay
+    where ``with_pay`` and the template has pay."""
     wb, buf, fmts = _book()
     groups: dict[int, list[Any]] = {}
     for c in cards:
         groups.setdefault(c.template_id, []).append(c)
     if not groups:
         ws = wb.add_worksheet(cycle.period)
-        ws.write(0, 0, f"{cycle.name} · {_('Summary')}", fmts["title"])
-        ws.write(2, 0, _("No scored card to show."), fmts["muted"])
+        _title(ws, 0, f"{cycle.name} · {_('Summary')}", fmts["title"])
+        _title(ws, 2, _("No published card to show."), fmts["muted"])
     for n, group in enumerate(groups.values(), start=1):
         tpl = group[0].template
         parsed = tpl.parsed
-        items = [(sec.label, it) for sec in parsed.sections for it in sec.items]
+        items = [(sec.code, it) for sec in parsed.sections for it in sec.items]
+        pay_column = with_pay and has_pay(tpl)
         ws = wb.add_worksheet(f"{n} {tpl.code}"[:31])
-        ws.write(0, 0, f"{cycle.name} · {tpl.name} · {_('Summary')}（汇总表）", fmts["title"])
-        ws.write(
+        _title(ws, 0, f"{cycle.name} · {tpl.name} · {_('Summary')}（汇总表）", fmts["title"])
+        _title(
+            ws,
             1,
-            0,
             f"{_('Template')} {tpl.code} v{tpl.version} · {_('Exported')} "
-            f"{timezone.localtime():%Y-%m-%d %H:%M}",
+            f"{timezone.localtime():%Y-%m-%d %H:%M} · {_('Published cards only')}",
             fmts["muted"],
         )
         head = [
@@ -93,15 +136,15 @@ def summary_xlsx(cycle: Any, cards: list[Any]) -> bytes:
             _("Department"),
             _("Team"),
             _("Position"),
-            *[f"{it.label}（{it.points}）" for _s, it in items],
+            *[item_heading(it) for _s, it in items],
             _("Total"),
             _("Grade"),
             _("Rank"),
-            _("Performance pay"),
+            *([_("Performance pay")] if pay_column else []),
             _("Status"),
         ]
         for c, h in enumerate(head):
-            ws.write(3, c, h, fmts["head"])
+            ws.write_string(3, c, h, fmts["head"])
         ordered = sorted(group, key=lambda c: (c.rank is None, c.rank or 0, c.employee.code))
         for r, card in enumerate(ordered, start=4):
             scores = _item_scores(card)
@@ -114,11 +157,11 @@ def summary_xlsx(cycle: Any, cards: list[Any]) -> bytes:
                     card.department.name,
                     card.team.name,
                     card.position.name,
-                    *[scores.get(it.code) for _s, it in items],
+                    *[scores.get((sec, it.code)) for sec, it in items],
                     card.total,
                     card.grade,
                     card.rank,
-                    card.pay,
+                    *([card.pay] if pay_column else []),
                     str(card.get_status_display()),
                 ],
                 fmts,
@@ -134,12 +177,29 @@ def summary_xlsx(cycle: Any, cards: list[Any]) -> bytes:
     return buf.getvalue()
 
 
+def _pay_note(card: Any) -> str:
+    if card.pay is not None:
+        return ""
+    if card.score_error:
+        return _("Pay not computed: %(why)s") % {"why": card.score_error.splitlines()[0][:200]}
+    flags = [f for f in card.flags if str(f).startswith("pay")]
+    if flags:
+        return _("Pay not computed: %(why)s") % {"why": "; ".join(map(str, flags))[:200]}
+    return _("Pay not computed: rescore the card.")
+
+
 def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
-    """The performance pay of each person: base, days, total, grade, pay; totals per department."""
+    """The performance pay of each person whose template has pay: base, days, total, grade,
+    pay; totals for every department; then the released cards whose template has no pay."""
     wb, buf, fmts = _book()
     ws = wb.add_worksheet(cycle.period)
-    ws.write(0, 0, f"{cycle.name} · {_('Pay sheet')}（绩效工资表）", fmts["title"])
-    ws.write(1, 0, f"{_('Exported')} {timezone.localtime():%Y-%m-%d %H:%M}", fmts["muted"])
+    _title(ws, 0, f"{cycle.name} · {_('Pay sheet')}（绩效工资表）", fmts["title"])
+    _title(
+        ws,
+        1,
+        f"{_('Exported')} {timezone.localtime():%Y-%m-%d %H:%M} · {_('Published cards only')}",
+        fmts["muted"],
+    )
     head = [
         _("Employee ID"),
         _("Employee"),
@@ -153,13 +213,26 @@ def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
         _("Grade"),
         _("Performance pay"),
         _("Status"),
+        _("Note"),
     ]
     for c, h in enumerate(head):
-        ws.write(3, c, h, fmts["head"])
+        ws.write_string(3, c, h, fmts["head"])
     ordered = sorted(cards, key=lambda c: (c.department.code, c.team.code, c.employee.code))
+    paid = [c for c in ordered if has_pay(c.template)]
+    unpaid = [c for c in ordered if not has_pay(c.template)]
+    paid_ids = {c.pk for c in paid}
     r = 4
-    sums: dict[str, Any] = {}
+    # Every department of the sheet, in code order, with its people and pay (0 when none).
+    depts: dict[str, dict[str, Any]] = {}
     for card in ordered:
+        d = depts.setdefault(
+            card.department.code,
+            {"name": card.department.name, "people": 0, "pay": Decimal(0)},
+        )
+        if card.pk in paid_ids:
+            d["people"] += 1
+            d["pay"] += card.pay or Decimal(0)
+    for card in paid:
         inputs = card.inputs or {}
         _write_row(
             ws,
@@ -177,23 +250,57 @@ def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
                 card.grade,
                 card.pay,
                 str(card.get_status_display()),
+                _pay_note(card),
             ],
             fmts,
         )
-        if card.pay is not None:
-            sums[card.department.name] = sums.get(card.department.name, 0) + card.pay
+        r += 1
+    if not paid:
+        _title(ws, r, _("No published card with performance pay."), fmts["muted"])
         r += 1
     r += 1
-    ws.write(r, 0, _("Totals by department"), fmts["sign"])
-    for name, total in sorted(sums.items()):
+    ws.write_string(r, 0, _("Totals by department"), fmts["sign"])
+    ws.write_string(r, 1, _("People with pay"), fmts["sign"])
+    for d in depts.values():
         r += 1
-        ws.write(r, 2, name, fmts["cell"])
-        ws.write_number(r, 10, float(total), fmts["num"])
+        ws.write_string(r, 2, d["name"], fmts["cell"])
+        ws.write_number(r, 1, d["people"], fmts["cell"])
+        ws.write_number(r, 10, float(d["pay"]), fmts["num"])
     r += 1
-    ws.write(r, 2, _("All"), fmts["sign"])
-    ws.write_number(r, 10, float(sum(sums.values(), 0)), fmts["num"])
+    ws.write_string(r, 2, _("All"), fmts["sign"])
+    ws.write_number(r, 1, sum(d["people"] for d in depts.values()), fmts["cell"])
+    ws.write_number(r, 10, float(sum((d["pay"] for d in depts.values()), Decimal(0))), fmts["num"])
+    if unpaid:
+        r += 2
+        ws.write_string(
+            r, 0, _("Published cards whose template has no performance pay"), fmts["sign"]
+        )
+        for card in unpaid:
+            r += 1
+            _write_row(
+                ws,
+                r,
+                [
+                    card.employee.code,
+                    card.employee.name,
+                    card.department.name,
+                    card.team.name,
+                    card.position.name,
+                    None,
+                    None,
+                    None,
+                    card.total,
+                    card.grade,
+                    None,
+                    str(card.get_status_display()),
+                    _("No performance pay in template %(template)s")
+                    % {"template": card.template.code},
+                ],
+                fmts,
+            )
     ws.set_column(0, 4, 11)
     ws.set_column(5, 11, 10)
+    ws.set_column(12, 12, 30)
     ws.freeze_panes(4, 2)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)

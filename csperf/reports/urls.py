@@ -1,10 +1,11 @@
 from django.urls import path
 
-from csperf.reports import views
+from csperf.reports import audit_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("audit/", audit_views.audit_page, name="audit"),
     path("intraday/", views.intraday, name="intraday"),
     path("me/", views.my_trend, name="me"),
     path("me/trend.json", views.my_trend_json, name="me-json"),

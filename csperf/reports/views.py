@@ -21,7 +21,7 @@ from csperf.reports.pdf import card_pdf, rules_in_words, signature_labels
 from csperf.reports.tables import XLSX_TYPE, Table, download, safe_filename
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user, get_card_for_user, log_list_view
-from csperf.reviews.models import RELEASED
+from csperf.reviews.models import RELEASED, CardStatus
 from csperf.reviews.presenters import card_detail
 
 
@@ -141,7 +141,10 @@ def _scored_cards(request: HttpRequest, cycle: Any) -> list[Any]:
         cards = cards.filter(team__code=team)
     if dept:
         cards = cards.filter(department__code=dept)
-    shown = exports.visible_scored(request.user, cards.exclude(total__isnull=True))
+    # Only released cards: drafts and cards still being rated are not results yet.
+    shown = exports.visible_scored(
+        request.user, cards.filter(status__in=RELEASED).exclude(total__isnull=True)
+    )
     log_list_view(
         request.user, cycle, sum(1 for c in shown if c.employee.user_id != request.user.pk)
     )
@@ -153,6 +156,12 @@ def cycle_results(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Grade distribution and ranking of a cycle (the cards this login may see the scores of)."""
     cycle = get_cycle_for_user(request.user, cycle_id)
     cards = _scored_cards(request, cycle)
+    waiting = cards_for_user(request.user, cycle_id=cycle.pk).exclude(
+        status__in=[*RELEASED, CardStatus.EXCLUDED]
+    )
+    if request.GET.get("team"):
+        waiting = waiting.filter(team__code=request.GET["team"])
+    unreleased = waiting.count()
     grades, chart = dashboards.grade_distribution(cards)
     ranking = dashboards.ranking(cards)
     which = request.GET.get("table", "ranking")
@@ -183,6 +192,7 @@ def cycle_results(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "pay_sheet": scope.sees_everything,
             "teams": sorted({(c.team.code, c.team.name) for c in cards}),
             "filter_team": request.GET.get("team", ""),
+            "unreleased": unreleased,
         },
     )
 
@@ -196,7 +206,11 @@ def cycle_summary(request: HttpRequest, cycle_id: int) -> HttpResponse:
     audit.record_access(
         request.user, AuditEvent.Kind.EXPORT, cycle, detail=f"summary ({len(cards)})"
     )
-    return _attachment(exports.summary_xlsx(cycle, cards), f"summary-{cycle.period}.xlsx")
+    # Pay is confidential: supervisors and managers get the summary without the pay column.
+    with_pay = exports.shows_pay(request.user, cards)
+    return _attachment(
+        exports.summary_xlsx(cycle, cards, with_pay=with_pay), f"summary-{cycle.period}.xlsx"
+    )
 
 
 @login_required

@@ -56,7 +56,7 @@ def test_printable_card_and_pdf_have_rules_and_signature_lines(client, world, ra
         assert word in html, word
     pdf = client.get(f"/reports/cards/{card.pk}/card.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+    assert pdf.content.startswith(b"%PDF") and b"/FontFile2" in pdf.content  # CJK embedded
     # Someone else's card is a 404 for the agent, and an export is logged for HR.
     other = world.card("colleague")
     assert client.get(f"/reports/cards/{other.pk}/card.pdf").status_code == 404
@@ -90,7 +90,7 @@ def test_summary_and_pay_sheet(client, world, rate_through):
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5) if row[0].value]
     codes = [r[0] for r in rows if str(r[0]).startswith("E")]
-    assert sorted(codes) == ["E001", "E002", "E003", "E004"]
+    assert sorted(codes) == ["E001", "E002"]  # the published cards only
     texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "汇总表" in texts and "____年__月__日" in texts
     pay = client.get(f"/reports/cycles/{world.cycle.pk}/pay.xlsx")

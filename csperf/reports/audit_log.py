@@ -1,0 +1,530 @@
+"""The centre-wide audit log: who changed, looked at or exported what, in words.
+
+HR and the auditor see every row (anyone else gets a 403). Rows are csperf.core AuditEvent rows,
+written by ``csperf.core.audit``; their actions are plain strings, named here once
+(:data:`ACTION_LABELS`). Old and new values are stored as JSON; :func:`describe` turns them into
+a sentence ("张三 的 服务态度 由 3 改为 4") instead of showing raw dicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from csperf.core.errors import InvalidInput
+from csperf.core.models import AuditEvent
+from csperf.org.access import scope_for
+
+# Every action the code writes to the audit trail, with its label (one place; a later change
+# may turn these into TextChoices on AuditEvent). An unknown action shows as written.
+ACTION_LABELS: dict[str, Any] = {
+    "view": gettext_lazy("View"),
+    "export": gettext_lazy("Export"),
+    "acknowledge": gettext_lazy("Acknowledge card"),
+    "add_qc_form": gettext_lazy("Add QC form"),
+    "add_survey": gettext_lazy("Add survey"),
+    "add_template": gettext_lazy("Add template"),
+    "answer_appeal": gettext_lazy("Answer appeal"),
+    "appeal": gettext_lazy("File appeal"),
+    "appeal_correction": gettext_lazy("Correction after appeal"),
+    "approve": gettext_lazy("Approve"),
+    "archive_cycle": gettext_lazy("Archive cycle"),
+    "assign_template": gettext_lazy("Assign template"),
+    "bulk_approve": gettext_lazy("Bulk approve"),
+    "bulk_close": gettext_lazy("Bulk close"),
+    "bulk_publish": gettext_lazy("Bulk publish"),
+    "bulk_submit": gettext_lazy("Bulk submit"),
+    "change_password": gettext_lazy("Change password"),
+    "change_survey": gettext_lazy("Change survey"),
+    "clear_rating": gettext_lazy("Clear rating"),
+    "close": gettext_lazy("Close card"),
+    "close_calibration": gettext_lazy("Close calibration"),
+    "close_cycle": gettext_lazy("Close cycle"),
+    "close_events": gettext_lazy("Close event entry"),
+    "close_followup": gettext_lazy("Close follow-up"),
+    "close_plan": gettext_lazy("Close improvement plan"),
+    "compute": gettext_lazy("Request computation"),
+    "computed": gettext_lazy("Computation finished"),
+    "correct_qc": gettext_lazy("Correct QC review"),
+    "create_calibration": gettext_lazy("Create calibration"),
+    "create_card": gettext_lazy("Create card"),
+    "create_cycle": gettext_lazy("Create cycle"),
+    "create_login": gettext_lazy("Create login"),
+    "create_plan": gettext_lazy("Create improvement plan"),
+    "create_qc_plan": gettext_lazy("Create QC plan"),
+    "delete_cycle": gettext_lazy("Delete cycle"),
+    "dispute_qc": gettext_lazy("Dispute QC review"),
+    "draw_qc_sample": gettext_lazy("Draw QC sample"),
+    "escalate_appeal": gettext_lazy("Escalate appeal to HR"),
+    "evidence": gettext_lazy("Upload evidence"),
+    "exclude_card": gettext_lazy("Exclude card"),
+    "grant_role": gettext_lazy("Grant role"),
+    "hire": gettext_lazy("Hire"),
+    "import_records": gettext_lazy("Import records"),
+    "import_survey": gettext_lazy("Import survey results"),
+    "include_card": gettext_lazy("Include card again"),
+    "input_value": gettext_lazy("Enter indicator value"),
+    "leave": gettext_lazy("Leave"),
+    "min_coverage": gettext_lazy("Set minimum data coverage"),
+    "move": gettext_lazy("Transfer"),
+    "open_cycle": gettext_lazy("Open cycle for rating"),
+    "open_followup": gettext_lazy("Open follow-up"),
+    "override_gate": gettext_lazy("Override gate"),
+    "override_template": gettext_lazy("Change card template"),
+    "plan_callbacks": gettext_lazy("Plan callbacks"),
+    "publish": gettext_lazy("Publish"),
+    "rate": gettext_lazy("Rate"),
+    "reassign_qc": gettext_lazy("Reassign QC review"),
+    "recheck_qc": gettext_lazy("Recheck QC review"),
+    "record_event": gettext_lazy("Record event"),
+    "remove_card": gettext_lazy("Remove card"),
+    "reopen": gettext_lazy("Reopen card"),
+    "reopen_events": gettext_lazy("Reopen event entry"),
+    "request_recheck": gettext_lazy("Request recheck"),
+    "rerank": gettext_lazy("Re-rank"),
+    "rescore": gettext_lazy("Rescore"),
+    "reset_password": gettext_lazy("Reset password"),
+    "resolve_appeal": gettext_lazy("Decide appeal"),
+    "resolve_qc_dispute": gettext_lazy("Decide QC dispute"),
+    "resync_feeds": gettext_lazy("Resync data"),
+    "return": gettext_lazy("Return for rework"),
+    "revoke_role": gettext_lazy("Revoke role"),
+    "save_qc": gettext_lazy("Save QC review"),
+    "set_login_active": gettext_lazy("Enable or disable login"),
+    "start_rating": gettext_lazy("Start rating"),
+    "submit": gettext_lazy("Submit"),
+    "submit_qc": gettext_lazy("Submit QC review"),
+    "terms": gettext_lazy("Change employment terms"),
+    "update_plan": gettext_lazy("Update improvement plan"),
+    "void_event": gettext_lazy("Void event"),
+    "work_followup": gettext_lazy("Work on follow-up"),
+}
+
+# Field names the rows use, in words; item and indicator fields are named from the card.
+FIELD_LABELS: dict[str, Any] = {
+    "status": gettext_lazy("Status"),
+    "total": gettext_lazy("Total"),
+    "grade": gettext_lazy("Grade"),
+    "rank": gettext_lazy("Rank"),
+    "rank_label": gettext_lazy("Rank label"),
+    "rank_from_bottom": gettext_lazy("Rank from the bottom"),
+    "pay": gettext_lazy("Performance pay"),
+    "value": gettext_lazy("Value"),
+    "comment": gettext_lazy("Comment"),
+    "reason": gettext_lazy("Reason"),
+    "closed": gettext_lazy("Closed"),
+    "min_coverage": gettext_lazy("Minimum data coverage"),
+    "template": gettext_lazy("Template"),
+    "team": gettext_lazy("Team"),
+    "position": gettext_lazy("Position"),
+    "employee": gettext_lazy("Employee"),
+    "items": gettext_lazy("Items"),
+    "to": gettext_lazy("To"),
+    "due": gettext_lazy("Due"),
+    "done": gettext_lazy("Done"),
+    "skipped": gettext_lazy("Skipped"),
+    "code": gettext_lazy("Code"),
+    "version": gettext_lazy("Version"),
+    "name": gettext_lazy("Name"),
+    "period": gettext_lazy("Period"),
+    "deadline": gettext_lazy("Rating deadline"),
+    "scope": gettext_lazy("Scope"),
+    "job": gettext_lazy("Job"),
+    "cards": gettext_lazy("Cards"),
+}
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50000
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def action_choices(current: str = "") -> list[tuple[str, str]]:
+    """The known actions by label (and the one asked for, if it is not one of them); no query of
+    the log itself, which may hold millions of rows."""
+    codes = set(ACTION_LABELS) | ({current} if current else set())
+    return sorted(((c, action_label(c)) for c in codes), key=lambda x: x[1])
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(str(v), str(label)) for v, label in AuditEvent.Kind.choices]
+
+
+def events_for_user(user: Any) -> QuerySet[AuditEvent]:
+    """Every audit row, for HR and the auditor; anyone else is refused (403)."""
+    if not scope_for(user).sees_everything:
+        raise PermissionDenied(_("Only HR and the auditor may see the audit log."))
+    return AuditEvent.objects.select_related("actor")
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    person: str = ""
+    card: int | None = None
+    cycle: int | None = None
+    action: str = ""
+    kind: str = ""
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters (for paging and export links)."""
+        raw = {
+            "person": self.person,
+            "card": "" if self.card is None else str(self.card),
+            "cycle": "" if self.cycle is None else str(self.cycle),
+            "action": self.action,
+            "kind": self.kind,
+            "from": self.first.isoformat() if self.first else "",
+            "to": self.last.isoformat() if self.last else "",
+        }
+        return {k: v for k, v in raw.items() if v}
+
+
+def _int(raw: str, field: str, what: str) -> int | None:
+    raw = (raw or "").strip().lstrip("#")
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(
+            _("%(what)s must be a number, not “%(value)s”.") % {"what": what, "value": raw},
+            field=field,
+        ) from None
+    if value <= 0:
+        raise InvalidInput(
+            _("%(what)s must be a number, not “%(value)s”.") % {"what": what, "value": raw},
+            field=field,
+        )
+    return value
+
+
+def _day(raw: str, field: str, what: str) -> dt.date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            _("%(what)s must be a date like 2026-03-31, not “%(value)s”.")
+            % {"what": what, "value": raw},
+            field=field,
+        ) from None
+
+
+def parse_filters(params: Any) -> Filters:
+    """The filters of a request; a bad value raises InvalidInput naming its field."""
+    f = Filters(
+        person=(params.get("person") or "").strip()[:100],
+        card=_int(params.get("card", ""), "card", _("Card number")),
+        cycle=_int(params.get("cycle", ""), "cycle", _("Cycle")),
+        action=(params.get("action") or "").strip()[:60],
+        kind=(params.get("kind") or "").strip()[:10],
+        first=_day(params.get("from", ""), "from", _("Start date")),
+        last=_day(params.get("to", ""), "to", _("End date")),
+    )
+    if f.kind and f.kind not in AuditEvent.Kind.values:
+        raise InvalidInput(_("Unknown kind “%(value)s”.") % {"value": f.kind}, field="kind")
+    if f.first and f.last and f.first > f.last:
+        raise InvalidInput(_("“From” must not be after “To”."), field="from")
+    return f
+
+
+def _person_condition(text: str) -> Q:
+    """Rows done by the person (their login) or about them (their cards, their employee row)."""
+    from django.contrib.auth import get_user_model
+
+    from csperf.org.models import Employee
+    from csperf.reviews.models import Card
+
+    User = get_user_model()
+    users = User.objects.filter(
+        Q(username__iexact=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    )
+    emps = Employee.objects.filter(Q(code__iexact=text) | Q(name__icontains=text))
+    user_ids = set(users.values_list("pk", flat=True))
+    emp_ids = set()
+    for pk, user_id in emps.values_list("pk", "user_id"):
+        emp_ids.add(pk)
+        if user_id:
+            user_ids.add(user_id)
+    cond = Q(actor_id__in=user_ids)
+    if emp_ids:
+        cond |= Q(card_id__in=Card.objects.filter(employee_id__in=emp_ids).values("pk"))
+        cond |= Q(object_type="employee", object_id__in=[str(pk) for pk in emp_ids])
+    return cond
+
+
+def filtered(events: QuerySet[AuditEvent], f: Filters) -> QuerySet[AuditEvent]:
+    if f.person:
+        events = events.filter(_person_condition(f.person))
+    if f.card is not None:
+        events = events.filter(card_id=f.card)
+    if f.cycle is not None:
+        from csperf.reviews.models import Card
+
+        events = events.filter(
+            Q(cycle_id=f.cycle) | Q(card_id__in=Card.objects.filter(cycle_id=f.cycle).values("pk"))
+        )
+    if f.action:
+        events = events.filter(action=f.action)
+    if f.kind:
+        events = events.filter(kind=f.kind)
+    tz = timezone.get_current_timezone()
+    if f.first:
+        events = events.filter(at__gte=dt.datetime.combine(f.first, dt.time.min, tzinfo=tz))
+    if f.last:
+        after = f.last + dt.timedelta(days=1)
+        events = events.filter(at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=tz))
+    return events.order_by("-at", "-id")
+
+
+# -- rows in words ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    event: AuditEvent
+    when: str
+    who: str
+    kind: str
+    action: str
+    subject: str
+    cycle: str
+    card_id: int | None
+    change: str
+    reason: str
+
+    def cells(self) -> list[Any]:
+        return [
+            self.when,
+            self.who,
+            self.kind,
+            self.action,
+            self.subject,
+            self.cycle,
+            self.card_id,
+            self.change,
+            self.reason,
+        ]
+
+
+def columns() -> list[str]:
+    return [
+        _("When"),
+        _("Who"),
+        _("Kind"),
+        _("Action"),
+        _("Subject"),
+        _("Cycle"),
+        _("Card"),
+        _("What changed"),
+        _("Reason"),
+    ]
+
+
+def _number(v: Any) -> str:
+    try:
+        d = Decimal(str(v))
+    except (InvalidOperation, ValueError):
+        return str(v)
+    if not d.is_finite():
+        return str(v)
+    d = d.normalize()
+    return format(d.quantize(Decimal(1)) if d == d.to_integral() else d, "f")
+
+
+class _Context:
+    """Cards, cycles and status labels the rows of one page refer to, fetched once."""
+
+    def __init__(self, events: list[AuditEvent]) -> None:
+        from csperf.cycles.models import Cycle
+        from csperf.reviews.models import Appeal, Card, CardStatus
+
+        card_ids = {e.card_id for e in events if e.card_id}
+        self.cards = {
+            c.pk: c
+            for c in Card.objects.filter(pk__in=card_ids).select_related(
+                "employee", "template", "cycle"
+            )
+        }
+        cycle_ids = {e.cycle_id for e in events if e.cycle_id}
+        cycle_ids |= {c.cycle_id for c in self.cards.values()}
+        self.cycles = {c.pk: c for c in Cycle.objects.filter(pk__in=cycle_ids)}
+        self.statuses = {
+            "card": dict(CardStatus.choices),
+            "appeal": dict(Appeal.Status.choices),
+            "cycle": dict(Cycle.Status.choices),
+        }
+        self._items: dict[int, dict[str, str]] = {}
+
+    def item_name(self, card: Any, code: str) -> str:
+        if card.template_id not in self._items:
+            try:
+                parsed = card.template.parsed
+                self._items[card.template_id] = {
+                    it.code: it.label for sec in parsed.sections for it in sec.items
+                }
+            except Exception:  # a template that no longer parses still has a history
+                self._items[card.template_id] = {}
+        return self._items[card.template_id].get(code, code)
+
+
+def _words(v: Any, statuses: dict[str, Any] | None = None) -> str:
+    """A stored value in words: no braces, no quotes, None as a dash."""
+    if v is None or v == "":
+        return "—"
+    if isinstance(v, bool):
+        return str(_("yes") if v else _("no"))
+    if isinstance(v, int | float | Decimal):
+        return _number(v)
+    if isinstance(v, str):
+        if statuses and v in statuses:
+            return str(statuses[v])
+        return v
+    if isinstance(v, list | tuple):
+        return "、".join(_words(x) for x in v) if v else "—"
+    if isinstance(v, dict):
+        if set(v) <= {"value", "comment"} and "value" in v:
+            text = _words(v.get("value"))
+            if v.get("comment"):
+                text += "（" + _("comment: %(comment)s") % {"comment": v["comment"]} + "）"
+            return text
+        parts = []
+        for k, x in v.items():
+            label = FIELD_LABELS.get(str(k), k)
+            text = _words(x, statuses if k == "status" else None)
+            if isinstance(x, dict) and x:
+                text = f"（{text}）"
+            parts.append(f"{label}：{text}")
+        return "；".join(parts)
+    return str(v)
+
+
+def _value_of(v: Any) -> Any:
+    """A rating's value: stored as {"value": "4.5000", "comment": …} or as the bare value."""
+    v = v.get("value") if isinstance(v, dict) else v
+    if isinstance(v, str):
+        try:
+            return Decimal(v)
+        except InvalidOperation:
+            return v
+    return v
+
+
+def _comment_of(v: Any) -> str:
+    return (v.get("comment") or "") if isinstance(v, dict) else ""
+
+
+def _rating_words(event: AuditEvent, card: Any, ctx: _Context) -> str:
+    """ "张三 的 服务态度 由 3 改为 4" (with the rater's role)."""
+    from csperf.reviews.workflow import ROLE_LABELS
+
+    code, _dot, role = event.field.partition(".")
+    item = ctx.item_name(card, code)
+    notes = [str(ROLE_LABELS.get(role, role))] if role else []
+    old, new = _value_of(event.old), _value_of(event.new)
+    names = {"employee": card.employee.name, "item": item}
+    if event.old is None or old is None:
+        text = _("%(employee)s's %(item)s rated %(new)s") % {**names, "new": _words(new)}
+    elif new is None:
+        text = _("%(employee)s's %(item)s cleared (was %(old)s)") % {**names, "old": _words(old)}
+    else:
+        text = _("%(employee)s's %(item)s changed from %(old)s to %(new)s") % {
+            **names,
+            "old": _words(old),
+            "new": _words(new),
+        }
+    comment = _comment_of(event.new)
+    if comment and comment != _comment_of(event.old):
+        notes.append(_("comment: %(comment)s") % {"comment": comment})
+    return text + (f"（{'；'.join(notes)}）" if notes else "")
+
+
+def _field_label(event: AuditEvent, card: Any, ctx: _Context) -> str:
+    f = event.field
+    if not f:
+        return ""
+    if f in FIELD_LABELS:
+        return str(FIELD_LABELS[f])
+    head, _dot, rest = f.partition(".")
+    if head == "values" and rest:
+        return rest
+    if card is not None:
+        return ctx.item_name(card, head) + (f".{rest}" if rest else "")
+    return f
+
+
+def describe(event: AuditEvent, ctx: _Context) -> str:
+    """What the row changed, in words."""
+    card = ctx.cards.get(event.card_id) if event.card_id else None
+    if event.object_type == "rating" and card is not None and event.field:
+        return _rating_words(event, card, ctx)
+    statuses = ctx.statuses.get(event.object_type) if event.field == "status" else None
+    if event.kind != AuditEvent.Kind.CHANGE and event.old is None and event.new is None:
+        return ""
+    field = _field_label(event, card, ctx)
+    old, new = _words(event.old, statuses), _words(event.new, statuses)
+    if event.old is None:
+        if event.new is None:
+            return field
+        return f"{field}：{new}" if field else new
+    if field:
+        return _("%(field)s changed from %(old)s to %(new)s") % {
+            "field": field,
+            "old": old,
+            "new": new,
+        }
+    return _("changed from %(old)s to %(new)s") % {"old": old, "new": new}
+
+
+def _who(event: AuditEvent) -> str:
+    if event.actor is None:
+        return str(_("system"))
+    full = event.actor.get_full_name()
+    return f"{full} ({event.actor.username})" if full else event.actor.username
+
+
+def rows(events: list[AuditEvent]) -> list[Row]:
+    ctx = _Context(events)
+    kinds = dict(AuditEvent.Kind.choices)
+    out = []
+    for e in events:
+        card = ctx.cards.get(e.card_id) if e.card_id else None
+        cycle_id = e.cycle_id or (card.cycle_id if card is not None else None)
+        cycle = ctx.cycles.get(cycle_id) if cycle_id else None
+        if card is not None:
+            subject = f"{card.employee.name}（{card.employee.code}）"
+        else:
+            subject = e.object_repr
+        out.append(
+            Row(
+                event=e,
+                when=timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                who=_who(e),
+                kind=str(kinds.get(e.kind, e.kind)),
+                action=action_label(e.action),
+                subject=subject,
+                cycle=cycle.name if cycle is not None else "",
+                card_id=e.card_id,
+                change=describe(e, ctx),
+                reason=e.reason,
+            )
+        )
+    return out
