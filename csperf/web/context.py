@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from csperf.org.access import scope_for
+from csperf.web.middleware import is_read_only
 
 
 def navigation(request: Any) -> dict[str, Any]:
@@ -12,4 +13,10 @@ def navigation(request: Any) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)
-    return {"scope": scope, "is_hr": scope.hr, "is_staff_role": scope.is_staff_role}
+    return {
+        "scope": scope,
+        "is_hr": scope.hr,
+        "is_staff_role": scope.is_staff_role,
+        # an auditor with no working role: pages show them no action buttons
+        "read_only": is_read_only(user),
+    }

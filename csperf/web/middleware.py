@@ -7,17 +7,77 @@ in the header) changes the language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: Any) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        # API clients say their language with Accept-Language (explanations, messages)
+        if (
+            chosen not in dict(settings.LANGUAGES)
+            and request.path.startswith("/api/")
+            and request.META.get("HTTP_ACCEPT_LANGUAGE")
+        ):
+            chosen = translation.get_language_from_request(request)
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# -- the auditor reads only ----------------------------------------------------------------------
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a read-only login may still post: its own session, password and language.
+READ_ONLY_ALLOWED_URL_NAMES = frozenset({"login", "logout", "password-change", "set_language"})
+
+
+def is_read_only(user: Any) -> bool:
+    """An auditor who holds no working role (HR, supervisor, manager, inspector, or an employee
+    with a card of their own): sees what HR sees and changes nothing."""
+    from csperf.org.access import scope_for
+
+    scope = scope_for(user)
+    if scope.user_id is None or not scope.auditor:
+        return False
+    working = scope.hr or scope.supervised_team_ids or scope.department_ids or scope.employee_id
+    return not working
+
+
+def read_only_refusal() -> str:
+    return _("The auditor reads only: this step is not available to you.")
+
+
+class ReadOnlyAuditorMiddleware:
+    """Every POST/PUT/PATCH/DELETE to a page by a read-only auditor answers 403, before any view
+    runs (so no view can forget it). Logging in and out, changing one's password and switching
+    language stay open. The JSON API is guarded by its token auth (csperf.api.api.TokenAuth)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method not in UNSAFE_METHODS:
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            match.url_name in READ_ONLY_ALLOWED_URL_NAMES or "api" in match.namespaces
+        ):
+            return None
+        if not is_read_only(getattr(request, "user", None)):
+            return None
+        return render(request, "web/403.html", {"message": read_only_refusal()}, status=403)

@@ -26,6 +26,7 @@ from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user, mark_visibility
 from csperf.reviews.models import REVIEW_STATUSES
 from csperf.reviews.presenters import home_appeals
+from csperf.web.timeline import timeline_for
 
 
 def action_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -75,6 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else [],
         "tasks": mark_visibility(request.user, my_tasks(request.user)),
         "cycles": list(cycles_for_user(request.user)[:12]),
+        "timeline": timeline_for(request.user),
         **home_appeals(request.user),
     }
     return render(request, "web/home.html", context)
