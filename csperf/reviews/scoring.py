@@ -92,7 +92,7 @@ def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str
             continue
         res = results[code]
         out[card.pk] = (
-            to_jsonable(res.to_dict()),
+            to_jsonable(res.to_dict(explain_parts=True)),
             name("\n".join(res.errors)),
         )
     return out

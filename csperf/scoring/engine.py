@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from csperf.scoring import explain as X
 from csperf.scoring import numbers as N
 from csperf.scoring.errors import InputError, Problem, TemplateError
 from csperf.scoring.formula import FormulaRuntimeError, MissingName
@@ -47,9 +48,11 @@ class ItemResult:
     scale: Decimal
     points: Decimal
     contribution: Decimal | None  # after renormalisation for excluded siblings
-    explain: str
+    explain: str  # the machine form (0.70 >= 0.65 -> 80/100 x 35 = 28)
     excluded: bool = False
     flags: list[str] = field(default_factory=list)
+    # the rule and numbers behind the score; csperf.scoring.explain.render makes the sentence
+    explain_parts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,9 +88,10 @@ class EmployeeResult:
     # computed without the bad inputs and held, and the other employees are not blocked.
     errors: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON of one result, numbers as Decimal (see :func:`to_jsonable`)."""
-        return _result_dict(self)
+    def to_dict(self, *, explain_parts: bool = False) -> dict[str, Any]:
+        """The contract's JSON of one result, numbers as Decimal (see :func:`to_jsonable`);
+        ``explain_parts`` adds each item's structured explanation (stored with cards)."""
+        return _result_dict(self, explain_parts)
 
     def item(self, code: str) -> ItemResult:
         for section in self.sections:
@@ -112,6 +116,7 @@ class ScoreRun:
     period: Period
     results: list[EmployeeResult]
     ineligible: list[Ineligible] = field(default_factory=list)
+    inputs: RunInput | None = None  # what was scored (the printed card shows the ratings)
 
     def result(self, employee_id: str) -> EmployeeResult:
         for r in self.results:
@@ -133,7 +138,7 @@ class ScoreRun:
         return out
 
 
-def _result_dict(r: EmployeeResult) -> dict[str, Any]:
+def _result_dict(r: EmployeeResult, explain_parts: bool = False) -> dict[str, Any]:
     out = {
         "id": r.id,
         "name": r.name,
@@ -161,6 +166,7 @@ def _result_dict(r: EmployeeResult) -> dict[str, Any]:
                         if i.contribution is not None
                         else None,
                         "explain": i.explain,
+                        **({"explain_parts": i.explain_parts} if explain_parts else {}),
                     }
                     for i in s.items
                 ],
@@ -204,6 +210,7 @@ class _Scored:
     score: Decimal
     explain: str
     flags: list[str] = field(default_factory=list)
+    parts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +220,7 @@ class _Raw:
 
     value: Any
     note: str | None = None
+    parts: dict[str, Any] | None = None  # rated items: who rated what (csperf.scoring.explain)
 
 
 _EMPLOYEE_PATH = re.compile(r"^employees\[(\d+)\]")
@@ -304,7 +312,7 @@ class _Run:
             self.alerts(emp, res)
         self.raise_problems()
         self.attach_errors(employees, results)
-        return ScoreRun(self.t, self.period, results, ineligible)
+        return ScoreRun(self.t, self.period, results, ineligible, inputs=self.data)
 
     def attach_errors(self, employees: list[Employee], results: list[EmployeeResult]) -> None:
         errors = self.errors_by_employee()
@@ -469,6 +477,7 @@ class _Run:
         path = f"{emp.path}.ratings.{item.code}"
         scores: dict[str, Decimal] = {}
         shown: dict[str, str] = {}
+        level_of: dict[str, int] = {}
         declared = set(item.effective_raters.roles)
         for role, rating in given.items():
             if rating is None or role not in declared:
@@ -489,6 +498,7 @@ class _Run:
                 level = levels[int(rating)]
                 scores[role] = level.score
                 shown[role] = f"L{level.level}({plain(level.score)})"
+                level_of[role] = level.level
             else:
                 low = self.bound(item.rule.min, item)
                 high = self.bound(item.rule.max, item)
@@ -506,6 +516,10 @@ class _Run:
                     return _Raw(
                         scores[role],
                         f"{role} {shown[role]} (last in {'/'.join(raters.order)})",
+                        X.rated(
+                            "last",
+                            [{"role": role, "score": scores[role], "level": level_of.get(role)}],
+                        ),
                     )
             return _Missing("no rating")
         present = [(role, w) for role, w in raters.weights if role in scores]
@@ -517,7 +531,19 @@ class _Run:
             text = f"{present[0][0]} {shown[present[0][0]]}"
         else:
             text = " + ".join(f"{r} {shown[r]} x {plain(w / total_weight, 4)}" for r, w in present)
-        return _Raw(combined, text)
+        parts = X.rated(
+            "one" if len(present) == 1 else "weighted",
+            [
+                {
+                    "role": r,
+                    "score": scores[r],
+                    "level": level_of.get(r),
+                    "weight": w / total_weight,
+                }
+                for r, w in present
+            ],
+        )
+        return _Raw(combined, text, parts)
 
     def bound(self, bound: Decimal | str, item: Item) -> Decimal:
         return item.scale if bound == FULL else bound  # type: ignore[return-value]
@@ -613,8 +639,13 @@ class _Run:
         flags.extend(scored.flags)
         contribution = item.points * scored.score / scale
         explain = _contribution_text(scored.explain, scored.score, scale, item.points, contribution)
+        parts = self.finish_parts(item, scored.parts, scored.score, contribution)
         if item.entered_by_raters and raw.note:
             explain = f"{raw.note}: {explain}"
+            given = emp.ratings.get(item.code, {})
+            parts["entered"] = X.entered(
+                item.effective_raters, [r for r, v in given.items() if v is not None]
+            )
         return ItemResult(
             item.code,
             item.label,
@@ -626,6 +657,21 @@ class _Run:
             contribution,
             explain,
             flags=flags,
+            explain_parts=parts,
+        )
+
+    def finish_parts(
+        self, item: Item, parts: dict[str, Any], score_: Decimal | None, contribution: Any
+    ) -> dict[str, Any]:
+        unit = item.unit
+        return X.finish(
+            parts,
+            name=item.label,
+            percent=bool(unit is not None and unit.percent),
+            score=score_,
+            scale=item.scale,
+            points=item.points,
+            contribution=contribution,
         )
 
     def missing_item(self, item: Item, why: str, target: Decimal | None) -> ItemResult:
@@ -642,6 +688,7 @@ class _Run:
                 None,
                 f"{why} -> excluded",
                 excluded=True,
+                explain_parts=self.finish_parts(item, self.missing_parts(why, item), None, None),
             )
         score_ = N.ZERO if item.missing == "zero" else scale
         text = (
@@ -658,7 +705,14 @@ class _Run:
             item.points,
             contribution,
             _contribution_text(text, score_, scale, item.points, contribution),
+            explain_parts=self.finish_parts(
+                item, self.missing_parts(why, item), score_, contribution
+            ),
         )
+
+    def missing_parts(self, why: str, item: Item) -> dict[str, Any]:
+        labels = {n: s.label for n, s in self.specs.items() if s.label}
+        return X.missing(why, item.missing, labels)
 
     def apply_rule(
         self, emp: Employee, item: Item, value: Any, target: Decimal | None, rating_text: str | None
@@ -666,7 +720,9 @@ class _Run:
         rule = item.rule
         full = item.scale
         if rule.type in ("levels", "manual"):
-            return _Scored(value, f"{rating_text} -> {plain(value, 4)}")
+            raw = self.raw[(emp.index, item.code)]
+            parts = raw.parts if isinstance(raw, _Raw) and raw.parts else {}
+            return _Scored(value, f"{rating_text} -> {plain(value, 4)}", parts=parts)
         if rule.type == "tiers":
             return _tiers(rule.tiers, value, plain(value, 6))
         if rule.type == "linear":
@@ -692,6 +748,7 @@ class _Run:
                 ratio,
                 f"{plain(value, 6)} / {rule.stat} {plain(stat, 4)} = {plain(ratio, 4)}",
             )
+            scored.parts = X.relative(value, rule.peers, rule.stat, stat, ratio, scored.parts)
             return scored
         if rule.type == "formula":
             env = {
@@ -706,9 +763,16 @@ class _Run:
             except MissingName as missing:
                 raise _Missing(f"no data for {missing.name}") from None
             except FormulaRuntimeError as exc:
-                return _Scored(N.ZERO, f"formula error: {exc} -> 0", [f"formula error: {exc}"])
+                return _Scored(
+                    N.ZERO,
+                    f"formula error: {exc} -> 0",
+                    [f"formula error: {exc}"],
+                    X.formula_error(str(exc)),
+                )
             return _Scored(
-                result, f"{rule.expr.text} [value={plain(value, 6)}] -> {plain(result, 4)}"
+                result,
+                f"{rule.expr.text} [value={plain(value, 6)}] -> {plain(result, 4)}",
+                parts=X.formula(value),
             )
         raise AssertionError(rule.type)  # pragma: no cover
 
@@ -743,6 +807,7 @@ class _Run:
                         None,
                         "error",
                         excluded=True,
+                        explain_parts=self.finish_parts(item, X.error(), None, None),
                     )
                 for flag in result.flags:
                     flags.append(f"{section.code}.{item.code}: {flag}")
@@ -782,6 +847,13 @@ class _Run:
                     i.explain += (
                         f" (x {plain(all_points)}/{plain(present_points)} for excluded items)"
                     )
+                    i.explain_parts["base_contribution"] = i.explain_parts.get("contribution")
+                    i.explain_parts["contribution"] = i.contribution
+                    i.explain_parts["rescale"] = {
+                        "excluded": len(items) - len(present),
+                        "present": present_points,
+                        "all": all_points,
+                    }
             else:
                 what = "scores 0" if section.kind == "base" else "counts as factor 1"
                 flags.append(f"{section.code}: every item excluded, section {what}")
@@ -1085,21 +1157,37 @@ def _condition_text(entry: Condition, shown: str) -> str:
 def _tiers(tiers: list[TierEntry], x: Decimal, shown: str) -> _Scored:
     for entry in tiers:
         if entry.holds(x):
-            return _Scored(entry.score, f"{_condition_text(entry, shown)} -> {plain(entry.score)}")
-    return _Scored(N.ZERO, f"{shown}: no match -> 0", ["no tier matches -> 0"])
+            return _Scored(
+                entry.score,
+                f"{_condition_text(entry, shown)} -> {plain(entry.score)}",
+                parts=X.tiers(x, entry),
+            )
+    return _Scored(N.ZERO, f"{shown}: no match -> 0", ["no tier matches -> 0"], X.tiers(x, None))
 
 
 def _linear(rule: Any, x: Decimal) -> _Scored:
     pts = rule.points
     if x < pts[0][0]:
         below = rule.below if rule.below is not None else pts[0][1]
-        return _Scored(below, f"{plain(x, 6)} < {plain(pts[0][0])} -> {plain(below)}")
+        return _Scored(
+            below,
+            f"{plain(x, 6)} < {plain(pts[0][0])} -> {plain(below)}",
+            parts=X.linear(x, "below", pts[0][0]),
+        )
     if x >= pts[-1][0]:
-        return _Scored(pts[-1][1], f"{plain(x, 6)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}")
+        return _Scored(
+            pts[-1][1],
+            f"{plain(x, 6)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}",
+            parts=X.linear(x, "above", pts[-1][0]),
+        )
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         if x0 <= x < x1:
             y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-            return _Scored(y, f"{plain(x, 6)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}")
+            return _Scored(
+                y,
+                f"{plain(x, 6)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}",
+                parts=X.linear(x, "between", x0, x1),
+            )
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -1135,7 +1223,8 @@ def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     text += f" from {plain(start)}"
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
-    return _Scored(result, f"{text} -> {plain(result, 4)}")
+    parts = X.step(rule, x, target, short_steps, excess_steps, start, result != raw)
+    return _Scored(result, f"{text} -> {plain(result, 4)}", parts=parts)
 
 
 def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
@@ -1156,15 +1245,35 @@ def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
         delta = rule.per * value
         total_count = value
         text = f"{plain(start)} + {plain(value, 6)} x {plain(rule.per)}"
+    kinds = counts if isinstance(rule.per, dict) else None
     if rule.zero_at is not None and total_count >= rule.zero_at:
         return _Scored(
-            low, f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}", flags
+            low,
+            f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}",
+            flags,
+            X.per_count(
+                total_count,
+                rule.per,
+                start,
+                kinds=kinds,
+                zero_at=rule.zero_at,
+                zeroed=True,
+                names=rule.extensions.get("x-kinds"),
+            ),
         )
     raw = start + delta
     result = N.clamp(raw, low, high)
     if result != raw:
         text += f" = {plain(raw, 4)}, limited"
-    return _Scored(result, f"{text} -> {plain(result, 4)}", flags)
+    parts = X.per_count(
+        total_count,
+        rule.per,
+        start,
+        kinds=kinds,
+        limited=result != raw,
+        names=rule.extensions.get("x-kinds"),
+    )
+    return _Scored(result, f"{text} -> {plain(result, 4)}", flags, parts)
 
 
 def _ratio(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
@@ -1177,11 +1286,14 @@ def _ratio(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
     else:
         ratio = target / x
         text = f"{plain(target)} / {plain(x, 6)} = {plain(ratio, 4)}"
+    capped = None
     if ratio > rule.cap:
         text += f", capped at {plain(rule.cap)}"
-        ratio = rule.cap
+        capped = rule.cap
+    parts = X.ratio(x, target, rule.better, ratio, capped)
+    ratio = min(ratio, rule.cap)
     result = full * ratio
-    return _Scored(result, f"{text} -> {plain(result, 4)}")
+    return _Scored(result, f"{text} -> {plain(result, 4)}", parts=parts)
 
 
 def _contribution_text(
