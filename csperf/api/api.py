@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth import authenticate
+from django.db import OperationalError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Schema, UploadedFile
+from ninja import File, Form, NinjaAPI, Path, Query, Schema, UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -26,7 +27,9 @@ except ImportError:  # pragma: no cover
         return code, body
 
 
+from csperf.api import actions as token_actions
 from csperf.api.models import ApiToken
+from csperf.api.schemas import ID_MAX, Code, DbId, Text
 from csperf.core.errors import ActionError, InvalidInput, NotAllowed
 from csperf.core.models import AuditEvent, Job
 from csperf.cycles import actions as cycle_actions
@@ -38,19 +41,31 @@ from csperf.cycles.access import (
     templates_for_user,
 )
 from csperf.cycles.scope import CycleScope
+from csperf.ingest.schema import RECORD_TYPES
 from csperf.org.access import employees_for_user, get_employee_for_user, scope_for
 from csperf.reviews import actions
 from csperf.reviews.access import cards_for_user, get_card_for_user, history_for_user
 from csperf.reviews.api import AppealOut, appeal_out
 from csperf.reviews.models import Card
 from csperf.reviews.presenters import card_detail
+from csperf.scoring.periods import PERIOD_PATTERN
+from csperf.web.middleware import UNSAFE_METHODS, is_read_only, read_only_refusal
 
 
 class TokenAuth(HttpBearer):
+    """Bearer token auth; a read-only auditor's POST/PUT/PATCH/DELETE answers 403 here, before
+    any operation runs (``allow_read_only`` opens one operation to them: revoking their token)."""
+
+    def __init__(self, *, allow_read_only: bool = False) -> None:
+        super().__init__()
+        self.allow_read_only = allow_read_only
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = ApiToken.user_for(token)
         if user is not None:
             request.user = user
+            if request.method in UNSAFE_METHODS and not self.allow_read_only and is_read_only(user):
+                raise NotAllowed(read_only_refusal())
         return user
 
 
@@ -80,7 +95,23 @@ def _action_error(request: HttpRequest, exc: ActionError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 
+@api.exception_handler(OperationalError)
+def _busy_database(request: HttpRequest, exc: OperationalError):
+    """Another writer holds the lock: 409, try again (csperf/web/busy.py); anything else is a
+    fault and goes on to Django's error handling."""
+    from csperf.web.busy import busy_message, is_busy
+
+    if not is_busy(exc):
+        raise exc
+    return api.create_response(request, {"detail": busy_message()}, status=409)
+
+
 # -- schemas ---------------------------------------------------------------------------------
+
+# The record types an import takes (``records_ui.actions.start_import`` refuses any other).
+RECORD_KINDS = tuple(RECORD_TYPES)
+# ``?indicators=``: codes of the indicator library, separated by commas.
+INDICATOR_LIST_PATTERN = r"^ *[A-Za-z][A-Za-z0-9_]*( *, *[A-Za-z][A-Za-z0-9_]*)* *$"
 
 
 class TokenIn(Schema):
@@ -132,7 +163,10 @@ class CycleOut(Schema):
 
 
 class CycleIn(Schema):
-    period: str = Field(min_length=4, max_length=10, examples=["2026-03"])
+    # checked by ``create_cycle`` (422 at ["body", "period"]); the pattern says what it takes
+    period: str = Field(
+        max_length=10, examples=["2026-03"], json_schema_extra={"pattern": PERIOD_PATTERN}
+    )
     name: str = ""
     rating_deadline: dt.date | None = None
     appeal_days: int = Field(7, ge=0, le=90)
@@ -149,7 +183,7 @@ class CyclePatch(Schema):
 
 
 class CardDecisionIn(Schema):
-    card: int
+    card: DbId
     reason: str
 
 
@@ -188,14 +222,31 @@ class CardSummary(Schema):
     coverage: float | None
 
 
+RATING_MAX = 99_999_999  # what DECIMAL(12, 4) holds
+
+
 class RatingIn(Schema):
-    item: str
-    value: Decimal | None = None
-    comment: str = ""
+    item: Code = Field(description="item code of the card's template")
+    # kept as DECIMAL(12, 4) (rounded to 4 places); the item's rule or unit decides which
+    # values it takes (422 naming ratings[i].value)
+    value: Decimal | None = Field(
+        None,
+        ge=-RATING_MAX,
+        le=RATING_MAX,
+        allow_inf_nan=False,
+        description="a level or a score in the item's range; null or absent: empty",
+        json_schema_extra={
+            "anyOf": [
+                {"type": "number", "minimum": -RATING_MAX, "maximum": RATING_MAX},
+                {"type": "null"},
+            ]
+        },
+    )
+    comment: Text = ""
 
 
 class RatingsIn(Schema):
-    ratings: list[RatingIn] = Field(min_length=1)
+    ratings: list[RatingIn] = Field(min_length=1, max_length=500)
 
 
 class TransitionIn(Schema):
@@ -243,6 +294,11 @@ class EmployeeOut(Schema):
     name: str
     hired_on: dt.date | None
     left_on: dt.date | None
+
+
+def _form_enum(field: str, values: tuple[str, ...]) -> dict[str, Any]:
+    schema = {"properties": {field: {"enum": list(values)}}}
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": schema}}}}
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -299,6 +355,7 @@ def _card_full(card: Card, user: Any) -> dict[str, Any]:
                         "scale": it["scale"],
                         "contribution": it["contribution"],
                         "explain": it["explain"],
+                        "explain_code": it["explain_code"],
                         "ratings": {
                             c["role"]: {"value": c["value"], "comment": c["comment"]}
                             for c in it["cells"]
@@ -318,7 +375,7 @@ def _card_full(card: Card, user: Any) -> dict[str, Any]:
             "actions": view["actions"],
             "rank_from_bottom": card.rank_from_bottom if show else None,
             "rank_label": (card.rank_label or None) if show else None,
-            "pay": card.pay if show else None,
+            "pay": card.pay if view["show_pay"] else None,
             "flags": view["flags"],
             "alerts": view["alerts"],
             "moves": card.moves,
@@ -339,12 +396,24 @@ def _card_full(card: Card, user: Any) -> dict[str, Any]:
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: dict}, tags=["auth"])
 def issue_token(request: HttpRequest, payload: TokenIn):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Repeated failures for one username or from one address answer 429 with ``Retry-After``
+    (django-axes sees this call: ``authenticate`` gets the request)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return Status(401, {"detail": "wrong username or password"})
+        return Status(401, {"detail": _("Wrong username or password.")})
     token, raw = ApiToken.issue(user)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
+
+
+@api.post("/auth/revoke", auth=TokenAuth(allow_read_only=True), response={204: None}, tags=["auth"])
+def revoke_presented_token(request: HttpRequest):
+    """End the bearer token this request was sent with; later calls with it answer 401."""
+    token_actions.revoke_presented(
+        request.user, request.headers.get("Authorization", "").partition(" ")[2].strip()
+    )
+    return Status(204, None)
 
 
 @api.get("/me", tags=["auth"])
@@ -461,12 +530,25 @@ def get_job(request: HttpRequest, job_id: int):
     return job
 
 
-@api.post("/imports", response={202: JobOut}, tags=["imports"])
+@api.post(
+    "/imports",
+    response={202: JobOut},
+    tags=["imports"],
+    # start_import checks the kind (422 at ["body", "kind"]); the schema lists what it takes
+    openapi_extra=_form_enum("kind", RECORD_KINDS),
+)
 def start_import(
     request: HttpRequest,
-    kind: str = Form(...),
-    file: UploadedFile = File(...),
-    encoding: str = Form(""),
+    kind: str = Form(..., description="the record type of the file"),
+    file: UploadedFile = File(
+        ..., description="a .csv, .txt, .xlsx, .xlsm, .xls or .ods file within the upload limit"
+    ),
+    encoding: str = Form(
+        "",
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_.:-]*$",
+        description="a CSV's text encoding (utf-8, gb18030 …); empty: detected",
+    ),
 ):
     """Import a record file (csv, xlsx, xls, ods) as a background job; follow it at /jobs/{id}.
 
@@ -506,7 +588,7 @@ def get_employee(request: HttpRequest, employee_id: int):
 
 
 @api.get("/cards", response=list[CardSummary], tags=["cards"])
-def list_cards(request: HttpRequest, cycle: int | None = None):
+def list_cards(request: HttpRequest, cycle: int | None = Query(None, ge=1, le=ID_MAX)):
     """The cards the caller may see, optionally of one cycle."""
     if cycle is not None:
         get_cycle_for_user(request.user, cycle)
@@ -523,7 +605,9 @@ def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
 
 
 @api.put("/cards/{card_id}/ratings", tags=["cards"])
-def put_ratings(request: HttpRequest, card_id: int, payload: RatingsIn) -> dict[str, Any]:
+def put_ratings(
+    request: HttpRequest, payload: RatingsIn, card_id: int = Path(..., ge=1, le=ID_MAX)
+) -> dict[str, Any]:
     """Fill the caller's rating column (levels or scores, with comments)."""
     card = get_card_for_user(request.user, card_id, log=False)
     actions.save_ratings(
@@ -613,8 +697,13 @@ def list_indicator_definitions(request: HttpRequest) -> list[dict[str, Any]]:
 @api.get("/indicators/values", tags=["indicators"])
 def indicator_values(
     request: HttpRequest,
-    period: str,
-    indicators: str | None = None,
+    period: str = Query(..., pattern=PERIOD_PATTERN, examples=["2026-03"]),
+    indicators: str | None = Query(
+        None,
+        max_length=4000,
+        pattern=INDICATOR_LIST_PATTERN,
+        description="indicator codes separated by commas (GET /api/indicators); absent: all",
+    ),
     level: Literal["employee", "team", "department", "center"] = "employee",
 ) -> list[dict[str, Any]]:
     """Indicator values for a period, for the employees / teams / departments in the caller's scope."""

@@ -5,8 +5,10 @@ SQLite in the data directory is the embedded default; DATABASE_URL selects Postg
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from csperf.web.env import env_bool, env_database, env_int, env_list, env_path, env_str
@@ -18,13 +20,68 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("CSPERF_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SESSION_COOKIE_SECURE = env_bool("CSPERF_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("CSPERF_BEHIND_HTTPS_PROXY", False) else None
+
+# -- security and deployment (docs/web.md, "Security and deployment") -------------------------
+# CSPERF_HTTPS=1: the site is served over HTTPS only (redirect, HSTS, secure cookies).
+CSPERF_HTTPS = env_bool("CSPERF_HTTPS", False)
+SECURE_SSL_REDIRECT = CSPERF_HTTPS
+SECURE_HSTS_SECONDS = env_int(
+    "CSPERF_HSTS_SECONDS", 31_536_000 if CSPERF_HTTPS else 0, minimum=0, maximum=63_072_000
 )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CSPERF_HSTS_INCLUDE_SUBDOMAINS", CSPERF_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("CSPERF_HSTS_PRELOAD", CSPERF_HTTPS)
+SESSION_COOKIE_SECURE = CSPERF_HTTPS or env_bool("CSPERF_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For
+# (CSPERF_BEHIND_HTTPS_PROXY is the older name of the same switch).
+CSPERF_BEHIND_PROXY = env_bool("CSPERF_BEHIND_PROXY", env_bool("CSPERF_BEHIND_HTTPS_PROXY", False))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CSPERF_BEHIND_PROXY else None
+# Idle timeout: a session ends this long after its last request (each request renews it).
+SESSION_COOKIE_AGE = (
+    env_int("CSPERF_SESSION_IDLE_MINUTES", 120, minimum=1, maximum=7 * 24 * 60) * 60
+)
+SESSION_SAVE_EVERY_REQUEST = True
+# Content-Security-Policy (django-csp): scripts and styles from this site only, no inline scripts
+# (behaviour lives in static files: csperf/web/static/csperf/app.js); inline style attributes are
+# allowed (progress bars, ECharts), nothing else is.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Login throttling (django-axes): after CSPERF_LOGIN_FAILURES failed logins for one username, or
+# from one address, further tries answer 429 with Retry-After for CSPERF_LOGIN_LOCK_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "csperf.web.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CSPERF_LOGIN_FAILURES", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("CSPERF_LOGIN_LOCK_MINUTES", 15, minimum=1, maximum=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "csperf.web.security.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a login of one's own must not wipe the failures against others
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For (last hop) behind a proxy;
+# never a header a client could set directly.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if CSPERF_BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_ORDER = "right-most"
 
 INSTALLED_APPS = [
+    "csperf.web.accounts",  # before django.contrib.auth: its createsuperuser checks passwords
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +90,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",  # the Django 6 tasks API (backport) and its database backend: jobs
+    "django_tasks_db",
+    "axes",
+    "csp",
     "csperf.web",
     "csperf.core",
     "csperf.org",
@@ -56,8 +117,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csperf.web.middleware.ReadOnlyAuditorMiddleware",
+    # a page given a query parameter it cannot use answers 400 naming it (csperf/web/params.py)
+    "csperf.web.params.BadQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a write that finds the database locked answers 409 "try again" (csperf/web/busy.py)
+    "csperf.web.busy.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "csperf.web.security.NoStoreMiddleware",
+    # last, as django-axes requires: turns a locked-out login into the 429 answer
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csperf.web.urls"
@@ -83,9 +153,16 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "csperf.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's standard validators; they run wherever a person sets a password (the password page,
+# HR's logins page, `csperf manage createsuperuser` / `changepassword`).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("CSPERF_PASSWORD_MIN_LENGTH", 10, minimum=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -125,9 +202,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Background jobs: a worker thread inside the web process polls the job table
-# (no extra server). Set CSPERF_JOBS_EMBEDDED=0 when running `csperf manage run_jobs` separately.
-CSPERF_JOBS_EMBEDDED = env_bool("CSPERF_JOBS_EMBEDDED", True)
+# Background jobs (imports, cycle computes) go through django-tasks' database backend and run in
+# `csperf worker`, never in the web process (docs/web.md, "Background jobs"). Each job runs in a child
+# process of the worker with a memory limit (address space it may add, MB) and a time limit.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CSPERF_JOB_MAX_MB = env_int("CSPERF_JOB_MAX_MB", 4096, minimum=64)
+CSPERF_JOB_MAX_SECONDS = env_int("CSPERF_JOB_MAX_SECONDS", 3600, minimum=1)
 # Where per-employee indicator values come from (dotted path of a function, see cycles.inputs).
 CSPERF_INPUT_PROVIDER = env_str("CSPERF_INPUT_PROVIDER", "csperf.cycles.inputs.metrics_provider")
 # API tokens live this many days.
@@ -145,5 +225,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CSPERF_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts, not every successful login
+    },
 }
