@@ -36,7 +36,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop in this thread while it runs, and
+# Django refuses database work under a running loop; the tests after this folder need it gone.
+@pytest.fixture(scope="package")
 def server(tmp_path_factory):
     """`csperf demo` on a free port with its own data directory (SQLite, embedded job worker)."""
     data = tmp_path_factory.mktemp("demo")
@@ -69,7 +71,7 @@ def server(tmp_path_factory):
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # the demo builds a year of records first
     while True:
         try:
             urllib.request.urlopen(f"{url}/login/", timeout=2)
@@ -87,7 +89,7 @@ def server(tmp_path_factory):
         proc.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     with playwright_sync.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
