@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csperf.ingest.importer import write_typed
+from csperf.ingest.lake import ARROW_TYPES
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store
 from csperf.metrics.periods import Period, parse_period
@@ -199,22 +200,8 @@ def _complete(tbl: pa.Table, rt, names: list[str]) -> pa.Table:
             cols[name] = tbl.column(name)
         else:
             kind = rt.column(name).kind
-            cols[name] = pa.nulls(tbl.num_rows, _ARROW_TYPES[kind])
+            cols[name] = pa.nulls(tbl.num_rows, ARROW_TYPES[kind])
     return pa.table(cols)
-
-
-_ARROW_TYPES = {
-    "str": pa.string(),
-    "enum": pa.string(),
-    "period": pa.string(),
-    "int": pa.int64(),
-    "duration": pa.decimal128(14, 3),
-    "decimal": pa.decimal128(18, 3),
-    "money": pa.decimal128(18, 2),
-    "bool": pa.bool_(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-}
 
 
 def ts(values: np.ndarray) -> pa.Array:
