@@ -144,6 +144,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nLogins (password: demo):")
     for name, role in LOGINS:
         print(f"  {name:<12} {role}")
+    print("  sup-<team code> (sup-t01 …) every team's supervisor; mgr-<department code> its")
+    print(
+        "  manager; qc-<department code> its QC inspector; <employee code> (e0042 …) everyone else"
+    )
     print(f"\nOpen {url}  (API docs: {url}api/docs)  — Ctrl+C stops.\n", flush=True)
     if args.no_serve:
         return 0
