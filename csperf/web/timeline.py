@@ -59,9 +59,18 @@ def _day(value: Any) -> dt.date | None:
 
 
 def current_cycle(user: Any) -> Cycle | None:
-    """The cycle the month is about: the newest one open for rating, else the newest one."""
-    cycles = cycles_for_user(user).order_by("-period", "-id")
-    return cycles.filter(status=Cycle.Status.OPEN).first() or cycles.first()
+    """The cycle the month is about: of those open for rating (else of all), the one whose period
+    ends last — the month before its quarter and year when they end together."""
+
+    def latest(cycles: list[Cycle]) -> Cycle | None:
+        def key(c: Cycle) -> tuple:
+            start, end = c.date_range()
+            return (end, start, c.pk)  # a later start is the shorter period
+
+        return max(cycles, key=key, default=None)
+
+    cycles = list(cycles_for_user(user))
+    return latest([c for c in cycles if c.status == Cycle.Status.OPEN]) or latest(cycles)
 
 
 def _due_state(pending: int, deadline: dt.date | None, today: dt.date) -> str:
@@ -99,7 +108,9 @@ def hr_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
             imported or period_end,
             _("records imported up to %(day)s") % {"day": imported}
             if imported
-            else _("no records imported yet"),
+            else (
+                _("rated on the records in the store") if opened else _("no records imported yet")
+            ),
             reverse("records_ui:index") if scope_for(user).hr else "",  # imports: HR only
         )
     )

@@ -155,3 +155,28 @@ def test_excluded_card_and_no_cycle(world, personas):
     type(card).objects.filter(pk=card.pk).update(status=CardStatus.EXCLUDED)
     steps, _ = _lane(world.users["agent"], "employee")
     assert steps["self"].state == "upcoming"
+
+
+def test_the_month_is_about_the_cycle_that_ends_last_the_month_before_its_quarter(world):
+    """'2026-Q1' sorts after '2026-03' as text; the month's cycle is the one whose period ends
+    last, and of a month and its quarter ending together, the month."""
+    from csperf.cycles.models import Cycle
+    from csperf.web.timeline import current_cycle
+
+    hr = world.users["hr"]
+    month = world.cycle  # 2026-03, open
+    quarter_before = Cycle.objects.create(
+        period="2025-Q4",
+        name="2025-Q4",
+        status=Cycle.Status.OPEN,
+        rating_deadline=dt.date(2026, 1, 5),
+    )
+    assert current_cycle(hr) == month
+    Cycle.objects.create(
+        period="2026-Q1",
+        name="2026-Q1",
+        status=Cycle.Status.OPEN,
+        rating_deadline=dt.date(2026, 4, 5),
+    )
+    assert current_cycle(hr) == month
+    assert quarter_before != month
