@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 
@@ -40,3 +44,27 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
     if not reason:
         raise InvalidInput(_("A reason is required."), field=field)
     return reason
+
+
+def optional_date(raw: str | None, field: str, what: str = "") -> dt.date | None:
+    """A YYYY-MM-DD date typed by a person, or None when left empty; ``what`` names the field
+    in the message when the page shows it apart from its input."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        message = _("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}
+        raise InvalidInput(f"{what}: {message}" if what else message, field=field) from None
+
+
+def finite_number(raw: Any, field: str) -> Decimal:
+    """A number typed by a person (a rating, a correction): never NaN or infinity."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field) from None
+    if not value.is_finite():
+        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field)
+    return value

@@ -3,7 +3,6 @@ missing-data and overdue reports, bulk approve/publish, close; template library.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -15,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csperf.core.errors import ActionError, InvalidInput
+from csperf.core.errors import ActionError, InvalidInput, optional_date
 from csperf.core.models import Job
 from csperf.cycles import actions, feeds, gates, reports
 from csperf.cycles.access import (
@@ -34,17 +33,6 @@ from csperf.reviews.access import cards_for_user, log_list_view, mark_visibility
 from csperf.reviews.models import EDITABLE, Card, CardStatus
 from csperf.web.params import query_choice, query_int
 from csperf.web.views import action_view
-
-
-def _parse_date(raw: str, field: str) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}, field=field
-        ) from None
 
 
 @login_required
@@ -91,7 +79,7 @@ def _create_from_post(request: HttpRequest) -> Cycle:
         request.user,
         period=request.POST.get("period", ""),
         name=request.POST.get("name", ""),
-        rating_deadline=_parse_date(request.POST.get("rating_deadline", ""), "rating_deadline"),
+        rating_deadline=optional_date(request.POST.get("rating_deadline", ""), "rating_deadline"),
         appeal_days=appeal_days,
         min_coverage=_share_from_percent(request.POST.get("min_coverage", "")),
         departments=_picked(request, "departments", departments_for_user(request.user)),
@@ -308,8 +296,8 @@ def disclosure_settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """HR turns the department results page (结果公示) on with its dates, or off."""
     cycle = get_cycle_for_user(request.user, cycle_id)
     enabled = request.POST.get("disclose_results") == "1"
-    first = _parse_date(request.POST.get("disclose_from", "").strip(), "disclose_from")
-    last = _parse_date(request.POST.get("disclose_until", "").strip(), "disclose_until")
+    first = optional_date(request.POST.get("disclose_from", "").strip(), "disclose_from")
+    last = optional_date(request.POST.get("disclose_until", "").strip(), "disclose_until")
     actions.set_disclosure(
         request.user, cycle, enabled, first, last, request.POST.get("reason", "")
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from csperf.core.errors import InvalidInput
+from csperf.core.errors import InvalidInput, optional_date
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
 
@@ -214,20 +214,6 @@ def _int(raw: str, field: str, what: str) -> int | None:
     return value
 
 
-def _day(raw: str, field: str, what: str) -> dt.date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            _("%(what)s must be a date like 2026-03-31, not “%(value)s”.")
-            % {"what": what, "value": raw},
-            field=field,
-        ) from None
-
-
 def parse_filters(params: Any) -> Filters:
     """The filters of a request; a bad value raises InvalidInput naming its field."""
     f = Filters(
@@ -236,8 +222,8 @@ def parse_filters(params: Any) -> Filters:
         cycle=_int(params.get("cycle", ""), "cycle", _("Cycle")),
         action=(params.get("action") or "").strip()[:60],
         kind=(params.get("kind") or "").strip()[:10],
-        first=_day(params.get("from", ""), "from", _("Start date")),
-        last=_day(params.get("to", ""), "to", _("End date")),
+        first=optional_date(params.get("from", ""), "from", _("Start date")),
+        last=optional_date(params.get("to", ""), "to", _("End date")),
     )
     if f.kind and f.kind not in AuditEvent.Kind.values:
         raise InvalidInput(_("Unknown kind “%(value)s”.") % {"value": f.kind}, field="kind")

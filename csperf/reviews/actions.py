@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from csperf.core.errors import (
     InvalidInput,
     InvalidTransition,
     NotAllowed,
+    finite_number,
     require_reason,
 )
 from csperf.org.access import scope_for
@@ -147,12 +148,7 @@ def _blank(field: str) -> Any:
 
 
 def _check_rating_value(item: Any, raw: Any, field: str) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field) from None
-    if not value.is_finite():
-        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field)
+    value = finite_number(raw, field)
     rule = item.rule
     if item.entered_by_raters:  # a value the raters enter (G6): checked against its unit
         spec = item.unit

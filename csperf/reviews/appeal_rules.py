@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csperf.core.errors import InvalidInput
+from csperf.core.errors import InvalidInput, finite_number
 from csperf.org.access import scope_for
 from csperf.org.models import Membership, Role
 from csperf.reviews import workflow
@@ -200,12 +200,7 @@ def check_value_correction(template: Any, item: Any, raw: Any, field: str) -> De
             % {"item": item.label},
             field=field,
         )
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field) from None
-    if not value.is_finite():
-        raise InvalidInput(_("%(value)s is not a number.") % {"value": raw}, field=field)
+    value = finite_number(raw, field)
     spec = value_spec(template, item)
     why = spec.problem(value) if spec is not None else None
     percent_unbounded = spec is not None and spec.percent and spec.range is None
