@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from csperf.exports.scorecard_xlsx import input_labels, kind_names
 from csperf.reports.tables import display
 from csperf.scoring import describe_rule
-from csperf.scoring.explain import number, percent, role_label
+from csperf.scoring.explain import money, number, percent, role_label
 
 EMBEDDED = "CsperfCJK"
 FALLBACK = "STSong-Light"
@@ -226,7 +226,9 @@ def card_pdf(view: dict[str, Any]) -> bytes:
                 p(f"{_('Total')}：{display(card.total)}"),
                 p(f"{_('Grade')}：{card.grade or '—'}"),
                 p(f"{_('Rank')}：{display(card.rank)} {card.rank_label}"),
-                p(f"{_('Performance pay')}：{display(card.pay if view.get('show_pay') else None)}"),
+                p(
+                    f"{_('Performance pay')}：{money(card.pay) if view.get('show_pay') and card.pay is not None else '—'}"
+                ),
             ]
         ]
         story += [Table(summary, colWidths=[68 * mm] * 4), Spacer(1, 2 * mm)]

@@ -404,6 +404,14 @@ def number(x: Any, places: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def money(x: Any) -> str:
+    """An amount of money: two decimals and thousands separators (1591.6 -> 1,591.60)."""
+    d = _dec(x)
+    if d is None:
+        return "—"
+    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
 def percent(x: Any, places: int = 2) -> str:
     """A ratio as a percentage: 0.865 -> 86.5%."""
     d = _dec(x)

@@ -244,3 +244,11 @@ def test_rule_in_words_has_no_raw_keys():
     levels = {"type": "levels", "levels": [{"level": 1, "score": 10}]}
     rated = one_item(levels, raters={"self": 0.5, "supervisor": 0.5}).item("i")
     assert describe_rule(rated).endswith("自评 50%, 上级 50%")
+
+
+def test_money_has_two_decimals_and_thousands_separators():
+    from csperf.scoring.explain import money
+
+    assert money("1591.6") == "1,591.60"
+    assert money("1234567.005") == "1,234,567.01"  # half-up, as pay is rounded
+    assert money(None) == "—"
