@@ -27,7 +27,7 @@ class Workdays:
         if day in self.overrides:
             return self.overrides[day]
         try:
-            return chinese_calendar.is_workday(day)
+            return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:  # a year the package does not cover yet
             self.unknown_years.add(day.year)
             return day.weekday() < 5
