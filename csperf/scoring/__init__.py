@@ -7,6 +7,7 @@ Implements ``scorecard-format.md`` (contract v1)::
     run.to_dict()  # the contract's JSON output
 """
 
+from csperf.kernel.periods import Period
 from csperf.scoring.describe import describe_rule
 from csperf.scoring.engine import (
     EmployeeResult,
@@ -14,12 +15,10 @@ from csperf.scoring.engine import (
     ScoreRun,
     SectionResult,
     score,
-    to_jsonable,
 )
 from csperf.scoring.errors import InputError, Problem, ScoringError, TemplateError
 from csperf.scoring.inputs import load_input, read_input
 from csperf.scoring.model import Item, Section, Template
-from csperf.scoring.periods import Period
 from csperf.scoring.validate import load_template, template_from_data
 
 __all__ = [
@@ -41,5 +40,4 @@ __all__ = [
     "read_input",
     "score",
     "template_from_data",
-    "to_jsonable",
 ]

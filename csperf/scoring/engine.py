@@ -7,210 +7,48 @@ the pay (once, at the end). Per-employee input errors are collected and fail the
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from csperf.kernel.problems import Problem
 from csperf.scoring import explain as X
 from csperf.scoring import numbers as N
-from csperf.scoring.errors import InputError, Problem, TemplateError
-from csperf.scoring.formula import FormulaRuntimeError, MissingName
+from csperf.scoring.errors import InputError, TemplateError
 from csperf.scoring.inputs import Employee, RunInput, number, read_input
 from csperf.scoring.model import (
-    FULL,
-    NONE,
     Assigned,
     ByPeriod,
-    Condition,
     Item,
     LastRaters,
     Section,
     Template,
-    TierEntry,
 )
 from csperf.scoring.numbers import plain
-from csperf.scoring.periods import Period
+from csperf.scoring.payout import Payout
+from csperf.scoring.results import (
+    EmployeeResult,
+    Ineligible,
+    ItemResult,
+    ScoreRun,
+    SectionResult,
+)
+from csperf.scoring.rules import (
+    InputProblem,
+    MissingValue,
+    Rating,
+    RatingRejected,
+    ScoreContext,
+    Scored,
+    kind_of,
+)
 
-# -- results ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ItemResult:
-    code: str
-    name: str
-    value: Decimal | dict[str, Decimal] | None
-    target: Decimal | None
-    score: Decimal | None  # on the rule's scale; None when excluded
-    scale: Decimal
-    points: Decimal
-    contribution: Decimal | None  # after renormalisation for excluded siblings
-    explain: str  # the machine form (0.70 >= 0.65 -> 80/100 x 35 = 28)
-    excluded: bool = False
-    flags: list[str] = field(default_factory=list)
-    # the rule and numbers behind the score; csperf.scoring.explain.render makes the sentence
-    explain_parts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class SectionResult:
-    code: str
-    name: str
-    kind: str
-    weight: Decimal | None
-    score: Decimal
-    full: Decimal
-    items: list[ItemResult]
-
-
-@dataclass
-class EmployeeResult:
-    id: str
-    name: str | None
-    team: str | None
-    department: str | None
-    position: str | None
-    total: Decimal  # rounded to 2 decimals
-    unrounded_total: Decimal
-    grade: str | None
-    sections: list[SectionResult]
-    flags: list[str] = field(default_factory=list)
-    rank: int | None = None
-    rank_from_bottom: int | None = None
-    rank_label: str | None = None
-    pay: Decimal | None = None
-    pay_explain: str | None = None
-    alerts: list[str] = field(default_factory=list)
-    # Input problems of this employee when scored with strict=False (a cycle): the card is
-    # computed without the bad inputs and held, and the other employees are not blocked.
-    errors: list[str] = field(default_factory=list)
-
-    def to_dict(self, *, explain_parts: bool = False) -> dict[str, Any]:
-        """The contract's JSON of one result, numbers as Decimal (see :func:`to_jsonable`);
-        ``explain_parts`` adds each item's structured explanation (stored with cards)."""
-        return _result_dict(self, explain_parts)
-
-    def item(self, code: str) -> ItemResult:
-        for section in self.sections:
-            for item in section.items:
-                if item.code == code:
-                    return item
-        raise KeyError(code)
-
-
-@dataclass(frozen=True)
-class Ineligible:
-    """An employee who gets no card (``x-eligibility``), and why."""
-
-    id: str
-    name: str | None
-    reason: str
-
-
-@dataclass
-class ScoreRun:
-    template: Template
-    period: Period
-    results: list[EmployeeResult]
-    ineligible: list[Ineligible] = field(default_factory=list)
-    inputs: RunInput | None = None  # what was scored (the printed card shows the ratings)
-
-    def result(self, employee_id: str) -> EmployeeResult:
-        for r in self.results:
-            if r.id == employee_id:
-                return r
-        raise KeyError(employee_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON output, numbers as Decimal (see :func:`to_jsonable`)."""
-        out: dict[str, Any] = {
-            "template": {"code": self.template.code, "version": self.template.version},
-            "period": self.period.label,
-            "results": [r.to_dict() for r in self.results],
-        }
-        if self.ineligible:
-            out["ineligible"] = [
-                {"id": x.id, "name": x.name, "reason": x.reason} for x in self.ineligible
-            ]
-        return out
-
-
-def _result_dict(r: EmployeeResult, explain_parts: bool = False) -> dict[str, Any]:
-    out = {
-        "id": r.id,
-        "name": r.name,
-        "total": r.total,
-        "grade": r.grade,
-        "rank": r.rank,
-        "rank_from_bottom": r.rank_from_bottom,
-        "rank_label": r.rank_label,
-        "pay": r.pay,
-        "alerts": list(r.alerts),
-        "flags": list(r.flags),
-        "sections": [
-            {
-                "code": s.code,
-                "score": N.round2(s.score),
-                "full": s.full,
-                "items": [
-                    {
-                        "code": i.code,
-                        "value": i.value,
-                        "target": i.target,
-                        "score": N.round2(i.score) if i.score is not None else None,
-                        "scale": i.scale,
-                        "contribution": N.round2(i.contribution)
-                        if i.contribution is not None
-                        else None,
-                        "explain": i.explain,
-                        **({"explain_parts": i.explain_parts} if explain_parts else {}),
-                    }
-                    for i in s.items
-                ],
-            }
-            for s in r.sections
-        ],
-    }
-    if r.errors:
-        out["errors"] = list(r.errors)
-    return out
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Decimals as JSON numbers: whole numbers as int, others as float (shortest repr)."""
-    if isinstance(obj, Decimal):
-        if obj == obj.to_integral_value() and obj.as_tuple().exponent >= 0:  # type: ignore[operator]
-            return int(obj)
-        return float(obj)
-    if isinstance(obj, dict):
-        return {k: to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    return obj
-
+__all__ = ["EmployeeResult", "Ineligible", "ItemResult", "ScoreRun", "SectionResult", "score"]
 
 # -- the run ----------------------------------------------------------------------------------
-
-
-class _Missing(Exception):
-    """An item has no usable value; ``why`` goes into the flag."""
-
-    def __init__(self, why: str, *, flag: bool = False, value: Any = None) -> None:
-        super().__init__(why)
-        self.why = why
-        self.flag = flag  # flag it whatever the missing policy (e.g. a peer statistic of 0)
-        self.value = value
-
-
-@dataclass
-class _Scored:
-    score: Decimal
-    explain: str
-    flags: list[str] = field(default_factory=list)
-    parts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -245,7 +83,7 @@ def score(
         return _Run(template, run_input, source, template_source or template.code, strict).run()
 
 
-class _Run:
+class _Run(Payout):
     def __init__(
         self, template: Template, data: RunInput, source: str, tsource: str, strict: bool
     ) -> None:
@@ -257,7 +95,7 @@ class _Run:
         self.strict = strict
         self.problems: list[Problem] = []
         self.specs = template.input_specs()
-        self.counted = {i.value for _, i in template.items if i.rule.type == "per_count"}
+        self.counted = {i.value for _, i in template.items if kind_of(i.rule).counts}
         self.domain_flags: dict[int, list[str]] = {}
         self.rejected: dict[int, set[str]] = {}  # inputs left out for being outside their unit
 
@@ -372,34 +210,29 @@ class _Run:
 
     # ---- raw values
 
-    def raw_value(self, emp: Employee, section: Section, item: Item) -> _Raw | _Missing:
-        """The value an item scores, or a ``_Missing``; rated items combine their ratings."""
+    def raw_value(self, emp: Employee, section: Section, item: Item) -> _Raw | MissingValue:
+        """The value an item scores, or a ``MissingValue``; rated items combine their ratings."""
         if item.rated:
             return self.rated_value(emp, item)
         path = f"{emp.path}.values.{item.value}"
-        value = emp.values.get(item.value)  # type: ignore[arg-type]
+        name = item.value or ""  # every item that is not rated names its value
+        value = emp.values.get(name)
         note = None
         if item.entered_by_raters:  # G6: the raters enter the value (e.g. counts)
             picked = self.entered_value(emp, item)
             if picked is not None:
                 value, note, path = picked
-        rule = item.rule
         rejected = item.value in self.rejected.get(emp.index, ())
-        unfed = emp.missing.get(item.value) if value is None else None  # type: ignore[arg-type]
+        unfed = emp.missing.get(name) if value is None else None
         if unfed is not None:
-            return _Missing(f"no data ({unfed})")
-        if rule.type == "per_count":
-            if value is None and rejected:
-                return _Missing("value outside its domain")
-            if value is None:
-                return _Raw(Decimal(0) if not isinstance(rule.per, dict) else {}, note)
-            return _Raw(self.count_value(value, rule.per, path), note)
-        if value is None:
-            return _Missing("value outside its domain" if rejected else "no data")
-        if isinstance(value, (dict, bool)) or not isinstance(value, (int, Decimal, float)):
-            self.problem(path, "expected a number")
-            return _Missing("bad value")
-        return _Raw(number(value), note)
+            return MissingValue(f"no data ({unfed})")
+        try:
+            read = kind_of(item.rule).read(
+                item.rule, value, path=path, rejected=rejected, report=self.problem
+            )
+        except MissingValue as missing:
+            return missing
+        return _Raw(read, note)
 
     def entered_value(self, emp: Employee, item: Item) -> tuple[Any, str, str] | None:
         """The value the item's raters entered, combined per its raters (G6), or None."""
@@ -413,9 +246,9 @@ class _Run:
         spec = item.unit
         if isinstance(raters, LastRaters):
             role = next(r for r in reversed(raters.order) if r in present)
-            value = present[role]
+            last = present[role]
             note = f"{role} (last in {'/'.join(raters.order)})"
-            return self._entered_checked(value, spec, f"{path}.{role}"), note, f"{path}.{role}"
+            return self._entered_checked(last, spec, f"{path}.{role}"), note, f"{path}.{role}"
         weights = [(r, w) for r, w in raters.weights if r in present]
         total = sum((w for _, w in weights), Decimal(0))
         if total == 0:
@@ -445,70 +278,11 @@ class _Run:
             return None
         return value
 
-    def count_value(self, value: Any, per: Any, path: str) -> Any:
-        if isinstance(value, dict):
-            counts: dict[str, Decimal] = {}
-            for kind, count in value.items():
-                if count is None:
-                    continue
-                if isinstance(count, bool) or not isinstance(count, (int, Decimal, float)):
-                    self.problem(f"{path}.{kind}", "expected a count")
-                    continue
-                if count < 0:
-                    self.problem(f"{path}.{kind}", "a count cannot be negative")
-                    continue
-                counts[str(kind)] = number(count)
-            if not isinstance(per, dict):
-                return sum(counts.values(), Decimal(0))
-            return counts
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
-            self.problem(path, "expected a count")
-            return Decimal(0)
-        if value < 0:
-            self.problem(path, "a count cannot be negative")
-            return Decimal(0)
-        if isinstance(per, dict):
-            self.problem(path, f"expected counts by kind ({', '.join(per)})")
-            return {}
-        return number(value)
-
-    def rated_value(self, emp: Employee, item: Item) -> _Raw | _Missing:
-        given = emp.ratings.get(item.code, {})
-        path = f"{emp.path}.ratings.{item.code}"
-        scores: dict[str, Decimal] = {}
-        shown: dict[str, str] = {}
-        level_of: dict[str, int] = {}
-        declared = set(item.effective_raters.roles)
-        for role, rating in given.items():
-            if rating is None or role not in declared:
-                continue  # raters the item does not declare are ignored
-            rpath = f"{path}.{role}"
-            if isinstance(rating, bool) or not isinstance(rating, (int, Decimal, float)):
-                self.problem(rpath, "expected a number")
-                continue
-            rating = number(rating)
-            if item.rule.type == "levels":
-                levels = {lv.level: lv for lv in item.rule.levels}
-                if rating != rating.to_integral_value() or int(rating) not in levels:
-                    self.problem(
-                        rpath,
-                        f"unknown level {plain(rating)} (levels: {', '.join(map(str, levels))})",
-                    )
-                    continue
-                level = levels[int(rating)]
-                scores[role] = level.score
-                shown[role] = f"L{level.level}({plain(level.score)})"
-                level_of[role] = level.level
-            else:
-                low = self.bound(item.rule.min, item)
-                high = self.bound(item.rule.max, item)
-                if not low <= rating <= high:
-                    self.problem(
-                        rpath, f"score {plain(rating)} is outside {plain(low)}–{plain(high)}"
-                    )
-                    continue
-                scores[role] = rating
-                shown[role] = plain(rating)
+    def rated_value(self, emp: Employee, item: Item) -> _Raw | MissingValue:
+        ratings = self.accepted_ratings(emp, item)
+        scores = {role: r.score for role, r in ratings.items()}
+        shown = {role: r.shown for role, r in ratings.items()}
+        level_of = {role: r.level for role, r in ratings.items() if r.level is not None}
         raters = item.effective_raters
         if isinstance(raters, LastRaters):
             for role in reversed(raters.order):
@@ -521,11 +295,11 @@ class _Run:
                             [{"role": role, "score": scores[role], "level": level_of.get(role)}],
                         ),
                     )
-            return _Missing("no rating")
+            return MissingValue("no rating")
         present = [(role, w) for role, w in raters.weights if role in scores]
         total_weight = sum((w for _, w in present), Decimal(0))
         if not present or total_weight == 0:
-            return _Missing("no rating")
+            return MissingValue("no rating")
         combined = sum((scores[r] * w for r, w in present), Decimal(0)) / total_weight
         if len(present) == 1:
             text = f"{present[0][0]} {shown[present[0][0]]}"
@@ -545,8 +319,23 @@ class _Run:
         )
         return _Raw(combined, text, parts)
 
-    def bound(self, bound: Decimal | str, item: Item) -> Decimal:
-        return item.scale if bound == FULL else bound  # type: ignore[return-value]
+    def accepted_ratings(self, emp: Employee, item: Item) -> dict[str, Rating]:
+        """Each declared rater's rating the item's rule accepts (the others are reported)."""
+        path = f"{emp.path}.ratings.{item.code}"
+        kind = kind_of(item.rule)
+        declared = set(item.effective_raters.roles)
+        out: dict[str, Rating] = {}
+        for role, rating in emp.ratings.get(item.code, {}).items():
+            if rating is None or role not in declared:
+                continue  # raters the item does not declare are ignored
+            if isinstance(rating, bool) or not isinstance(rating, (int, Decimal, float)):
+                self.problem(f"{path}.{role}", "expected a number")
+                continue
+            try:
+                out[role] = kind.rating(item.rule, number(rating), full=item.scale)
+            except RatingRejected as exc:
+                self.problem(f"{path}.{role}", exc.message)
+        return out
 
     # ---- peers
 
@@ -559,26 +348,16 @@ class _Run:
 
     def _peer_statistics(
         self, employees: list[Employee]
-    ) -> dict[tuple[str, str | None], Decimal | None]:
-        stats: dict[tuple[str, str | None], Decimal | None] = {}
-        for _, item in self.t.items:
-            rule = item.rule
-            if rule.type == "relative":
-                groups: dict[str | None, list[Decimal]] = defaultdict(list)
-                for emp in employees:
-                    value = _number_of(self.raw[(emp.index, item.code)])
-                    if value is not None:
-                        groups[self._group_key(emp, rule.peers)].append(value)
-                for key, values in groups.items():
-                    stats[(item.code, key)] = _statistic(rule.stat, values)
-            if rule.type == "formula" and "peer_mean" in rule.expr.names:
-                values = [
-                    x
-                    for e in employees
-                    if (x := _number_of(self.raw[(e.index, item.code)])) is not None
-                ]
-                stats[(item.code, "peer_mean")] = _statistic("mean", values) if values else None
-        return stats
+    ) -> dict[str, dict[str | None, Decimal | None]]:
+        """Each item's statistics over everyone's value (by group), for rules that compare."""
+        return {
+            item.code: kind_of(item.rule).peer_statistics(
+                item.rule,
+                [(emp, _number_of(self.raw[(emp.index, item.code)])) for emp in employees],
+                self._group_key,
+            )
+            for _, item in self.t.items
+        }
 
     # ---- targets
 
@@ -601,9 +380,9 @@ class _Run:
         value = emp.targets.get(item.code)
         tpath = f"{emp.path}.targets.{item.code}"
         if value is None:
-            raise _InputProblem(tpath, "missing assigned target")
+            raise InputProblem(tpath, "missing assigned target")
         if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
-            raise _InputProblem(tpath, "expected a number")
+            raise InputProblem(tpath, "expected a number")
         return number(value)
 
     # ---- items
@@ -626,11 +405,11 @@ class _Run:
         flags: list[str] = []
         value: Any = None
         try:
-            if isinstance(raw, _Missing):
+            if isinstance(raw, MissingValue):
                 raise raw
             value = raw.value
-            scored = self.apply_rule(emp, item, value, target, raw.note)
-        except _Missing as missing:
+            scored = self.apply_rule(emp, item, raw, target)
+        except MissingValue as missing:
             result = self.missing_item(item, missing.why, target)
             result.value = missing.value
             if missing.flag and not result.excluded:  # excluded items are flagged anyway
@@ -714,67 +493,21 @@ class _Run:
         labels = {n: s.label for n, s in self.specs.items() if s.label}
         return X.missing(why, item.missing, labels)
 
-    def apply_rule(
-        self, emp: Employee, item: Item, value: Any, target: Decimal | None, rating_text: str | None
-    ) -> _Scored:
-        rule = item.rule
-        full = item.scale
-        if rule.type in ("levels", "manual"):
-            raw = self.raw[(emp.index, item.code)]
-            parts = raw.parts if isinstance(raw, _Raw) and raw.parts else {}
-            return _Scored(value, f"{rating_text} -> {plain(value, 4)}", parts=parts)
-        if rule.type == "tiers":
-            return _tiers(rule.tiers, value, plain(value, 6))
-        if rule.type == "linear":
-            return _linear(rule, value)
-        if rule.type == "step":
-            return _step(rule, value, target, full)  # type: ignore[arg-type]
-        if rule.type == "per_count":
-            return _per_count(rule, value, full)
-        if rule.type == "ratio":
-            assert target is not None
-            if target <= 0:
-                raise _InputProblem(
-                    f"{emp.path}.targets.{item.code}", "a ratio target must be greater than 0"
-                )
-            return _ratio(rule, value, target, full)
-        if rule.type == "relative":
-            stat = self.peer_stats.get((item.code, self._group_key(emp, rule.peers)))
-            if stat is None or stat == 0:
-                raise _Missing(f"peer {rule.stat} is 0", flag=True, value=value)
-            ratio = value / stat
-            scored = _tiers(
-                rule.tiers,
-                ratio,
-                f"{plain(value, 6)} / {rule.stat} {plain(stat, 4)} = {plain(ratio, 4)}",
-            )
-            scored.parts = X.relative(value, rule.peers, rule.stat, stat, ratio, scored.parts)
-            return scored
-        if rule.type == "formula":
-            env = {
-                "value": value,
-                "target": target,
-                "full": full,
-                "points": item.points,
-                "peer_mean": self.peer_stats.get((item.code, "peer_mean")),
-            }
-            try:
-                result = rule.expr.evaluate(env, emp.values, self.previous_values(emp))
-            except MissingName as missing:
-                raise _Missing(f"no data for {missing.name}") from None
-            except FormulaRuntimeError as exc:
-                return _Scored(
-                    N.ZERO,
-                    f"formula error: {exc} -> 0",
-                    [f"formula error: {exc}"],
-                    X.formula_error(str(exc)),
-                )
-            return _Scored(
-                result,
-                f"{rule.expr.text} [value={plain(value, 6)}] -> {plain(result, 4)}",
-                parts=X.formula(value),
-            )
-        raise AssertionError(rule.type)  # pragma: no cover
+    def apply_rule(self, emp: Employee, item: Item, raw: _Raw, target: Decimal | None) -> Scored:
+        """The item's rule applied to its value (csperf.scoring.rules)."""
+        ctx = ScoreContext(
+            full=item.scale,
+            points=item.points,
+            target=target,
+            target_path=f"{emp.path}.targets.{item.code}",
+            peer_stats=self.peer_stats.get(item.code, {}),
+            group=lambda peers: self._group_key(emp, peers),
+            values=emp.values,
+            previous=lambda: self.previous_values(emp),
+            rating_text=raw.note,
+            rating_parts=raw.parts,
+        )
+        return kind_of(item.rule).score(item.rule, raw.value, ctx)
 
     def previous_values(self, emp: Employee) -> Mapping[str, Any]:
         """The inputs of the period just before this one, from the history (``prev()``, G10)."""
@@ -794,7 +527,7 @@ class _Run:
             for item in section.items:
                 try:
                     result = self.score_item(emp, section, item)
-                except _InputProblem as exc:
+                except InputProblem as exc:
                     self.problem(exc.path, exc.message)
                     result = ItemResult(
                         item.code,
@@ -934,172 +667,6 @@ class _Run:
                 elif ranking.bottom and m.rank_from_bottom <= ranking.bottom.count:
                     m.rank_label = ranking.bottom.label
 
-    def pay(self, emp: Employee, res: EmployeeResult) -> None:
-        pay = self.t.pay
-        if pay is None:
-            return
-        if isinstance(pay.base, Assigned):
-            if emp.pay_base is None:
-                self.problem(
-                    f"{emp.path}.pay_base", "missing (the template's pay base is assigned)"
-                )
-                return
-            if isinstance(emp.pay_base, bool) or not isinstance(
-                emp.pay_base, (int, Decimal, float)
-            ):
-                self.problem(f"{emp.path}.pay_base", "expected a number")
-                return
-            base = number(emp.pay_base)
-        else:
-            base = pay.base
-        if pay.mode == "proportional":
-            factor = res.total / N.HUNDRED
-            how = f"{plain(res.total)}/100"
-        else:
-            factor = None
-            for band in pay.bands:
-                if band.holds(res.total):
-                    factor = band.factor
-                    how = f"band {band.describe()}"
-                    break
-            if factor is None:
-                factor = N.ZERO
-                how = "no band"
-                res.flags.append(f"pay: no band matches total {res.total}")
-        if pay.min_factor is not None and factor < pay.min_factor:
-            factor = pay.min_factor
-            how += f", floor {plain(pay.min_factor)}"
-        amount = base * factor
-        text = f"{plain(base)} x {plain(factor, 4)} ({how})"
-        if pay.prorate:
-            days = self._pay_number(emp, "days_worked", required=True)
-            if days is None:
-                return
-            period_days = self._pay_number(emp, "period_days", required=False)
-            if period_days is None:
-                period_days = Decimal(self.period.days(self.t.period_start_day))
-            if period_days <= 0:
-                self.problem(f"{emp.path}.period_days", "must be greater than 0")
-                return
-            amount = amount * days / period_days
-            text += f" x {plain(days)}/{plain(period_days)} days"
-        for c_idx, comp in enumerate(pay.components):
-            part = self.component(emp, comp, f"{emp.path}.values.{comp.value}", c_idx)
-            if part:
-                amount += part
-                text += f" {'+' if part > 0 else '-'} {comp.name} {plain(abs(part), 4)}"
-        res.pay = N.round2(amount)
-        res.pay_explain = f"{text} = {plain(res.pay)}"
-
-    def component(self, emp: Employee, comp: Any, path: str, index: int) -> Decimal:
-        """One pay component's amount: rate × value, a conditional or fixed sum (x-when,
-        x-amount, G3), or a bracketed commission (x-rate-tiers, G4); 0 when its value is
-        missing."""
-        if comp.value is None:  # a fixed amount (底薪 800), paid unconditionally
-            return comp.amount
-        value = emp.values.get(comp.value)
-        if value is None:
-            return N.ZERO
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
-            self.problem(path, f"expected a number (pay component {comp.name})")
-            return N.ZERO
-        x = number(value)
-        when = comp.when
-        if when is not None and not when.holds(x):
-            return N.ZERO
-        tiers = comp.rate_tiers
-        if tiers is not None:
-            tier = next((t for t in tiers if t.holds(x)), None)
-            return tier.rate * x if tier is not None else N.ZERO
-        return comp.amount if comp.amount is not None else comp.rate * x
-
-    def _pay_number(
-        self, emp: Employee, key: str, *, required: bool, why: str = "the template prorates pay"
-    ) -> Decimal | None:
-        value = getattr(emp, key)
-        if value is None:
-            if required:
-                self.problem(f"{emp.path}.{key}", f"missing ({why})")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)) or value < 0:
-            self.problem(f"{emp.path}.{key}", "expected a number ≥ 0")
-            return None
-        return number(value)
-
-    def alerts(self, emp: Employee, res: EmployeeResult) -> None:
-        if not self.t.alerts:
-            return
-        history = {
-            h.period: h
-            for h in emp.history
-            if h.period < self.period and h.period.kind == self.period.kind
-        }
-        current = _Facts(res.total, res.grade, res.rank, res.rank_from_bottom, emp.values)
-        for alert in self.t.alerts:
-            streak = 0
-            facts: _Facts | None = current
-            period = self.period
-            while facts is not None and _when_holds(alert.when, facts):
-                streak += 1
-                if streak >= alert.consecutive:
-                    break
-                period = period.previous()
-                h = history.get(period)
-                facts = (
-                    None
-                    if h is None
-                    else _Facts(h.total, h.grade, h.rank, h.rank_from_bottom, h.values)
-                )
-            if streak >= alert.consecutive:
-                res.alerts.append(alert.message)
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What an alert condition can test about one period: the result and the inputs."""
-
-    total: Decimal | None
-    grade: str | None
-    rank: int | None
-    rank_from_bottom: int | None
-    values: Mapping[str, Any]
-
-
-class _InputProblem(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _when_holds(when: Any, facts: _Facts) -> bool:
-    """Every condition ``when`` states holds for ``facts`` (a condition on a missing field
-    does not hold); ``all`` holds when each of its parts does."""
-    checks = []
-    if when.grade is not None:
-        checks.append(facts.grade is not None and facts.grade == when.grade)
-    if when.total_lt is not None:
-        checks.append(facts.total is not None and N.round2(facts.total) < when.total_lt)
-    if when.total_gte is not None:
-        checks.append(facts.total is not None and N.round2(facts.total) >= when.total_gte)
-    if when.rank is not None:
-        checks.append(facts.rank is not None and facts.rank == when.rank)
-    if when.rank_from_bottom is not None:
-        checks.append(
-            facts.rank_from_bottom is not None and facts.rank_from_bottom == when.rank_from_bottom
-        )
-    condition = when.value_condition
-    if condition is not None:
-        value = facts.values.get(when.value)
-        checks.append(
-            value is not None
-            and not isinstance(value, (bool, dict, str))
-            and condition.holds(number(value))
-        )
-    for part in when.all or []:
-        checks.append(_when_holds(part, facts))
-    return all(checks) and bool(checks)
-
 
 def _number_of(raw: Any) -> Decimal | None:
     """A raw value that is a single number (peer statistics ignore counts by kind)."""
@@ -1126,174 +693,6 @@ def _domain_problem(value: Any, spec: Any) -> str | None:
     if not isinstance(value, (int, float, Decimal)):
         return None
     return spec.problem(number(value))
-
-
-def _statistic(stat: str, values: list[Decimal]) -> Decimal | None:
-    if not values:
-        return None
-    if stat == "mean":
-        return sum(values, Decimal(0)) / len(values)
-    if stat == "max":
-        return max(values)
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[mid]
-    return (ordered[mid - 1] + ordered[mid]) / 2
-
-
-# -- rule arithmetic (shared with describe) ---------------------------------------------------
-
-
-def _condition_text(entry: Condition, shown: str) -> str:
-    parts = []
-    for op, sym in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
-        bound = getattr(entry, op)
-        if bound is not None:
-            parts.append(f"{sym} {plain(bound)}")
-    return f"{shown} {' and '.join(parts)}" if parts else f"{shown} (otherwise)"
-
-
-def _tiers(tiers: list[TierEntry], x: Decimal, shown: str) -> _Scored:
-    for entry in tiers:
-        if entry.holds(x):
-            return _Scored(
-                entry.score,
-                f"{_condition_text(entry, shown)} -> {plain(entry.score)}",
-                parts=X.tiers(x, entry),
-            )
-    return _Scored(N.ZERO, f"{shown}: no match -> 0", ["no tier matches -> 0"], X.tiers(x, None))
-
-
-def _linear(rule: Any, x: Decimal) -> _Scored:
-    pts = rule.points
-    if x < pts[0][0]:
-        below = rule.below if rule.below is not None else pts[0][1]
-        return _Scored(
-            below,
-            f"{plain(x, 6)} < {plain(pts[0][0])} -> {plain(below)}",
-            parts=X.linear(x, "below", pts[0][0]),
-        )
-    if x >= pts[-1][0]:
-        return _Scored(
-            pts[-1][1],
-            f"{plain(x, 6)} >= {plain(pts[-1][0])} -> {plain(pts[-1][1])}",
-            parts=X.linear(x, "above", pts[-1][0]),
-        )
-    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
-        if x0 <= x < x1:
-            y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-            return _Scored(
-                y,
-                f"{plain(x, 6)} between {plain(x0)} and {plain(x1)} -> {plain(y, 4)}",
-                parts=X.linear(x, "between", x0, x1),
-            )
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _resolve(bound: Decimal | str, full: Decimal) -> Decimal:
-    return full if bound == FULL else bound  # type: ignore[return-value]
-
-
-def _round_steps(steps: Decimal, rounding: str) -> Decimal:
-    if rounding == "ceil":
-        return N.ceil(steps)
-    if rounding == "floor":
-        return N.floor(steps)
-    return steps
-
-
-def _step(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
-    if rule.better == "higher":
-        short, excess = max(N.ZERO, target - x), max(N.ZERO, x - target)
-    else:
-        short, excess = max(N.ZERO, x - target), max(N.ZERO, target - x)
-    short_steps = _round_steps(short / rule.step, rule.rounding)
-    excess_steps = _round_steps(excess / rule.step, rule.rounding)
-    start = _resolve(rule.start, full)
-    raw = start - rule.per_step * short_steps + rule.bonus_per_step * excess_steps
-    result = N.clamp(raw, _resolve(rule.min, full), _resolve(rule.max, full))
-    cmp = "target"
-    text = f"{plain(x, 6)} vs {cmp} {plain(target)}"
-    if short_steps:
-        worse = "short" if rule.better == "higher" else "over"
-        text += f": {plain(short_steps, 4)} steps {worse} x {plain(rule.per_step)}"
-    elif excess_steps and rule.bonus_per_step:
-        text += f": {plain(excess_steps, 4)} steps better x {plain(rule.bonus_per_step)}"
-    text += f" from {plain(start)}"
-    if result != raw:
-        text += f" = {plain(raw, 4)}, limited"
-    parts = X.step(rule, x, target, short_steps, excess_steps, start, result != raw)
-    return _Scored(result, f"{text} -> {plain(result, 4)}", parts=parts)
-
-
-def _per_count(rule: Any, value: Any, full: Decimal) -> _Scored:
-    start = _resolve(rule.start, full)
-    low = _resolve(rule.min, full)
-    high = None if rule.max == NONE else _resolve(rule.max, full)  # max: none (G8)
-    flags: list[str] = []
-    if isinstance(rule.per, dict):
-        counts = {k: value.get(k, N.ZERO) for k in rule.per}
-        unknown = sorted(k for k, c in value.items() if k not in rule.per and c)
-        if unknown:  # most often a typo in the kind's name: say so rather than score silently
-            flags.append(f"kinds not in the rule ignored: {', '.join(unknown)}")
-        delta = sum((rule.per[k] * c for k, c in counts.items()), Decimal(0))
-        total_count = sum(value.values(), Decimal(0))  # zero_at counts every kind
-        parts = " + ".join(f"{k} {plain(c)} x {plain(rule.per[k])}" for k, c in counts.items() if c)
-        text = f"{plain(start)} + ({parts or 'none'})"
-    else:
-        delta = rule.per * value
-        total_count = value
-        text = f"{plain(start)} + {plain(value, 6)} x {plain(rule.per)}"
-    kinds = counts if isinstance(rule.per, dict) else None
-    if rule.zero_at is not None and total_count >= rule.zero_at:
-        return _Scored(
-            low,
-            f"{plain(total_count)} >= {plain(rule.zero_at)} occurrences -> {plain(low)}",
-            flags,
-            X.per_count(
-                total_count,
-                rule.per,
-                start,
-                kinds=kinds,
-                zero_at=rule.zero_at,
-                zeroed=True,
-                names=rule.extensions.get("x-kinds"),
-            ),
-        )
-    raw = start + delta
-    result = N.clamp(raw, low, high)
-    if result != raw:
-        text += f" = {plain(raw, 4)}, limited"
-    parts = X.per_count(
-        total_count,
-        rule.per,
-        start,
-        kinds=kinds,
-        limited=result != raw,
-        names=rule.extensions.get("x-kinds"),
-    )
-    return _Scored(result, f"{text} -> {plain(result, 4)}", flags, parts)
-
-
-def _ratio(rule: Any, x: Decimal, target: Decimal, full: Decimal) -> _Scored:
-    if rule.better == "higher":
-        ratio = x / target
-        text = f"{plain(x, 6)} / {plain(target)} = {plain(ratio, 4)}"
-    elif x == 0:
-        ratio = rule.cap
-        text = "value 0"
-    else:
-        ratio = target / x
-        text = f"{plain(target)} / {plain(x, 6)} = {plain(ratio, 4)}"
-    capped = None
-    if ratio > rule.cap:
-        text += f", capped at {plain(rule.cap)}"
-        capped = rule.cap
-    parts = X.ratio(x, target, rule.better, ratio, capped)
-    ratio = min(ratio, rule.cap)
-    result = full * ratio
-    return _Scored(result, f"{text} -> {plain(result, 4)}", parts=parts)
 
 
 def _contribution_text(

@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem: a path inside the document (``sections[0].items[2].rule``) and a message."""
-
-    path: str
-    message: str
-    line: int | None = None
-
-    def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+from csperf.kernel.problems import Problem
 
 
 class ScoringError(Exception):

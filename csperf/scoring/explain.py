@@ -15,6 +15,7 @@ Scores are shown rounded to 2 decimals (as stored results are), values of a perc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -419,10 +420,17 @@ def percent(x: Any, places: int = 2) -> str:
 
 
 def shown(x: Any, is_percent: bool) -> str:
-    """A value or target: a percentage for percentage units, else at most 4 decimals."""
+    """A target or band as written: a percentage for percentage units, else at most 4 decimals."""
     if isinstance(x, dict):
         return "、".join(f"{k} {number(v, 4)}" for k, v in x.items()) or "0"
     return percent(x) if is_percent else number(x, 4)
+
+
+def measured(x: Any, is_percent: bool) -> str:
+    """A measured value as every page shows it (csperf.scoring.figures): 2 decimals at most."""
+    if isinstance(x, dict):
+        return "、".join(f"{k} {number(v, 2)}" for k, v in x.items()) or "0"
+    return percent(x) if is_percent else number(x, 2)
 
 
 def _band(b: dict[str, Any], t: dict[str, str], fmt: Any) -> str:
@@ -448,114 +456,157 @@ def _got(p: dict[str, Any], t: dict[str, str]) -> str:
     )
 
 
+def _head(p: dict[str, Any], t: dict[str, str]) -> str:
+    """``保有率 86.5%``: the item's name and its measured value."""
+    return t["value"].format(
+        name=p.get("name") or "", value=measured(p.get("value"), bool(p.get("percent")))
+    )
+
+
+def _as_written(p: dict[str, Any], x: Any) -> str:
+    return shown(x, bool(p.get("percent")))
+
+
+def _tiers_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    head = _head(p, t)
+    if not p.get("matched"):
+        return [head, t["no_band"]]
+    band_ = _band(p.get("band") or {}, t, lambda x: _as_written(p, x))
+    return [head, t["band"].format(band=band_)]
+
+
+def _relative_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    rel = t["relative"].format(
+        peers=_PEERS[lang].get(p.get("peers", ""), p.get("peers", "")),
+        stat=_STATS[lang].get(p.get("stat", ""), p.get("stat", "")),
+        peer=_as_written(p, p.get("peer")),
+        ratio=percent(p.get("ratio")),
+    )
+    if not p.get("matched"):
+        return [_head(p, t), rel, t["no_band"]]
+    return [_head(p, t), rel, t["band"].format(band=_band(p.get("band") or {}, t, percent))]
+
+
+def _linear_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    key = {"below": "linear_below", "above": "linear_above"}.get(
+        p.get("where", ""), "linear_between"
+    )
+    x0, x1 = _as_written(p, p.get("x0")), _as_written(p, p.get("x1"))
+    return [_head(p, t), t[key].format(x0=x0, x1=x1)]
+
+
+def _step_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    lower = p.get("better") == "lower"
+    out = [_head(p, t), t["target"].format(target=_as_written(p, p.get("target")))]
+    gap = _as_written(p, abs((_dec(p.get("value")) or 0) - (_dec(p.get("target")) or 0)))
+    step_ = _as_written(p, p.get("step"))
+    if _dec(p.get("short_steps")):
+        key = "short_lower" if lower else "short_higher"
+        out.append(t[key].format(gap=gap, step=step_, per=number(p.get("per_step"))))
+    elif _dec(p.get("excess_steps")) and _dec(p.get("bonus_per_step")):
+        key = "better_lower" if lower else "better_higher"
+        out.append(t[key].format(gap=gap, step=step_, per=number(p.get("bonus_per_step"))))
+    else:
+        out.append(t["met"])
+    return out
+
+
+def _per_count_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    name = p.get("name") or ""
+    start, scale = _dec(p.get("start")), _dec(p.get("scale"))
+    if "kinds" in p:
+        kinds = [
+            t["kind"].format(
+                kind=k.get("kind"), count=number(k.get("count"), 4), each=_each(k.get("per"), t)
+            )
+            for k in p["kinds"]
+        ]
+        out = [
+            t["kinds"].format(name=name, list=t["list_sep"].join(kinds))
+            if kinds
+            else t["kinds_none"].format(name=name)
+        ]
+    else:
+        out = [t["count"].format(name=name, count=number(p.get("count"), 4))]
+    if p.get("zero_at") is not None:
+        return [*out, t["zero_at"].format(zero_at=number(p["zero_at"], 4))]
+    if start is not None and start != scale:
+        out.append(t["count_start"].format(start=number(start)))
+    if "kinds" not in p:
+        out.append(_each(p.get("per"), t))
+    return out
+
+
+def _ratio_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    if _dec(p.get("value")) == 0 and p.get("better") == "lower":
+        cap = percent(p.get("cap", p.get("ratio")))
+        return [t["ratio_zero"].format(name=p.get("name") or "", cap=cap)]
+    target_key = "target_lower" if p.get("better") == "lower" else "target"
+    out = [_head(p, t), t[target_key].format(target=_as_written(p, p.get("target")))]
+    if p.get("cap") is not None:
+        out.append(t["ratio_cap"].format(ratio=percent(p.get("ratio")), cap=percent(p["cap"])))
+    else:
+        out.append(t["ratio"].format(ratio=percent(p.get("ratio"))))
+    return out
+
+
+def _rated_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    return [_rated(p, lang, t)]
+
+
+def _formula_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    intro = [_head(p, t)] if p.get("value") is not None else []
+    return [*intro, t["formula"]]
+
+
+def _formula_error_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    return [t["formula_error"].format(name=p.get("name") or "")]
+
+
+def _error_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    return [t["error"].format(name=p.get("name") or "")]
+
+
+def _missing_core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    why = p.get("why", "no_data")
+    head = t.get(why, t["other"]).format(
+        name=p.get("name") or "",
+        feed=p.get("feed", ""),
+        input=p.get("input", ""),
+        stat=_STATS[lang].get(p.get("stat", ""), p.get("stat", "")),
+        text=p.get("text", ""),
+    )
+    return [head, t[{"zero": "zero", "full": "full"}.get(p.get("policy", ""), "exclude")]]
+
+
+Core = Callable[[dict[str, Any], str, dict[str, str]], list[str]]
+
+# What the parts of each kind say before the score, by the parts' ``rule``: the rule types'
+# own (levels and manual both give "rated") and the engine's (formula_error, error, missing).
+_SCORED_CORES: dict[str, Core] = {
+    "tiers": _tiers_core,
+    "relative": _relative_core,
+    "linear": _linear_core,
+    "step": _step_core,
+    "per_count": _per_count_core,
+    "ratio": _ratio_core,
+    "rated": _rated_core,
+    "formula": _formula_core,
+}
+_CORES: dict[str, Core] = {
+    **_SCORED_CORES,
+    "formula_error": _formula_error_core,
+    "error": _error_core,
+    "missing": _missing_core,
+}
+
+
 def _core(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
     """The clauses before the score: what was measured and which part of the rule applied."""
-    rule = p.get("rule")
-    name = p.get("name") or ""
-    pct = bool(p.get("percent"))
-
-    def v(x: Any) -> str:
-        return shown(x, pct)
-
-    if rule == "tiers":
-        head = t["value"].format(name=name, value=v(p.get("value")))
-        if not p.get("matched"):
-            return [head, t["no_band"]]
-        return [head, t["band"].format(band=_band(p.get("band") or {}, t, v))]
-    if rule == "relative":
-        head = t["value"].format(name=name, value=v(p.get("value")))
-        rel = t["relative"].format(
-            peers=_PEERS[lang].get(p.get("peers", ""), p.get("peers", "")),
-            stat=_STATS[lang].get(p.get("stat", ""), p.get("stat", "")),
-            peer=v(p.get("peer")),
-            ratio=percent(p.get("ratio")),
-        )
-        if not p.get("matched"):
-            return [head, rel, t["no_band"]]
-        return [head, rel, t["band"].format(band=_band(p.get("band") or {}, t, percent))]
-    if rule == "linear":
-        head = t["value"].format(name=name, value=v(p.get("value")))
-        key = {"below": "linear_below", "above": "linear_above"}.get(
-            p.get("where", ""), "linear_between"
-        )
-        return [head, t[key].format(x0=v(p.get("x0")), x1=v(p.get("x1")))]
-    if rule == "step":
-        lower = p.get("better") == "lower"
-        out = [
-            t["value"].format(name=name, value=v(p.get("value"))),
-            t["target"].format(target=v(p.get("target"))),
-        ]
-        gap = abs((_dec(p.get("value")) or 0) - (_dec(p.get("target")) or 0))
-        step_ = v(p.get("step"))
-        if _dec(p.get("short_steps")):
-            key = "short_lower" if lower else "short_higher"
-            out.append(t[key].format(gap=v(gap), step=step_, per=number(p.get("per_step"))))
-        elif _dec(p.get("excess_steps")) and _dec(p.get("bonus_per_step")):
-            key = "better_lower" if lower else "better_higher"
-            out.append(t[key].format(gap=v(gap), step=step_, per=number(p.get("bonus_per_step"))))
-        else:
-            out.append(t["met"])
-        return out
-    if rule == "per_count":
-        start, scale = _dec(p.get("start")), _dec(p.get("scale"))
-        if "kinds" in p:
-            kinds = [
-                t["kind"].format(
-                    kind=k.get("kind"),
-                    count=number(k.get("count"), 4),
-                    each=_each(k.get("per"), t),
-                )
-                for k in p["kinds"]
-            ]
-            out = [
-                t["kinds"].format(name=name, list=t["list_sep"].join(kinds))
-                if kinds
-                else t["kinds_none"].format(name=name)
-            ]
-        else:
-            out = [t["count"].format(name=name, count=number(p.get("count"), 4))]
-        if p.get("zero_at") is not None:
-            return [*out, t["zero_at"].format(zero_at=number(p["zero_at"], 4))]
-        if start is not None and start != scale:
-            out.append(t["count_start"].format(start=number(start)))
-        if "kinds" not in p:
-            out.append(_each(p.get("per"), t))
-        return out
-    if rule == "ratio":
-        if _dec(p.get("value")) == 0 and p.get("better") == "lower":
-            return [t["ratio_zero"].format(name=name, cap=percent(p.get("cap", p.get("ratio"))))]
-        out = [
-            t["value"].format(name=name, value=v(p.get("value"))),
-            t["target_lower" if p.get("better") == "lower" else "target"].format(
-                target=v(p.get("target"))
-            ),
-        ]
-        if p.get("cap") is not None:
-            out.append(t["ratio_cap"].format(ratio=percent(p.get("ratio")), cap=percent(p["cap"])))
-        else:
-            out.append(t["ratio"].format(ratio=percent(p.get("ratio"))))
-        return out
-    if rule == "rated":
-        return [_rated(p, lang, t)]
-    if rule == "formula":
-        value = p.get("value")
-        head = [t["value"].format(name=name, value=v(value))] if value is not None else []
-        return [*head, t["formula"]]
-    if rule == "formula_error":
-        return [t["formula_error"].format(name=name)]
-    if rule == "error":
-        return [t["error"].format(name=name)]
-    if rule == "missing":
-        why = p.get("why", "no_data")
-        head = t.get(why, t["other"]).format(
-            name=name,
-            feed=p.get("feed", ""),
-            input=p.get("input", ""),
-            stat=_STATS[lang].get(p.get("stat", ""), p.get("stat", "")),
-            text=p.get("text", ""),
-        )
-        return [head, t[{"zero": "zero", "full": "full"}.get(p.get("policy", ""), "exclude")]]
-    return [name]  # pragma: no cover - parts of an unknown rule
+    core = _CORES.get(p.get("rule") or "")
+    if core is None:  # pragma: no cover - parts of an unknown rule
+        return [p.get("name") or ""]
+    return core(p, lang, t)
 
 
 def _each(per: Any, t: dict[str, str]) -> str:
@@ -599,7 +650,7 @@ def render(parts: dict[str, Any] | None, lang: str | None = ZH) -> str:
     t = _TEXT[lang]
     clauses = [c for c in _core(parts, lang, t) if c]
     rule = parts.get("rule")
-    if rule in ("tiers", "relative", "linear", "step", "per_count", "ratio", "rated", "formula"):
+    if rule in _SCORED_CORES:
         got = _got(parts, t)
         if got:
             clauses.append(got + (t["limited"] if parts.get("limited") else ""))

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, DivisionUndefined, InvalidOperation, Overflow
+from typing import NoReturn
 
 from csperf.scoring import numbers as N
 
@@ -133,7 +134,7 @@ class _Checker:
         self.values: set[str] = set()
         self.prev = False
 
-    def fail(self, node: ast.AST, message: str) -> None:
+    def fail(self, node: ast.AST, message: str) -> NoReturn:
         raise FormulaSyntaxError(message, getattr(node, "col_offset", -1) + 1)
 
     def check(self, node: ast.AST, depth: int) -> None:
@@ -201,9 +202,9 @@ class _Checker:
                 self.fail(node, f"only these functions may be called: {allowed}")
             if node.keywords:
                 self.fail(node, "keyword arguments are not allowed")
-            _, low, high = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
+            _, low, high = FUNCTIONS[node.func.id]
             if not low <= len(node.args) <= high:
-                self.fail(node, f"{node.func.id}() takes {low}–{high} arguments")  # type: ignore[union-attr]
+                self.fail(node, f"{node.func.id}() takes {low}–{high} arguments")
             for arg in node.args:
                 if isinstance(arg, ast.Starred):
                     self.fail(arg, "*arguments are not allowed")
@@ -212,7 +213,7 @@ class _Checker:
             self.fail(node, f"{type(node).__name__} is not allowed in a formula")
 
     def check_special(self, node: ast.Call, depth: int) -> None:
-        name = node.func.id  # type: ignore[attr-defined]
+        name = _called(node)
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             self.fail(node, f"{name}() takes plain arguments")
         if name == "prev":
@@ -223,7 +224,7 @@ class _Checker:
                 and arg.value.id == "v"
             ):
                 self.fail(node, "prev() takes one input value: prev(v.<name>)")
-            self.check(arg, depth)  # type: ignore[arg-type]
+            self.check(arg, depth)
             self.prev = True
             return
         if len(node.args) != 2:
@@ -266,8 +267,9 @@ class _Eval:
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
     def special(self, node: ast.Call) -> Decimal | bool:
-        if node.func.id == "prev":  # type: ignore[attr-defined]
-            name = node.args[0].attr  # type: ignore[attr-defined]
+        arg = node.args[0]
+        if _called(node) == "prev" and isinstance(arg, ast.Attribute):  # checked: prev(v.<name>)
+            name = arg.attr
             return self.input(self.prev, name, f"prev(v.{name})")
         try:
             return self.visit(node.args[0])
@@ -280,9 +282,7 @@ class _Eval:
 
     def visit(self, node: ast.AST) -> Decimal | bool:
         if isinstance(node, ast.Constant):
-            return (
-                Decimal(repr(node.value)) if isinstance(node.value, float) else Decimal(node.value)
-            )
+            return _constant(node.value)
         if isinstance(node, ast.Name):
             value = self.env.get(node.id)
             if value is None:
@@ -316,33 +316,47 @@ class _Eval:
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.And):
                 result: Decimal | bool = True
-                for value in node.values:
-                    result = self.visit(value)
+                for operand in node.values:
+                    result = self.visit(operand)
                     if not result:
                         return result
                 return result
             result = False
-            for value in node.values:
-                result = self.visit(value)
+            for operand in node.values:
+                result = self.visit(operand)
                 if result:
                     return result
             return result
         if isinstance(node, ast.Compare):
             left = self.num(node.left)
-            for op, comp in zip(node.ops, node.comparators, strict=True):
+            for cmp, comp in zip(node.ops, node.comparators, strict=True):
                 right = self.num(comp)
-                if not _compare(op, left, right):
+                if not _compare(cmp, left, right):
                     return False
                 left = right
             return True
         if isinstance(node, ast.IfExp):
             return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
         if isinstance(node, ast.Call):
-            if node.func.id in SPECIAL:  # type: ignore[union-attr]
+            if _called(node) in SPECIAL:
                 return self.special(node)
-            fn = FUNCTIONS[node.func.id][0]  # type: ignore[union-attr]
+            fn = FUNCTIONS[_called(node)][0]
             return fn(*(self.num(arg) for arg in node.args))
         raise FormulaRuntimeError(f"{type(node).__name__} cannot be evaluated")  # pragma: no cover
+
+
+def _called(node: ast.Call) -> str:
+    """The name a checked call calls (the checker allows only plain names)."""
+    return node.func.id if isinstance(node.func, ast.Name) else ""
+
+
+def _constant(value: object) -> Decimal:
+    # a float literal is read as the decimal text it is written as
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    raise FormulaRuntimeError(f"{value!r} is not a number")
 
 
 def _compare(op: ast.cmpop, a: Decimal, b: Decimal) -> bool:

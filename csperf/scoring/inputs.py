@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from csperf.scoring.errors import InputError, Problem
+from csperf.kernel.periods import Period
+from csperf.kernel.problems import Problem
+from csperf.scoring.errors import InputError
 from csperf.scoring.loader import Document, LoadError, parse_document
-from csperf.scoring.periods import Period
 
 Value = Decimal | dict[str, Decimal] | None
 
@@ -138,7 +139,7 @@ def read_input(data: Any, *, source: str = "<input>") -> RunInput:
     if not isinstance(data, dict):
         raise InputError(source, [Problem("", "the input is a mapping with period and employees")])
     try:
-        period = Period.parse(data.get("period"))  # type: ignore[arg-type]
+        period = Period.parse(data.get("period"))
     except (ValueError, TypeError) as exc:
         raise InputError(
             source, [Problem("period", str(exc) if data.get("period") else "required")]

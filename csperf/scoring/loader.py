@@ -14,7 +14,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from csperf.scoring.errors import Problem, join_path
+from csperf.kernel.problems import Problem
+from csperf.scoring.errors import join_path
 
 TAG = "tag:yaml.org,2002:"
 MAX_DEPTH = 100  # documents are shallow; a deeper one is a mistake or an attack

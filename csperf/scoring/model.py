@@ -21,12 +21,21 @@ from pydantic import (
     model_validator,
 )
 
+from csperf.kernel.periods import Period
 from csperf.scoring.extensions import Eligibility, FromCard, InputSpec, parse_input_specs
 from csperf.scoring.formula import Formula, compile_formula
-from csperf.scoring.periods import Period
 
 FULL = "full"  # the keyword that stands for a rule's scale in min/max/start
 NONE = "none"  # per_count ``max: none``: no upper bound (extension G8)
+
+
+def resolve_bound(bound: Decimal | str, full: Decimal) -> Decimal:
+    """A min/max/start as a number: ``full`` for the keyword (callers handle ``none`` first)."""
+    if isinstance(bound, Decimal):
+        return bound
+    if bound == FULL:
+        return full
+    raise ValueError(f"{bound!r} is not a score bound")
 
 
 def _type_name(v: Any) -> str:
@@ -389,7 +398,6 @@ Rule = Annotated[
     ],
     Field(discriminator="type"),
 ]
-RATED_RULES = ("levels", "manual")
 
 
 # -- raters -----------------------------------------------------------------------------------
@@ -468,7 +476,15 @@ class Item(Node):
     @property
     def rated(self) -> bool:
         """Scored from the raters' ratings (levels, manual)."""
-        return self.rule.type in RATED_RULES
+        from csperf.scoring.rules import kind_of  # the rule types import this module
+
+        return kind_of(self.rule).rated
+
+    def input_names(self) -> set[str]:
+        """The inputs the rule reads besides the item's value (a formula's v.<name>)."""
+        from csperf.scoring.rules import kind_of
+
+        return set(kind_of(self.rule).input_names(self.rule))
 
     @property
     def entered_by_raters(self) -> bool:
@@ -709,8 +725,7 @@ class Template(Node):
         for _, item in self.items:
             if item.value:
                 names.add(item.value)
-            if item.rule.type == "formula":
-                names |= set(item.rule.expr.values)
+            names |= item.input_names()
         names |= {v.value for v in self.total.veto}
         if self.pay:
             names |= {c.value for c in self.pay.components if c.value}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 # 50 significant digits: the contract asks for at least 28 and never rounds intermediates.
@@ -12,7 +13,7 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def engine_context() -> localcontext:
+def engine_context() -> AbstractContextManager[Context]:
     """A context manager that runs a block with the engine's precision."""
     return localcontext(CONTEXT)
 
@@ -51,7 +52,8 @@ def plain(value: Decimal | int | None, places: int | None = None) -> str:
     if value is None:
         return "—"
     d = Decimal(value)
-    if places is not None and d.as_tuple().exponent < -places:  # type: ignore[operator]
+    exponent = d.as_tuple().exponent  # a letter for NaN and infinity
+    if places is not None and isinstance(exponent, int) and exponent < -places:
         d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = format(d, "f")
     if "." in text:

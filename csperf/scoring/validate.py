@@ -7,25 +7,22 @@ and, for YAML, its line; all problems found are reported at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
-from csperf.scoring.errors import Problem, TemplateError, join_path
-from csperf.scoring.formula import FormulaSyntaxError, compile_formula
+from csperf.kernel.problems import Problem
+from csperf.scoring.errors import TemplateError, join_path
 from csperf.scoring.loader import Document, LoadError, parse_document
 from csperf.scoring.model import (
     CODE_RE,
-    FULL,
-    NONE,
     AlertWhen,
-    ByPeriod,
-    Condition,
     Item,
     Section,
     Template,
 )
+from csperf.scoring.rules import kind_of
+from csperf.scoring.rules.base import condition_problems, positive
 
 
 def load_template(text: str, *, source: str = "<template>", fmt: str | None = None) -> Template:
@@ -49,7 +46,7 @@ def template_from_document(doc: Document, *, source: str) -> Template:
         template = Template.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_problem(err, doc) for err in exc.errors()]
-        problems.sort(key=lambda p: p.line or 0)  # in the order a reader meets them
+        problems.sort(key=lambda p: p.row or 0)  # in the order a reader meets them
         raise TemplateError(source, _dedupe(problems)) from None
     problems = list(_semantic_problems(template))
     if problems:
@@ -142,26 +139,6 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # -- rules that span fields -------------------------------------------------------------------
 
 
-def _conditions(entries: Sequence[Condition], path: str, what: str) -> Iterable[Problem]:
-    for i, entry in enumerate(entries):
-        if not entry.has_condition and i != len(entries) - 1:
-            yield Problem(
-                join_path(path, i),
-                f"an entry without a condition is the fallback and may only be the last {what}",
-            )
-
-
-def _positive(
-    value: Decimal | None, path: str, what: str = "must be greater than 0"
-) -> Iterable[Problem]:
-    if value is not None and value <= 0:
-        yield Problem(path, what)
-
-
-def _resolve(bound: Decimal | str, scale: Decimal) -> Decimal:
-    return scale if bound == FULL else bound  # type: ignore[return-value]
-
-
 def _semantic_problems(t: Template) -> Iterable[Problem]:
     if not CODE_RE.match(t.code):
         yield Problem("code", "must be lowercase letters, digits and '-' ([a-z0-9-]+)")
@@ -191,7 +168,7 @@ def _semantic_problems(t: Template) -> Iterable[Problem]:
     for v_idx, veto in enumerate(t.total.veto):
         if not veto.has_condition:
             yield Problem(f"total.veto[{v_idx}]", "a veto needs a condition (gte, gt, lte or lt)")
-    yield from _conditions(t.grades, "grades", "grade")
+    yield from condition_problems(t.grades, "grades", "grade")
     if t.ranking:
         for end in ("top", "bottom"):
             label = getattr(t.ranking, end)
@@ -200,7 +177,7 @@ def _semantic_problems(t: Template) -> Iterable[Problem]:
     if t.pay:
         if t.pay.mode == "bands" and not t.pay.bands:
             yield Problem("pay.bands", "mode: bands needs a list of bands")
-        yield from _conditions(t.pay.bands, "pay.bands", "band")
+        yield from condition_problems(t.pay.bands, "pay.bands", "band")
         if t.pay.min_factor is not None and t.pay.min_factor < 0:
             yield Problem("pay.min_factor", "must not be negative")
         for c_idx, comp in enumerate(t.pay.components):
@@ -227,8 +204,8 @@ def _section_problems(section: Section, path: str) -> Iterable[Problem]:
 
 def _item_problems(item: Item, path: str) -> Iterable[Problem]:
     rule, rpath = item.rule, f"{path}.rule"
-    yield from _positive(item.points, f"{path}.points")
-    yield from _positive(rule.scale, f"{rpath}.scale")
+    yield from positive(item.points, f"{path}.points")
+    yield from positive(rule.scale, f"{rpath}.scale")
     if item.rated:
         if item.value is not None:
             yield Problem(
@@ -241,64 +218,7 @@ def _item_problems(item: Item, path: str) -> Iterable[Problem]:
             )
     yield from _extension_problems(item, path)
     scale = item.scale
-    if rule.type in ("tiers", "relative"):
-        yield from _conditions(rule.tiers, f"{rpath}.tiers", "tier")
-    elif rule.type == "linear":
-        for i in range(1, len(rule.points)):
-            if rule.points[i][0] <= rule.points[i - 1][0]:
-                yield Problem(f"{rpath}.points[{i}]", "values must be strictly increasing")
-    elif rule.type == "step":
-        yield from _positive(rule.step, f"{rpath}.step")
-        if rule.per_step < 0:
-            yield Problem(
-                f"{rpath}.per_step", "must not be negative (it is removed per step short)"
-            )
-        if rule.bonus_per_step < 0:
-            yield Problem(f"{rpath}.bonus_per_step", "must not be negative")
-        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
-            yield Problem(f"{rpath}.max", "must not be less than min")
-        yield from _target_problems(rule.target, f"{rpath}.target", ratio=False)
-    elif rule.type == "per_count":
-        if isinstance(rule.per, dict) and not rule.per:
-            yield Problem(f"{rpath}.per", "must name at least one kind")
-        if rule.zero_at is not None and rule.zero_at <= 0:
-            yield Problem(f"{rpath}.zero_at", "must be greater than 0")
-        if rule.max != NONE and _resolve(rule.max, scale) < _resolve(rule.min, scale):
-            yield Problem(f"{rpath}.max", "must not be less than min")
-    elif rule.type == "ratio":
-        yield from _positive(rule.cap, f"{rpath}.cap")
-        yield from _target_problems(rule.target, f"{rpath}.target", ratio=True)
-    elif rule.type == "levels":
-        seen: set[int] = set()
-        for i, level in enumerate(rule.levels):
-            if level.level in seen:
-                yield Problem(f"{rpath}.levels[{i}].level", f"level {level.level} is listed twice")
-            seen.add(level.level)
-    elif rule.type == "manual":
-        if _resolve(rule.max, scale) < _resolve(rule.min, scale):
-            yield Problem(f"{rpath}.max", "must not be less than min")
-    elif rule.type == "formula":
-        if rule.target is None and "target" in rule.expr.names:
-            try:
-                compile_formula(rule.expr.text, allow_target=False)
-            except FormulaSyntaxError as exc:
-                yield Problem(f"{rpath}.expr", str(exc))
-        if rule.target is not None:
-            yield from _target_problems(rule.target, f"{rpath}.target", ratio=False)
-
-
-def _target_problems(target: Any, path: str, *, ratio: bool) -> Iterable[Problem]:
-    if not ratio:
-        return
-    values = []
-    if isinstance(target, Decimal):
-        values = [target]
-    elif isinstance(target, ByPeriod):
-        values = [v for _, v in target.entries] + (
-            [target.default] if target.default is not None else []
-        )
-    if any(v <= 0 for v in values):
-        yield Problem(path, "a ratio target must be greater than 0")
+    yield from kind_of(rule).problems(rule, path=rpath, scale=scale)
 
 
 def _component_problems(comp: Any, path: str) -> Iterable[Problem]:
@@ -351,7 +271,7 @@ def _rate_tier_problems(comp: Any, path: str, amount: Any) -> Iterable[Problem]:
     except (ValueError, ValidationError) as exc:
         yield Problem(f"{path}.x-rate-tiers", _first_error(exc))
         return
-    yield from _conditions(tiers, f"{path}.x-rate-tiers", "bracket")
+    yield from condition_problems(tiers, f"{path}.x-rate-tiers", "bracket")
 
 
 def _first_error(exc: Exception) -> str:

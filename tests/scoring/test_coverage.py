@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from csperf.scoring import to_jsonable
+from csperf.kernel.decimals import jsonable
 from csperf.scoring.coverage import coverage, uncovered, uncovered_items
 from tests.scoring.helpers import run, template
 
@@ -21,7 +21,7 @@ def linear(points: int) -> dict:
 
 
 def result(t, **employee) -> dict:
-    return to_jsonable(run(t, employee).results[0].to_dict())
+    return jsonable(run(t, employee).results[0].to_dict())
 
 
 # 客户经理-like: ten indicators fed by the records (100 points) and a hand-rated item (20).

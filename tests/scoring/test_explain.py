@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from csperf.scoring import to_jsonable
+from csperf.kernel.decimals import jsonable
 from csperf.scoring.describe import describe_rule, formula_in_words
 from csperf.scoring.explain import render, text_for
 
@@ -203,7 +203,7 @@ def test_entered_by_raters_and_stored_results():
     res = run(t, {"values": {}, "ratings": {"i": {"self": 1, "supervisor": 2}}}).results[0]
     assert render(res.item("i").explain_parts) == "以上级填报为准，迟到 2 次，每次扣 2 分，得 6 分"
     # what a card stores: the contract's JSON plus the parts; text_for renders either
-    stored = to_jsonable(res.to_dict(explain_parts=True))["sections"][0]["items"][0]
+    stored = jsonable(res.to_dict(explain_parts=True))["sections"][0]["items"][0]
     assert text_for(stored) == "以上级填报为准，迟到 2 次，每次扣 2 分，得 6 分"
     assert text_for({"explain": "10 + 2 x -2 -> 6/10"}) == "10 + 2 x -2 -> 6/10"
     assert "explain_parts" not in res.to_dict()["sections"][0]["items"][0]  # the contract
