@@ -1,14 +1,18 @@
-"""Writing the audit trail. Actions call :func:`record` inside their transaction."""
+"""Writing the audit trail. Actions call :func:`record` inside their transaction, with an action
+that is a member of :class:`AuditEvent.Action` (its label is what the audit log page shows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from csperf.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,8 +40,8 @@ def _links(obj: models.Model) -> tuple[int | None, int | None]:
 
 
 def record(
-    actor: Any,
-    action: str,
+    actor: User | None,  # None or anonymous: recorded without a user
+    action: AuditEvent.Action | str,
     obj: models.Model,
     *,
     field: str = "",
@@ -46,6 +50,9 @@ def record(
     reason: str = "",
     kind: str = AuditEvent.Kind.CHANGE,
 ) -> AuditEvent:
+    if action not in AuditEvent.Action.values:
+        # A programming error, not a person's: every action has a label on the audit log page.
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
     card_id, cycle_id = _links(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
@@ -64,6 +71,34 @@ def record(
     )
 
 
-def record_access(actor: Any, kind: str, obj: models.Model, *, detail: str = "") -> AuditEvent:
+def record_many(
+    actor: User | None, action: AuditEvent.Action | str, objs: list[models.Model], *, new: Any
+) -> None:
+    """:func:`record` of one action on many objects (a cycle's new cards): one INSERT a batch."""
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    events = []
+    for obj in objs:
+        card_id, cycle_id = _links(obj)
+        events.append(
+            AuditEvent(
+                actor=user,
+                kind=AuditEvent.Kind.CHANGE,
+                action=action,
+                object_type=obj._meta.model_name,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                card_id=card_id,
+                cycle_id=cycle_id,
+                new=_jsonable(new),
+            )
+        )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def record_access(
+    actor: User | None, kind: str, obj: models.Model, *, detail: str = ""
+) -> AuditEvent:
     """A view or an export of someone else's data."""
     return record(actor, kind, obj, kind=kind, reason=detail)

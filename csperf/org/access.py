@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from csperf.core.models import Job
 from csperf.org.models import Assignment, Department, Employee, Membership, Role, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Scope:
 NO_SCOPE = Scope(user_id=None)
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: User) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_SCOPE
@@ -118,7 +122,7 @@ def with_placement(qs: QuerySet[Employee], day: dt.date | None = None) -> QueryS
     )
 
 
-def employees_for_user(user: Any, day: dt.date | None = None) -> QuerySet[Employee]:
+def employees_for_user(user: User, day: dt.date | None = None) -> QuerySet[Employee]:
     scope = scope_for(user)
     qs = with_placement(Employee.objects.all(), day)
     if scope.sees_everything:
@@ -131,14 +135,14 @@ def employees_for_user(user: Any, day: dt.date | None = None) -> QuerySet[Employ
     return qs.filter(cond)
 
 
-def get_employee_for_user(user: Any, pk: int) -> Employee:
+def get_employee_for_user(user: User, pk: int) -> Employee:
     try:
         return employees_for_user(user).get(pk=pk)
     except (Employee.DoesNotExist, ValueError, TypeError):
         raise Http404("no such employee") from None
 
 
-def teams_for_user(user: Any) -> QuerySet[Team]:
+def teams_for_user(user: User) -> QuerySet[Team]:
     scope = scope_for(user)
     qs = Team.objects.select_related("department")
     if scope.sees_everything:
@@ -148,7 +152,7 @@ def teams_for_user(user: Any) -> QuerySet[Team]:
     )
 
 
-def departments_for_user(user: Any) -> QuerySet[Department]:
+def departments_for_user(user: User) -> QuerySet[Department]:
     scope = scope_for(user)
     if scope.sees_everything:
         return Department.objects.all()
@@ -157,11 +161,11 @@ def departments_for_user(user: Any) -> QuerySet[Department]:
     ).distinct()
 
 
-def can_manage_org(user: Any) -> bool:
+def can_manage_org(user: User) -> bool:
     return scope_for(user).hr
 
 
-def logins_for_user(user: Any) -> QuerySet[Any]:
+def logins_for_user(user: User) -> QuerySet[Any]:
     """Logins and their roles: HR manages them, the auditor reads them, nobody else sees them."""
     from django.contrib.auth import get_user_model
 
@@ -170,14 +174,35 @@ def logins_for_user(user: Any) -> QuerySet[Any]:
     return get_user_model().objects.order_by("username")
 
 
-def get_login_for_user(user: Any, login_id: int) -> Any:
+def get_login_for_user(user: User, login_id: int) -> Any:
     try:
         return logins_for_user(user).get(pk=login_id)
     except ObjectDoesNotExist:
         raise Http404("no such login") from None
 
 
-def get_membership_for_user(user: Any, membership_id: int) -> Membership:
+def jobs_for_user(user: User) -> QuerySet[Job]:
+    """Background jobs (imports, computes): HR and the auditor see all, anyone else their own."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Job.objects.none()
+    if scope.sees_everything:
+        return Job.objects.all()
+    return Job.objects.filter(created_by_id=scope.user_id)
+
+
+def get_job_for_user(user: User, job_id: Any, *, kind: str | None = None) -> Job:
+    """The job (of ``kind`` when given), or Http404 when it does not exist or is not the user's."""
+    qs = jobs_for_user(user)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    try:
+        return qs.get(pk=int(job_id))
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such job") from None
+
+
+def get_membership_for_user(user: User, membership_id: int) -> Membership:
     logins_for_user(user)
     try:
         return Membership.objects.select_related("user").get(pk=membership_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -14,17 +14,25 @@ from django.utils.translation import gettext as _
 
 from csperf.core import audit
 from csperf.core.errors import InvalidInput, NotAllowed, require_reason
+from csperf.core.locking import lock
 from csperf.org.access import can_manage_org
 from csperf.org.models import Assignment, Department, Employee, Membership, Position, Role, Team
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_hr(actor: Any) -> None:
+
+def _require_hr(actor: User) -> None:
     if not can_manage_org(actor):
         raise NotAllowed(_("Only HR may change the organisation."))
 
 
+# A roster row without a hire date is placed from this day (the roster load only).
+EARLIEST = dt.date(2000, 1, 1)
+
+
 def hire(
-    actor: Any,
+    actor: User,
     *,
     code: str,
     name: str,
@@ -32,9 +40,38 @@ def hire(
     position: Position,
     hired_on: dt.date,
     pay_base: Decimal | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> Employee:
     _require_hr(actor)
+    return do_hire(
+        actor,
+        code=code,
+        name=name,
+        team=team,
+        position=position,
+        hired_on=hired_on,
+        terms={"pay_base": pay_base},
+        user=user,
+    )
+
+
+def do_hire(
+    actor: User | None,
+    *,
+    code: str,
+    name: str,
+    team: Team,
+    position: Position,
+    hired_on: dt.date | None,
+    terms: dict[str, Any] | None = None,
+    user: User | None = None,
+    left_on: dt.date | None = None,
+    reason: str = "",
+) -> Employee:
+    """The hire itself, without the HR check: ``hire`` for people, the roster load as the system.
+
+    ``terms`` are the roster's terms of employment (``TERMS``: pay base, tier, probation end).
+    """
     code = (code or "").strip()
     if not code:
         raise InvalidInput(_("The employee ID is required."), field="code")
@@ -46,19 +83,62 @@ def hire(
                 _("Employee ID %(code)s already exists.") % {"code": code}, field="code"
             )
         emp = Employee.objects.create(
-            code=code, name=name.strip(), hired_on=hired_on, pay_base=pay_base, user=user
+            code=code,
+            name=name.strip(),
+            hired_on=hired_on,
+            left_on=left_on,
+            user=user,
+            **_clean_terms(terms or {}),
         )
         Assignment.objects.create(
-            employee=emp, team=team, position=position, start=hired_on, reason="hire"
+            employee=emp,
+            team=team,
+            position=position,
+            start=hired_on or EARLIEST,
+            reason=reason or "hire",
         )
         audit.record(
-            actor, "hire", emp, new={"team": team.code, "position": position.code, "from": hired_on}
+            actor,
+            "hire",
+            emp,
+            new={"team": team.code, "position": position.code, "from": hired_on},
+            reason=reason,
         )
     return emp
 
 
+TERMS = ("pay_base", "tier", "probation_end")  # the roster's terms of employment
+
+
+def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in terms.items() if k in TERMS}
+    if "tier" in out:
+        out["tier"] = out["tier"] or ""
+    return out
+
+
+def sync_terms(actor: User | None, employee: Employee, terms: dict[str, Any], reason: str) -> bool:
+    """Pay base, tier (客服分级) and probation end as the roster has them; a change is audited.
+
+    Without the HR check: the roster load runs as the system. True when something changed.
+    """
+    with transaction.atomic():
+        emp = lock(employee)
+        new = _clean_terms(terms)
+        changed = {k: v for k, v in new.items() if getattr(emp, k) != v}
+        if not changed:
+            return False
+        old = {k: getattr(emp, k) for k in changed}
+        for k, v in changed.items():
+            setattr(emp, k, v)
+        emp.save(update_fields=list(changed))
+        audit.record(actor, "terms", emp, old=old, new=changed, reason=reason)
+    employee.refresh_from_db()
+    return True
+
+
 def move(
-    actor: Any,
+    actor: User,
     employee: Employee,
     *,
     team: Team,
@@ -68,8 +148,28 @@ def move(
 ) -> Assignment:
     """Move to another team and/or position from ``effective`` (past or future)."""
     _require_hr(actor)
+    return do_move(
+        actor, employee, team=team, position=position, effective=effective, reason=reason
+    )
+
+
+def do_move(
+    actor: User | None,
+    employee: Employee,
+    *,
+    team: Team,
+    position: Position,
+    effective: dt.date,
+    reason: str = "",
+    replace: bool = False,
+) -> Assignment:
+    """The move itself, without the HR check (``move``; the roster load as the system).
+
+    ``replace``: a move already on ``effective`` is replaced (the roster reloaded the same day)
+    instead of refused.
+    """
     with transaction.atomic():
-        emp = Employee.objects.select_for_update().get(pk=employee.pk)
+        emp = lock(employee)
         if emp.hired_on and effective < emp.hired_on:
             raise InvalidInput(
                 _("A move cannot take effect before the hire date."), field="effective"
@@ -79,15 +179,9 @@ def move(
                 _("A move cannot take effect after the leaving date."), field="effective"
             )
         before = emp.placement_on(effective)
-        try:
-            with transaction.atomic():
-                new = Assignment.objects.create(
-                    employee=emp, team=team, position=position, start=effective, reason=reason
-                )
-        except IntegrityError:
-            raise InvalidInput(
-                _("There is already a move on %(day)s.") % {"day": effective}, field="effective"
-            ) from None
+        new = _place(
+            emp, team=team, position=position, effective=effective, reason=reason, replace=replace
+        )
         audit.record(
             actor,
             "move",
@@ -100,11 +194,42 @@ def move(
     return new
 
 
-def leave(actor: Any, employee: Employee, *, left_on: dt.date, reason: str = "") -> Employee:
+def _place(
+    emp: Employee, *, team: Team, position: Position, effective: dt.date, reason: str, replace: bool
+) -> Assignment:
+    if replace:
+        new, _created = Assignment.objects.update_or_create(
+            employee=emp,
+            start=effective,
+            defaults={"team": team, "position": position, "reason": reason},
+        )
+        return new
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                employee=emp, team=team, position=position, start=effective, reason=reason
+            )
+    except IntegrityError:
+        raise InvalidInput(
+            _("There is already a move on %(day)s.") % {"day": effective}, field="effective"
+        ) from None
+
+
+def leave(actor: User, employee: Employee, *, left_on: dt.date, reason: str = "") -> Employee:
     _require_hr(actor)
+    return do_leave(actor, employee, left_on=left_on, reason=reason)
+
+
+def do_leave(
+    actor: User | None, employee: Employee, *, left_on: dt.date | None, reason: str = ""
+) -> Employee:
+    """The leaving date itself, without the HR check (``leave``; the roster load as the system).
+
+    ``None`` clears a leaving date (the roster has the person back).
+    """
     with transaction.atomic():
-        emp = Employee.objects.select_for_update().get(pk=employee.pk)
-        if emp.hired_on and left_on < emp.hired_on:
+        emp = lock(employee)
+        if left_on is not None and emp.hired_on and left_on < emp.hired_on:
             raise InvalidInput(_("The leaving date is before the hire date."), field="left_on")
         old = emp.left_on
         emp.left_on = left_on
@@ -114,8 +239,8 @@ def leave(actor: Any, employee: Employee, *, left_on: dt.date, reason: str = "")
 
 
 def grant_role(
-    actor: Any,
-    user: Any,
+    actor: User,
+    user: User,
     role: str,
     *,
     team: Team | None = None,
@@ -147,7 +272,7 @@ def grant_role(
 # -- logins and roles -------------------------------------------------------------------------
 
 
-def _check_password(password: str, user: Any = None) -> None:
+def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -155,7 +280,7 @@ def _check_password(password: str, user: Any = None) -> None:
 
 
 def create_login(
-    actor: Any,
+    actor: User,
     *,
     username: str,
     password: str,
@@ -201,7 +326,7 @@ def create_login(
     return user
 
 
-def revoke_role(actor: Any, membership: Membership, *, reason: str) -> None:
+def revoke_role(actor: User, membership: Membership, *, reason: str) -> None:
     """Take a role away. The last HR admin cannot be removed: nobody could grant it back."""
     _require_hr(actor)
     reason = require_reason(reason)
@@ -219,7 +344,12 @@ def revoke_role(actor: Any, membership: Membership, *, reason: str) -> None:
         m.delete()
 
 
-def reset_password(actor: Any, user: Any, *, password: str, reason: str = "") -> None:
+def password_changed(actor: User) -> None:
+    """The login changed its own password (Django's form saved it): the audit row, never the value."""
+    audit.record(actor, "change_password", actor, field="password")
+
+
+def reset_password(actor: User, user: User, *, password: str, reason: str = "") -> None:
     """HR sets a new password (a forgotten one); the audit row records that, never the value."""
     _require_hr(actor)
     with transaction.atomic():
@@ -230,7 +360,7 @@ def reset_password(actor: Any, user: Any, *, password: str, reason: str = "") ->
         audit.record(actor, "reset_password", user, field="password", reason=reason)
 
 
-def set_login_active(actor: Any, user: Any, *, active: bool, reason: str) -> None:
+def set_login_active(actor: User, user: User, *, active: bool, reason: str) -> None:
     """Disable a login (a leaver, a lost laptop) or enable it again; an inactive login has no scope."""
     _require_hr(actor)
     reason = require_reason(reason)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from csperf.core import audit
-from csperf.org.models import Assignment, Company, Department, Employee, Position, Team
+from csperf.core.errors import ActionError, InvalidInput
+from csperf.org import actions
+from csperf.org.models import Company, Department, Employee, Position, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _code(text: str, prefix: str, taken: dict[str, str]) -> str:
@@ -33,107 +38,111 @@ def people_in_records(data_dir: str | Path | None) -> list[Any]:
         return sorted(read_roster(store).values(), key=lambda p: p.id)
 
 
-TERMS = ("pay_base", "tier", "probation_end")  # the roster's terms of employment
+ROSTER = "roster"  # the reason on every assignment and audit row the load writes
 
 
-def _sync_terms(emp: Employee, p: Any, actor: Any) -> None:
-    """Pay base, tier (客服分级) and probation from the roster; a change is audited."""
-    new = {
-        "pay_base": p.pay_base,
-        "tier": p.tier or "",
-        "probation_end": p.probation_end,
-    }
-    changed = {k: v for k, v in new.items() if getattr(emp, k) != v}
-    if not changed:
-        return
-    old = {k: getattr(emp, k) for k in changed}
-    for k, v in changed.items():
-        setattr(emp, k, v)
-    emp.save(update_fields=list(changed))
-    audit.record(actor, "terms", emp, old=old, new=changed, reason="roster")
+def _terms(p: Any) -> dict[str, Any]:
+    return {"pay_base": p.pay_base, "tier": p.tier or "", "probation_end": p.probation_end}
+
+
+def _unit(model: Any, code: str, defaults: dict[str, Any], counts: dict[str, int], key: str):
+    obj, created = model.objects.get_or_create(code=code, defaults=defaults)
+    counts[key] += created
+    return obj
+
+
+def _move_start(p: Any, today: dt.date) -> dt.date:
+    """From today (or the hire date, if later); a leaver's last placement is on their last day."""
+    start = max(today, p.hired_at or today)
+    if p.left_at and start > p.left_at:
+        start = max(p.left_at, p.hired_at or p.left_at)
+    return start
+
+
+def _sync_person(
+    p: Any, team: Team, position: Position, actor: User | None, today: dt.date
+) -> list[str]:
+    """Hire, or bring terms, leaving date and placement up to date; the steps taken."""
+    emp = Employee.objects.filter(code=p.id).first()
+    if emp is None:
+        actions.do_hire(
+            actor,
+            code=p.id,
+            name=p.name,
+            team=team,
+            position=position,
+            hired_on=p.hired_at,
+            left_on=p.left_at,
+            terms=_terms(p),
+            reason=ROSTER,
+        )
+        return ["hired"]
+    done = []
+    actions.sync_terms(actor, emp, _terms(p), ROSTER)
+    if emp.left_on != p.left_at:
+        emp = actions.do_leave(actor, emp, left_on=p.left_at, reason=ROSTER)
+        done.append("left")
+    now = emp.placement_on(today)
+    if now is None or now.team_id != team.pk or now.position_id != position.pk:
+        actions.do_move(
+            actor,
+            emp,
+            team=team,
+            position=position,
+            effective=_move_start(p, today),
+            reason=ROSTER,
+            replace=True,
+        )
+        done.append("moved")
+    return done
 
 
 def sync_roster(
-    people: list[Any], *, actor: Any = None, company_name: str = "演示客服中心"
+    people: list[Any], *, actor: User | None = None, company_name: str = "演示客服中心"
 ) -> dict[str, int]:
+    """Load the roster through ``org.actions`` (hire, move, leave, terms: each audited).
+
+    All or nothing: a refused row (a leaving date before the hire date, say) stops the load
+    with an error naming the row's employee id.
+    """
     today = dt.date.today()
     counts = {"departments": 0, "teams": 0, "positions": 0, "hired": 0, "moved": 0, "left": 0}
     with transaction.atomic():
-        company, _ = Company.objects.get_or_create(code="main", defaults={"name": company_name})
+        company, _created = Company.objects.get_or_create(
+            code="main", defaults={"name": company_name}
+        )
         dept_codes = {d.name: d.code for d in Department.objects.all()}
         team_codes = {t.name: t.code for t in Team.objects.all()}
         pos_codes = {p.name: p.code for p in Position.objects.all()}
         for p in people:
-            dept_code = _code(p.department or "-", "D", dept_codes)
-            dept, created = Department.objects.get_or_create(
-                code=dept_code, defaults={"company": company, "name": p.department or "-"}
+            dept = _unit(
+                Department,
+                _code(p.department or "-", "D", dept_codes),
+                {"company": company, "name": p.department or "-"},
+                counts,
+                "departments",
             )
-            counts["departments"] += created
-            team_code = _code(p.team or "-", "T", team_codes)
-            team, created = Team.objects.get_or_create(
-                code=team_code, defaults={"department": dept, "name": p.team or "-"}
+            team = _unit(
+                Team,
+                _code(p.team or "-", "T", team_codes),
+                {"department": dept, "name": p.team or "-"},
+                counts,
+                "teams",
             )
-            counts["teams"] += created
-            pos_code = _code(p.position or "-", "P", pos_codes)
-            position, created = Position.objects.get_or_create(
-                code=pos_code, defaults={"name": p.position or "-"}
+            position = _unit(
+                Position,
+                _code(p.position or "-", "P", pos_codes),
+                {"name": p.position or "-"},
+                counts,
+                "positions",
             )
-            counts["positions"] += created
-            emp = Employee.objects.filter(code=p.id).first()
-            if emp is None:
-                emp = Employee.objects.create(
-                    code=p.id,
-                    name=p.name,
-                    hired_on=p.hired_at,
-                    left_on=p.left_at,
-                    pay_base=p.pay_base,
-                    tier=p.tier or "",
-                    probation_end=p.probation_end,
-                )
-                Assignment.objects.create(
-                    employee=emp,
-                    team=team,
-                    position=position,
-                    start=p.hired_at or dt.date(2000, 1, 1),
-                    reason="roster",
-                )
-                audit.record(
-                    actor,
-                    "hire",
-                    emp,
-                    new={"team": team.code, "position": position.code},
-                    reason="roster",
-                )
-                counts["hired"] += 1
-                continue
-            _sync_terms(emp, p, actor)
-            if emp.left_on != p.left_at:
-                audit.record(
-                    actor,
-                    "leave",
-                    emp,
-                    field="left_on",
-                    old=emp.left_on,
-                    new=p.left_at,
-                    reason="roster",
-                )
-                emp.left_on = p.left_at
-                emp.save(update_fields=["left_on"])
-                counts["left"] += 1
-            now = emp.placement_on(today)
-            if now is None or now.team_id != team.pk or now.position_id != position.pk:
-                start = max(today, p.hired_at or today)
-                Assignment.objects.update_or_create(
-                    employee=emp,
-                    start=start,
-                    defaults={"team": team, "position": position, "reason": "roster"},
-                )
-                audit.record(
-                    actor,
-                    "move",
-                    emp,
-                    new={"team": team.code, "position": position.code},
-                    reason="roster",
-                )
-                counts["moved"] += 1
+            try:
+                steps = _sync_person(p, team, position, actor, today)
+            except ActionError as exc:
+                raise InvalidInput(
+                    _("Roster, employee %(id)s: %(error)s") % {"id": p.id, "error": exc.message},
+                    field=exc.field,
+                ) from None
+            for step in steps:
+                counts[step] += 1
     return counts

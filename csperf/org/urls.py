@@ -15,5 +15,4 @@ urlpatterns = [
     path("access/roles/<int:membership_id>/revoke/", views.revoke_role, name="revoke-role"),
     path("access/logins/<int:login_id>/password/", views.reset_password, name="reset-password"),
     path("access/logins/<int:login_id>/active/", views.set_active, name="set-active"),
-    path("access/logins/<int:login_id>/tokens/", views.revoke_tokens, name="revoke-tokens"),
 ]

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from csperf.api import actions as token_actions
 from csperf.core.errors import InvalidInput
+from csperf.core.pages import parts_for
+from csperf.core.views import action_view
 from csperf.org import actions
 from csperf.org.access import (
     can_manage_org,
@@ -25,8 +25,6 @@ from csperf.org.access import (
     teams_for_user,
 )
 from csperf.org.models import Department, Employee, Membership, Position, Role, Team
-from csperf.reviews.access import cards_for_user, mark_visibility
-from csperf.web.views import action_view
 
 
 def _date(request: HttpRequest, name: str) -> dt.date:
@@ -79,18 +77,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def employee(request: HttpRequest, employee_id: int) -> HttpResponse:
     emp = get_employee_for_user(request.user, employee_id)
-    cards = mark_visibility(
-        request.user, cards_for_user(request.user).filter(employee=emp).order_by("-cycle__period")
-    )
     return render(
         request,
         "org/employee.html",
         {
+            **parts_for("org.employee", request, emp),  # the cards: csperf.reviews.parts
             "emp": emp,
             "assignments": emp.assignments.select_related("team__department", "position").order_by(
                 "-start"
             ),
-            "cards": cards,
             "can_manage": can_manage_org(request.user),
             "teams": Team.objects.select_related("department"),
             "positions": Position.objects.all(),
@@ -253,29 +248,4 @@ def set_active(request: HttpRequest, login_id: int) -> HttpResponse:
         request.user, login, active=active, reason=request.POST.get("reason", "")
     )
     messages.success(request, _("Login enabled.") if active else _("Login disabled."))
-    return redirect("org:access")
-
-
-@action_view
-def revoke_tokens(request: HttpRequest, login_id: int) -> HttpResponse:
-    """HR ends one API token of a login (``token``) or all of them, with a reason."""
-    login = get_login_for_user(request.user, login_id)
-    raw = request.POST.get("token", "").strip()
-    if raw and (not raw.isdigit() or len(raw) > 18):
-        raise InvalidInput(_("Choose a token from the list."), field="token")
-    count = token_actions.revoke_tokens(
-        request.user,
-        login,
-        reason=request.POST.get("reason", ""),
-        token_id=int(raw) if raw else None,
-    )
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d API token of %(name)s revoked.",
-            "%(count)d API tokens of %(name)s revoked.",
-            count,
-        )
-        % {"count": count, "name": login.username},
-    )
     return redirect("org:access")
