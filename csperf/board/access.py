@@ -14,48 +14,49 @@ inspectors, who read only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from csperf.board.models import ImprovementPlan
-from csperf.core.errors import NotAllowed
 from csperf.org.access import scope_for, teams_for_user
 from csperf.org.models import Membership, Role, Team
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user
 from csperf.reviews.models import RELEASED, Card, CardStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def board_teams_for_user(user: Any) -> QuerySet[Team]:
+
+def board_teams_for_user(user: User) -> QuerySet[Team]:
     return teams_for_user(user).order_by("department__code", "code")
 
 
-def has_board(user: Any) -> bool:
+def has_board(user: User) -> bool:
     return scope_for(user).user_id is not None and board_teams_for_user(user).exists()
 
 
-def require_board(user: Any) -> None:
+def require_board(user: User) -> None:
     if not has_board(user):
         raise Http404("no team board")
 
 
-def get_team_for_user(user: Any, team_id: Any) -> Team:
+def get_team_for_user(user: User, team_id: Any) -> Team:
     try:
         return board_teams_for_user(user).get(pk=int(team_id))
     except (Team.DoesNotExist, ValueError, TypeError):
         raise Http404("no such team") from None
 
 
-def board_cards(user: Any, cycle_id: int, team: Team) -> QuerySet[Card]:
+def board_cards(user: User, cycle_id: int, team: Team) -> QuerySet[Card]:
     """The cards of one team in one cycle, through the card access helper."""
     return cards_for_user(user, cycle_id=cycle_id).filter(team=team)
 
 
-def plans_for_user(user: Any) -> QuerySet[ImprovementPlan]:
+def plans_for_user(user: User) -> QuerySet[ImprovementPlan]:
     scope = scope_for(user)
     qs = ImprovementPlan.objects.select_related(
         "card__cycle", "card__team", "card__department", "card__template", "employee", "owner"
@@ -71,14 +72,14 @@ def plans_for_user(user: Any) -> QuerySet[ImprovementPlan]:
     return qs.exclude(own_hidden)
 
 
-def get_plan_for_user(user: Any, plan_id: Any) -> ImprovementPlan:
+def get_plan_for_user(user: User, plan_id: Any) -> ImprovementPlan:
     try:
         return plans_for_user(user).get(pk=int(plan_id))
     except (ImprovementPlan.DoesNotExist, ValueError, TypeError):
         raise Http404("no such plan") from None
 
 
-def can_manage_plans(user: Any, card: Card) -> bool:
+def can_manage_plans(user: User, card: Card) -> bool:
     """The card's supervisor, its department manager or HR (never the employee themselves)."""
     scope = scope_for(user)
     if scope.user_id is None or (scope.employee_id == card.employee_id and not scope.hr):
@@ -90,7 +91,7 @@ def can_manage_plans(user: Any, card: Card) -> bool:
     )
 
 
-def owner_choices(card: Card, actor: Any) -> list[Any]:
+def owner_choices(card: Card, actor: User) -> list[Any]:
     """Who may own a plan for the card: its supervisors, its department managers, and the actor."""
     users = get_user_model().objects.filter(
         Q(pk=getattr(actor, "pk", None))
@@ -100,7 +101,7 @@ def owner_choices(card: Card, actor: Any) -> list[Any]:
     return list(users.filter(is_active=True).distinct().order_by("username"))
 
 
-def may_own(user: Any, card: Card) -> bool:
+def may_own(user: User, card: Card) -> bool:
     if not getattr(user, "is_active", False):
         return False
     if user.is_superuser or Membership.objects.filter(user=user, role=Role.HR).exists():
@@ -108,22 +109,7 @@ def may_own(user: Any, card: Card) -> bool:
     return can_manage_plans(user, card)
 
 
-def may_act(user: Any) -> bool:
-    """Whether the login may take steps on cards at all: auditors read only (unless they also
-    hold a working role)."""
-    scope = scope_for(user)
-    if scope.user_id is None:
-        return False
-    working = scope.hr or scope.supervised_team_ids or scope.department_ids or scope.employee_id
-    return bool(working) or not scope.auditor
-
-
-def require_may_act(user: Any) -> None:
-    if not may_act(user):
-        raise NotAllowed(_("The auditor reads only and takes no step on cards."))
-
-
-def sees_scores(user: Any, card: Card) -> bool:
+def sees_scores(user: User, card: Card) -> bool:
     """Whether the board shows the card's total, grade, rank and pay to this user.
 
     A draft card (its cycle not opened for rating yet) holds figures HR is still checking: only

@@ -1,32 +1,34 @@
 """The board's steps, each written once: check, lock, save, audit.
 
 Improvement plans; saving a rate-in-place row (what the rater changed, through
-``reviews.actions.save_ratings``); bulk steps on many cards (``board.bulk`` decides what each
-card would do, and it is decided again under the card's lock). Pages and API endpoints fetch the
-card or plan through ``board.access`` and call these.
+``reviews.actions.save_ratings``). Bulk steps on many cards are ``reviews.bulk`` (the cycle page
+uses them too). Pages and API endpoints fetch the card or plan through ``board.access`` and call
+these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csperf.board import bulk, insights
+from csperf.board import insights
 from csperf.board.access import can_manage_plans, may_own
 from csperf.board.models import ImprovementPlan, PlanStatus
-from csperf.board.rating_form import read_rating_form
 from csperf.core import audit
-from csperf.core.errors import ActionError, InvalidInput, InvalidTransition, NotAllowed
+from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from csperf.core.locking import lock
 from csperf.reviews import actions as card_actions
 from csperf.reviews import workflow
 from csperf.reviews.models import Card, CardStatus, Rating
+from csperf.reviews.rating_form import read_rating_form
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FIELDS = ("owner", "problem", "actions", "target", "deadline")
 
@@ -58,7 +60,7 @@ def _deadline(raw: Any) -> dt.date:
     return day
 
 
-def _owner(raw: Any, card: Card, actor: Any) -> Any:
+def _owner(raw: Any, card: Card, actor: User) -> Any:
     if raw in (None, ""):
         return actor
     if hasattr(raw, "pk"):
@@ -75,7 +77,7 @@ def _owner(raw: Any, card: Card, actor: Any) -> Any:
     return user
 
 
-def _clean_field(actor: Any, card: Card, name: str, data: dict[str, Any]) -> Any:
+def _clean_field(actor: User, card: Card, name: str, data: dict[str, Any]) -> Any:
     if name == "owner":
         return _owner(data.get("owner"), card, actor)
     if name == "deadline":
@@ -107,7 +109,7 @@ def check_plannable(card: Card) -> None:
         )
 
 
-def create_plan(actor: Any, card: Card, data: dict[str, Any]) -> ImprovementPlan:
+def create_plan(actor: User, card: Card, data: dict[str, Any]) -> ImprovementPlan:
     """A plan for a failing card, by its supervisor, department manager or HR."""
     if not can_manage_plans(actor, card):
         raise NotAllowed(
@@ -142,14 +144,10 @@ def create_plan(actor: Any, card: Card, data: dict[str, Any]) -> ImprovementPlan
 
 
 def _locked_plan(plan: ImprovementPlan) -> ImprovementPlan:
-    return (
-        ImprovementPlan.objects.select_for_update(of=("self",))
-        .select_related("card__cycle", "card__employee", "owner", "employee")
-        .get(pk=plan.pk)
-    )
+    return lock(plan, related=("card__cycle", "card__employee", "owner", "employee"))
 
 
-def update_plan(actor: Any, plan: ImprovementPlan, data: dict[str, Any]) -> ImprovementPlan:
+def update_plan(actor: User, plan: ImprovementPlan, data: dict[str, Any]) -> ImprovementPlan:
     """Change an open plan; only the fields given change, each change audited."""
     if not can_manage_plans(actor, plan.card):
         raise NotAllowed(
@@ -181,7 +179,7 @@ def update_plan(actor: Any, plan: ImprovementPlan, data: dict[str, Any]) -> Impr
 
 
 def close_plan(
-    actor: Any, plan: ImprovementPlan, status: str, outcome: str, *, viewer: Any = None
+    actor: User, plan: ImprovementPlan, status: str, outcome: str, *, viewer: Any = None
 ) -> ImprovementPlan:
     """Complete or cancel an open plan, with the outcome in words; the effect seen at the next
     cycle (if any) is written to the audit row, so the decision can be traced to the figures."""
@@ -232,7 +230,7 @@ def close_plan(
 # -- rating in place -------------------------------------------------------------------------
 
 
-def rate_in_place(actor: Any, card: Card, post: Any) -> bool:
+def rate_in_place(actor: User, card: Card, post: Any) -> bool:
     """Save what the rater changed on a board row; True when something changed.
 
     The form is read against the ratings stored now, under the card's lock, so a field left as
@@ -241,7 +239,7 @@ def rate_in_place(actor: Any, card: Card, post: Any) -> bool:
     purpose is written to the audit trail as a clear as well.
     """
     with transaction.atomic():
-        locked = Card.objects.select_for_update(of=("self",)).get(pk=card.pk)
+        locked = lock(card)
         role = workflow.current_role(locked)
         stored = {r.item_code: r for r in Rating.objects.filter(card=locked, role=role)}
         form = read_rating_form(post, stored)
@@ -260,83 +258,3 @@ def rate_in_place(actor: Any, card: Card, post: Any) -> bool:
                 reason=_("Cleared by the rater on the team board."),
             )
     return bool(form.entries)
-
-
-# -- bulk steps ------------------------------------------------------------------------------
-
-BULK_ACTIONS = {
-    "approve": card_actions.approve,
-    "submit": card_actions.submit,
-    "publish": card_actions.publish,
-    "close": card_actions.close,
-}
-
-
-@dataclass
-class BulkResult:
-    done: list[Card] = field(default_factory=list)
-    skipped: list[bulk.Skip] = field(default_factory=list)
-    failed: list[tuple[Card, str]] = field(default_factory=list)
-
-
-def bulk_reason(reason: str | None) -> str:
-    """A bulk step says why: the reason goes to every card's history (400 in the API)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionError(
-            _("Give a reason: it is written to the history of every card the step changes."),
-            field="reason",
-        )
-    return reason
-
-
-def _audit_bulk(actor: Any, step: str, result: BulkResult, reason: str) -> None:
-    """One row per cycle naming what was done and what was skipped, and why."""
-    cycles: dict[int, Any] = {}
-    for card in [*result.done, *(s.card for s in result.skipped)]:
-        cycles.setdefault(card.cycle_id, card.cycle)
-    for cycle_id, cycle in cycles.items():
-        audit.record(
-            actor,
-            f"bulk_{step}",
-            cycle,
-            new={
-                "done": [c.employee.code for c in result.done if c.cycle_id == cycle_id],
-                "skipped": [
-                    {"card": s.card.employee.code, "why": s.reason}
-                    for s in result.skipped
-                    if s.card.cycle_id == cycle_id
-                ],
-            },
-            reason=reason,
-        )
-
-
-def run_bulk(actor: Any, step: str, cards: Iterable[Card], reason: str) -> BulkResult:
-    """Do one step to many cards once the plan was shown and confirmed with a reason.
-
-    Each card in its own transaction: locked, decided again (``bulk.skip_for``: ratings may have
-    changed since the plan was shown), then the workflow action, which audits the move.
-    """
-    if step not in BULK_ACTIONS:
-        raise InvalidInput(_("Unknown step %(step)s.") % {"step": step}, field="step")
-    reason = bulk_reason(reason)
-    result = BulkResult()
-    for card in cards:
-        try:
-            with transaction.atomic():
-                locked = (
-                    Card.objects.select_for_update(of=("self",))
-                    .select_related("employee", "cycle", "template", "team", "department")
-                    .get(pk=card.pk)
-                )
-                skip = bulk.skip_for(actor, step, locked)
-                if skip is not None:
-                    result.skipped.append(skip)
-                    continue
-                BULK_ACTIONS[step](actor, locked, reason)
-                result.done.append(locked)
-        except ActionError as exc:
-            result.failed.append((card, exc.message))
-    _audit_bulk(actor, step, result, reason)
-    return result

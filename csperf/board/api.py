@@ -9,36 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-try:  # django-ninja >= 1.5 names the status explicitly
-    from ninja import Status
-except ImportError:  # pragma: no cover
-
-    def Status(code: int, body: Any) -> Any:
-        return code, body
-
-
-from csperf.api.schemas import ID_MAX, NONBLANK, DbId, Text
 from csperf.board import actions as plan_actions
-from csperf.board import bulk as bulk_plan
 from csperf.board import insights
 from csperf.board.access import (
     get_plan_for_user,
     get_team_for_user,
     plans_for_user,
     require_board,
-    require_may_act,
 )
 from csperf.board.models import ImprovementPlan, PlanStatus
 from csperf.board.teamboard import team_board
 from csperf.core.errors import InvalidInput
+from csperf.core.schemas import ID_MAX, NONBLANK, DbId, Text
 from csperf.cycles.access import get_cycle_for_user
+from csperf.org.readonly import require_may_act
+from csperf.reviews import bulk as bulk_plan
 from csperf.reviews.access import cards_for_user, get_card_for_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 router = Router(tags=["team board"])
 BULK_MAX = 10_000  # cards one bulk request names
@@ -117,7 +112,7 @@ class BulkIn(Schema):
     reason: Text = Field("", description="required unless dry_run: written to each card's history")
 
 
-def _effect(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
+def _effect(user: User, plan: ImprovementPlan) -> dict[str, Any]:
     e = insights.effect(user, plan)
     return {
         "state": e.state,
@@ -131,7 +126,7 @@ def _effect(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
     }
 
 
-def _plan_out(user: Any, plan: ImprovementPlan) -> dict[str, Any]:
+def _plan_out(user: User, plan: ImprovementPlan) -> dict[str, Any]:
     return {
         "id": plan.pk,
         "card_id": plan.card_id,
@@ -268,7 +263,7 @@ def bulk(request: HttpRequest, payload: BulkIn) -> Any:
             "done_cards": [],
             "failed": [],
         }
-    result = plan_actions.run_bulk(request.user, payload.step, cards, payload.reason)
+    result = bulk_plan.run_bulk(request.user, payload.step, cards, payload.reason)
     return {
         **out,
         "will": [],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user
 from csperf.reviews.models import RELEASED, REVIEW_STATUSES, Card, CardStatus, Rating
 from csperf.scoring import Period
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # -- grades and labels -----------------------------------------------------------------------
 
@@ -79,15 +82,27 @@ def _holders(card: Card, role: str) -> list[str]:
     return sorted(u.get_full_name() or u.username for u in users)
 
 
-def missing_items(card: Card, role: str) -> list[str]:
+def missing_items(card: Card, role: str, given: set[str] | None = None) -> list[str]:
+    """The items ``role`` still has to rate on ``card`` (``given``: the items it has rated,
+    when the caller read them for many cards at once)."""
     template = card.template.parsed
     needed = [it for it in template.rated_items() if role in it.effective_raters.roles]
-    given = set(
-        Rating.objects.filter(card=card, role=role, value__isnull=False).values_list(
-            "item_code", flat=True
+    if given is None:
+        given = set(
+            Rating.objects.filter(card=card, role=role, value__isnull=False).values_list(
+                "item_code", flat=True
+            )
         )
-    )
     return [it.label for it in needed if it.code not in given]
+
+
+def _rated_items(cards: list[Card]) -> dict[tuple[int, str], set[str]]:
+    """{(card id, role): the items rated}, for all these cards in one query."""
+    out: dict[tuple[int, str], set[str]] = {}
+    rows = Rating.objects.filter(card__in=[c.pk for c in cards], value__isnull=False)
+    for card_id, role, code in rows.values_list("card_id", "role", "item_code"):
+        out.setdefault((card_id, role), set()).add(code)
+    return out
 
 
 @dataclass
@@ -100,10 +115,11 @@ class Pending:
     mine: bool
 
 
-def pending(user: Any, cards: list[Card]) -> list[Pending]:
+def pending(user: User, cards: list[Card]) -> list[Pending]:
     """Cards still waiting for someone: not opened for rating yet, or at a rater's stage."""
     out = []
     holders_cache: dict[tuple, list[str]] = {}
+    rated = _rated_items([c for c in cards if c.status in REVIEW_STATUSES])
     for card in cards:
         if card.status == CardStatus.DRAFT:
             out.append(Pending(card, None, _("Not opened for rating"), [], [], False))
@@ -122,7 +138,7 @@ def pending(user: Any, cards: list[Card]) -> list[Pending]:
                 role=role,
                 role_label=str(workflow.ROLE_LABELS.get(role, role)),
                 holders=holders_cache[key],
-                missing=missing_items(card, role),
+                missing=missing_items(card, role, rated.get((card.pk, role), set())),
                 mine=role in workflow.rater_roles_of(user, card),
             )
         )
@@ -264,7 +280,7 @@ class Effect:
         return _("No improvement")
 
 
-def next_card(user: Any, card: Card) -> Card | None:
+def next_card(user: User, card: Card) -> Card | None:
     """The employee's card of the next period of the same kind that the user may see."""
     this = Period.parse(card.cycle.period)
     candidates = (
@@ -283,7 +299,7 @@ def next_card(user: Any, card: Card) -> Card | None:
     return None
 
 
-def effect(user: Any, plan: Any) -> Effect:
+def effect(user: User, plan: Any) -> Effect:
     """How the employee did at the next cycle, compared with the card the plan follows from.
 
     Judged only from the next card once it is released (published): a draft or a card still

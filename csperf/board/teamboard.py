@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from csperf.board import insights
 from csperf.board.access import board_cards, can_manage_plans, plans_for_user, sees_scores
 from csperf.board.models import ImprovementPlan, PlanStatus
-from csperf.board.rating_form import as_text
 from csperf.cycles.models import Cycle
 from csperf.org.models import Team
 from csperf.reports import dashboards
@@ -20,6 +19,11 @@ from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user, log_list_view
 from csperf.reviews.models import Card, Rating
 from csperf.reviews.presenters import available_actions
+from csperf.reviews.rating_form import as_text
+from csperf.scoring.rules import kind_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -47,28 +51,28 @@ def rate_items(card: Card, role: str) -> list[RateItem]:
         r = given.get(it.code)
         value = as_text(r.value) if r else ""
         comment = r.comment if r else ""
+        kind = kind_of(it.rule)
         row = RateItem(
             code=it.code,
             name=it.label,
-            kind=it.rule.type,
+            kind=kind.name,
             value=value,
             comment=comment,
             shown=value,
             shown_comment=comment,
         )
-        if it.rule.type == "levels":
-            row.levels = [
-                {
-                    "level": lv.level,
-                    "text": as_text(lv.level),
-                    "score": lv.score,
-                    "anchor": lv.anchor or "",
-                }
-                for lv in it.rule.levels
-            ]
-        elif it.rule.type == "manual":
-            row.low = it.scale if it.rule.min == "full" else it.rule.min
-            row.high = it.scale if it.rule.max == "full" else it.rule.max
+        row.levels = [
+            {
+                "level": lv.level,
+                "text": as_text(lv.level),
+                "score": lv.score,
+                "anchor": lv.anchor or "",
+            }
+            for lv in kind.listed_levels(it.rule)
+        ]
+        span = kind.rating_range(it.rule, full=it.scale)
+        if span is not None:
+            row.low, row.high = span
         out.append(row)
     return out
 
@@ -87,7 +91,7 @@ def coverage_text(value: Any) -> str:
     return f"{pct}%"
 
 
-def decorate(user: Any, card: Card) -> Card:
+def decorate(user: User, card: Card) -> Card:
     """Attach what the board shows of a card for this user."""
     card.show_scores = sees_scores(user, card)
     card.coverage_text = coverage_text(getattr(card, "coverage", None))
@@ -139,7 +143,7 @@ def ranking_table(cards: list[Card]) -> Table:
     return table
 
 
-def team_plans(user: Any, team: Team, period: str) -> list[ImprovementPlan]:
+def team_plans(user: User, team: Team, period: str) -> list[ImprovementPlan]:
     """The team's plans up to this cycle: open ones first, then the latest."""
     plans = list(
         plans_for_user(user)
@@ -162,7 +166,7 @@ def _newest_first(cycle: Cycle) -> tuple:
         return (0, 0, -cycle.pk)
 
 
-def opening_cycle(user: Any, team_ids: list[int]) -> Cycle | None:
+def opening_cycle(user: User, team_ids: list[int]) -> Cycle | None:
     """The cycle a board opens on: the one open for rating, not the latest draft being set up.
 
     Among the cycles with cards on the user's teams: an open one, else the latest that is not a
@@ -177,7 +181,7 @@ def opening_cycle(user: Any, team_ids: list[int]) -> Cycle | None:
     return None
 
 
-def team_board(user: Any, cycle: Any, team: Team, *, log: bool = True) -> dict[str, Any]:
+def team_board(user: User, cycle: Any, team: Team, *, log: bool = True) -> dict[str, Any]:
     cards = [
         decorate(user, c) for c in board_cards(user, cycle.pk, team).order_by("employee__code")
     ]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from csperf.board import actions as plan_actions
-from csperf.board import insights, rating_form
+from csperf.board import insights
 from csperf.board.access import (
     board_teams_for_user,
     can_manage_plans,
@@ -30,16 +30,17 @@ from csperf.board.access import (
     plans_for_user,
     require_board,
 )
-from csperf.board.bulk_pages import confirm_or_run
 from csperf.board.models import PlanStatus
 from csperf.board.teamboard import decorate, opening_cycle, team_board
 from csperf.core.errors import ActionError, InvalidInput
 from csperf.core.models import AuditEvent
+from csperf.core.views import action_view
 from csperf.cycles.access import cycles_for_user, get_cycle_for_user
 from csperf.reports.tables import download
-from csperf.reviews import actions as card_actions
+from csperf.reviews import rating_form
 from csperf.reviews.access import cards_for_user, get_card_for_user
-from csperf.web.views import action_view
+from csperf.reviews.bulk_pages import confirm_or_run
+from csperf.reviews.transitions import run_step
 
 
 def _board_url(cycle_id: Any, team_id: Any) -> str:
@@ -103,7 +104,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
         changed = plan_actions.rate_in_place(request.user, card, request.POST)
         note = _("Ratings saved.") if changed else _("Nothing changed.")
         if request.POST.get("then") == "submit":
-            card_actions.submit(request.user, card, request.POST.get("reason", ""))
+            run_step(request.user, card, "submit", reason=request.POST.get("reason", ""))
             note = _("Submitted: now %(status)s.") % {"status": card.get_status_display()}
     except ActionError as exc:
         error = exc.message
@@ -125,7 +126,7 @@ BOARD_STEPS = ("approve", "submit", "publish")
 @action_view
 def bulk(request: HttpRequest) -> HttpResponse:
     """Approve, hand on or publish the selected cards: first what will be done and skipped,
-    then, once confirmed with a reason, the workflow actions (``board.bulk_pages``)."""
+    then, once confirmed with a reason, the workflow actions (``reviews.bulk_pages``)."""
     require_board(request.user)
     team = get_team_for_user(request.user, request.POST.get("team"))
     cycle = get_cycle_for_user(request.user, request.POST.get("cycle"))

@@ -7,7 +7,7 @@ not exist for an agent. Looking at or exporting someone else's card writes an au
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,8 +19,11 @@ from csperf.org.access import scope_for
 from csperf.reviews.models import WAITING, Appeal, AppealStage, Card
 from csperf.reviews.workflow import MANAGER_ROLES, hidden_columns, sees_scores
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
+
+def cards_for_user(user: User, *, cycle_id: int | None = None) -> QuerySet[Card]:
     scope = scope_for(user)
     qs = Card.objects.select_related(
         "employee", "team", "department", "position", "cycle", "template"
@@ -40,7 +43,7 @@ def cards_for_user(user: Any, *, cycle_id: int | None = None) -> QuerySet[Card]:
 
 
 def get_card_for_user(
-    user: Any, card_id: Any, *, purpose: str = AuditEvent.Kind.VIEW, log: bool = True
+    user: User, card_id: Any, *, purpose: str = AuditEvent.Kind.VIEW, log: bool = True
 ) -> Card:
     """The card, or Http404 when it does not exist or is out of the user's scope.
 
@@ -55,13 +58,13 @@ def get_card_for_user(
     return card
 
 
-def log_list_view(user: Any, cycle: Any, count: int) -> None:
+def log_list_view(user: User, cycle: Any, count: int) -> None:
     """A list of other people's cards was shown: one row for the list, not one per card."""
     if count:
         audit.record_access(user, AuditEvent.Kind.VIEW, cycle, detail=f"card list ({count})")
 
 
-def mark_visibility(user: Any, cards: Any) -> list[Card]:
+def mark_visibility(user: User, cards: Any) -> list[Card]:
     """Attach ``show_scores`` to each card of a list (own unpublished cards hide their scores).
 
     Every list of cards a page shows goes through here; the shared cards table shows scores only
@@ -73,7 +76,7 @@ def mark_visibility(user: Any, cards: Any) -> list[Card]:
     return out
 
 
-def history_for_user(user: Any, card: Card) -> QuerySet[AuditEvent]:
+def history_for_user(user: User, card: Card) -> QuerySet[AuditEvent]:
     """The card's change history, for someone already allowed to see the card.
 
     The history carries old and new totals, so the employee sees it only once the scores are
@@ -103,7 +106,7 @@ def history_for_user(user: Any, card: Card) -> QuerySet[AuditEvent]:
 # -- appeals ---------------------------------------------------------------------------------
 
 
-def appeals_for_user(user: Any) -> QuerySet[Appeal]:
+def appeals_for_user(user: User) -> QuerySet[Appeal]:
     """Appeals of the cards the user may see: HR and the auditor all, a manager (or inspector)
     their departments', a supervisor their teams', the employee their own."""
     return (
@@ -120,7 +123,7 @@ def appeals_for_user(user: Any) -> QuerySet[Appeal]:
     )
 
 
-def get_appeal_for_user(user: Any, appeal_id: Any) -> Appeal:
+def get_appeal_for_user(user: User, appeal_id: Any) -> Appeal:
     """The appeal, or Http404 when it does not exist or its card is out of the user's scope."""
     try:
         return appeals_for_user(user).get(pk=int(appeal_id))
@@ -128,7 +131,7 @@ def get_appeal_for_user(user: Any, appeal_id: Any) -> Appeal:
         raise Http404("no such appeal") from None
 
 
-def appeals_owed_by(user: Any) -> QuerySet[Appeal]:
+def appeals_owed_by(user: User) -> QuerySet[Appeal]:
     """Waiting appeals this user must answer, soonest due first: at the rater stage those whose
     deciding role they hold on the card; HR those at HR's stage (HR may also step in earlier,
     but does not owe those). Never an appeal of the user's own card."""

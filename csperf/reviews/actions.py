@@ -7,13 +7,12 @@ these functions; they never change a card themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from csperf.core.errors import (
     finite_number,
     require_reason,
 )
+from csperf.core.locking import lock, locked
 from csperf.org.access import scope_for
 from csperf.reviews import appeal_rules, workflow
 from csperf.reviews.models import (
@@ -42,26 +42,24 @@ from csperf.reviews.models import (
     Rating,
 )
 from csperf.reviews.scoring import rescore, score_group
+from csperf.scoring.rules import RatingRejected, kind_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _locked(card: Card):
-    """The card re-read under a row lock, inside a transaction."""
-    with transaction.atomic():
-        locked = (
-            Card.objects.select_for_update(of=("self",))
-            .select_related("employee", "team", "department", "cycle", "template", "position")
-            .get(pk=card.pk)
-        )
-        yield locked
-    # Keep the caller's object in step with what was saved.
-    card.refresh_from_db()
+CARD_RELATED = ("employee", "team", "department", "cycle", "template", "position")
+
+
+def _locked(card: Card) -> AbstractContextManager[Card]:
+    """The card re-read under a row lock, inside a transaction (``core.locking``)."""
+    return locked(card, related=CARD_RELATED)
 
 
 def _set_status(
-    actor: Any, card: Card, to: str, action: str, reason: str = "", **fields: Any
+    actor: User, card: Card, to: str, action: str, reason: str = "", **fields: Any
 ) -> None:
     old = card.status
     card.status = to
@@ -79,18 +77,18 @@ def _require_status(card: Card, allowed: Iterable[str], what: str) -> None:
         )
 
 
-def _require_hr(actor: Any, what: str) -> None:
+def _require_hr(actor: User, what: str) -> None:
     if not scope_for(actor).hr:
         raise NotAllowed(_("Only HR may %(what)s.") % {"what": what})
 
 
-def _audit_rescore(actor: Any, changes: dict[int, tuple], why: str) -> None:
+def _audit_rescore(actor: User, changes: dict[int, tuple], why: str) -> None:
     for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
         old, new = changes[card.pk]
         audit.record(actor, "rescore", card, field="total", old=old, new=new, reason=why)
 
 
-def _rescore_after(actor: Any, card: Card, why: str, *, force: bool = False) -> None:
+def _rescore_after(actor: User, card: Card, why: str, *, force: bool = False) -> None:
     changes = rescore(
         card.cycle_id, [card.template_id], also=[card.pk] if force else [], strict=force
     )
@@ -102,7 +100,7 @@ def _rescore_after(actor: Any, card: Card, why: str, *, force: bool = False) -> 
 RANK_FIELDS = ("rank", "rank_from_bottom", "rank_label")
 
 
-def _rerank_cohort(actor: Any, card: Card, why: str) -> list[int]:
+def _rerank_cohort(actor: User, card: Card, why: str) -> list[int]:
     """Carry a rescored card's new standing into its published cohort; returns the re-ranked ids.
 
     Cards still being rated were rewritten by the rescore itself. Settled cards change only
@@ -159,26 +157,27 @@ def _check_rating_value(item: Any, raw: Any, field: str) -> Decimal:
                 % {"value": raw, "item": item.label, "why": why},
                 field=field,
             )
-    elif rule.type == "levels":
-        levels = [lv.level for lv in rule.levels]
-        if value not in levels:
-            raise InvalidInput(
-                _("Level %(value)s is not one of %(levels)s.")
-                % {"value": raw, "levels": ", ".join(str(v) for v in levels)},
-                field=field,
-            )
-    elif rule.type == "manual":
-        low = item.scale if rule.min == "full" else Decimal(rule.min)
-        high = item.scale if rule.max == "full" else Decimal(rule.max)
-        if not low <= value <= high:
-            raise InvalidInput(
-                _("The score must be between %(low)s and %(high)s.") % {"low": low, "high": high},
-                field=field,
-            )
+    elif item.rated:  # the rule's type says which ratings it accepts (csperf.scoring.rules)
+        try:
+            kind_of(rule).rating(rule, value, full=item.scale)
+        except RatingRejected as exc:
+            raise InvalidInput(_rating_refusal(exc, raw), field=field) from None
     return value
 
 
-def save_ratings(actor: Any, card: Card, entries: list[dict[str, Any]]) -> Card:
+def _rating_refusal(exc: RatingRejected, raw: Any) -> str:
+    if exc.levels:
+        return _("Level %(value)s is not one of %(levels)s.") % {
+            "value": raw,
+            "levels": ", ".join(str(v) for v in exc.levels),
+        }
+    return _("The score must be between %(low)s and %(high)s.") % {
+        "low": exc.low,
+        "high": exc.high,
+    }
+
+
+def save_ratings(actor: User, card: Card, entries: list[dict[str, Any]]) -> Card:
     """Save the actor's column: entries are {item, value, comment}; value may be empty."""
     with _locked(card) as c:
         role = workflow.current_role(c)
@@ -247,7 +246,7 @@ def _missing_ratings(card: Card, role: str) -> list[str]:
 # -- the workflow ----------------------------------------------------------------------------
 
 
-def start_rating(actor: Any, card: Card, reason: str = "") -> Card:
+def start_rating(actor: User, card: Card, reason: str = "") -> Card:
     """draft -> the first rater's stage (HR opens the cycle's ratings)."""
     _require_hr(actor, _("open a card for rating"))
     with _locked(card) as c:
@@ -256,7 +255,7 @@ def start_rating(actor: Any, card: Card, reason: str = "") -> Card:
     return card
 
 
-def submit(actor: Any, card: Card, reason: str = "") -> Card:
+def submit(actor: User, card: Card, reason: str = "") -> Card:
     """The current rater hands the card on: to the next rater, or approved after the last one."""
     with _locked(card) as c:
         role = workflow.current_role(c)
@@ -279,7 +278,7 @@ def submit(actor: Any, card: Card, reason: str = "") -> Card:
     return card
 
 
-def return_card(actor: Any, card: Card, reason: str) -> Card:
+def return_card(actor: User, card: Card, reason: str) -> Card:
     """The current rater sends the card back to the previous rater, with a reason."""
     reason = require_reason(reason)
     with _locked(card) as c:
@@ -292,7 +291,7 @@ def return_card(actor: Any, card: Card, reason: str) -> Card:
     return card
 
 
-def approve(actor: Any, card: Card, reason: str = "") -> Card:
+def approve(actor: User, card: Card, reason: str = "") -> Card:
     """Approve a card at its last review stage (the last rater, the department manager or HR).
 
     Used for bulk approval of a team or department; unlike ``submit`` it accepts the ratings
@@ -316,13 +315,13 @@ def approve(actor: Any, card: Card, reason: str = "") -> Card:
     return card
 
 
-def publish(actor: Any, card: Card, reason: str = "") -> Card:
+def publish(actor: User, card: Card, reason: str = "") -> Card:
     """approved -> published: the employee sees the result; the appeal window opens."""
     _require_hr(actor, _("publish cards"))
     with _locked(card) as c:
         _require_status(c, [CardStatus.APPROVED], _("publish"))
         # The data gate of opening holds for publishing too: no grade from too little data.
-        from csperf.cycles.gates import publish_refusal
+        from csperf.reviews.coverage import publish_refusal
 
         refusal = publish_refusal(c)
         if refusal:
@@ -340,7 +339,7 @@ def publish(actor: Any, card: Card, reason: str = "") -> Card:
     return card
 
 
-def acknowledge(actor: Any, card: Card) -> Card:
+def acknowledge(actor: User, card: Card) -> Card:
     """The employee confirms having read the published card (签字确认), whatever its rating chain."""
     with _locked(card) as c:
         if not workflow.holds_role(scope_for(actor), c, "self"):
@@ -380,7 +379,7 @@ def _appeal_items(card: Card, items: list[dict[str, Any]]) -> dict[str, str]:
     return cleaned
 
 
-def file_appeal(actor: Any, card: Card, items: list[dict[str, Any]], reason: str = "") -> Appeal:
+def file_appeal(actor: User, card: Card, items: list[dict[str, Any]], reason: str = "") -> Appeal:
     """The employee appeals items of a published card within the window, with a reason per item.
 
     The items go to whoever decided them (``appeal_rules.route``): one appeal per desk, each due
@@ -431,7 +430,7 @@ def _correction_role(card: Card, appeal: Appeal, item: Any) -> str:
     return appeal.responder_role if appeal.responder_role in roles else roles[-1]
 
 
-def _correct_rating(actor: Any, c: Card, appeal: Appeal, item: Any, raw: Any, why: str) -> Any:
+def _correct_rating(actor: User, c: Card, appeal: Appeal, item: Any, raw: Any, why: str) -> Any:
     field = f"corrections.{item.code}"
     value = _check_rating_value(item, raw, field)
     role = _correction_role(c, appeal, item)
@@ -451,7 +450,7 @@ def _correct_rating(actor: Any, c: Card, appeal: Appeal, item: Any, raw: Any, wh
     return value
 
 
-def _correct_input(actor: Any, c: Card, item: Any, raw: Any, why: str) -> Any:
+def _correct_input(actor: User, c: Card, item: Any, raw: Any, why: str) -> Any:
     field = f"corrections.{item.code}"
     value = appeal_rules.check_value_correction(c.template.parsed, item, raw, field)
     inputs = dict(c.inputs or {})
@@ -474,7 +473,7 @@ def _correct_input(actor: Any, c: Card, item: Any, raw: Any, why: str) -> Any:
 
 
 def _apply_corrections(
-    actor: Any, c: Card, appeal: Appeal, corrections: dict[str, Any], why: str
+    actor: User, c: Card, appeal: Appeal, corrections: dict[str, Any], why: str
 ) -> None:
     """Each correction checked against its item's domain; any refusal rolls all of them back."""
     template = c.template.parsed
@@ -501,7 +500,7 @@ def _apply_corrections(
         )
 
 
-def _record_decision(actor: Any, appeal: Appeal, capacity: str, accept: bool, text: str) -> None:
+def _record_decision(actor: User, appeal: Appeal, capacity: str, accept: bool, text: str) -> None:
     now = timezone.now()
     old = appeal.status
     appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
@@ -524,7 +523,7 @@ def _record_decision(actor: Any, appeal: Appeal, capacity: str, accept: bool, te
 
 
 def resolve_appeal(
-    actor: Any,
+    actor: User,
     appeal: Appeal,
     *,
     accept: bool,
@@ -538,7 +537,7 @@ def resolve_appeal(
     """
     corrections = corrections or {}
     with _locked(appeal.card) as c:
-        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal = lock(appeal)
         appeal.card = c
         capacity = appeal_rules.answering_as(actor, appeal)
         if capacity is None:
@@ -561,10 +560,10 @@ def resolve_appeal(
     return appeal
 
 
-def escalate_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
+def escalate_appeal(actor: User, appeal: Appeal, reason: str) -> Appeal:
     """The employee takes the rater's rejection to HR, with a reason, before ``escalate_by``."""
     with _locked(appeal.card) as c:
-        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal = lock(appeal)
         appeal.card = c
         if not workflow.holds_role(scope_for(actor), c, "self"):
             raise NotAllowed(_("Only the employee may escalate their appeal."))
@@ -598,7 +597,7 @@ def escalate_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
     return appeal
 
 
-def close(actor: Any, card: Card, reason: str = "") -> Card:
+def close(actor: User, card: Card, reason: str = "") -> Card:
     """Close a card once it is settled: acknowledged, appeal resolved, or its window has passed."""
     _require_hr(actor, _("close cards"))
     with _locked(card) as c:
@@ -623,7 +622,7 @@ def close(actor: Any, card: Card, reason: str = "") -> Card:
     return card
 
 
-def reopen(actor: Any, card: Card, reason: str, to_role: str | None = None) -> Card:
+def reopen(actor: User, card: Card, reason: str, to_role: str | None = None) -> Card:
     """A correction to a published card: back to a rater's stage, with a reason (never silent)."""
     _require_hr(actor, _("reopen cards"))
     reason = require_reason(reason)
@@ -662,7 +661,7 @@ def reopen(actor: Any, card: Card, reason: str, to_role: str | None = None) -> C
 # -- evidence --------------------------------------------------------------------------------
 
 
-def add_evidence(actor: Any, card: Card, item_code: str, upload: Any) -> Evidence:
+def add_evidence(actor: User, card: Card, item_code: str, upload: Any) -> Evidence:
     """Attach a file to an item: the card's raters while it is open, the employee when appealing."""
     with _locked(card) as c:
         codes = {it.code for _s, it in c.template.parsed.items}
@@ -689,7 +688,7 @@ def add_evidence(actor: Any, card: Card, item_code: str, upload: Any) -> Evidenc
 
 
 def bulk(
-    actor: Any, func: Callable[..., Any], cards: Iterable[Card], **kwargs: Any
+    actor: User, func: Callable[..., Any], cards: Iterable[Card], **kwargs: Any
 ) -> tuple[int, list[tuple[Card, str]]]:
     """Apply one action to many cards; each in its own transaction, failures reported per card."""
     done, failed = 0, []

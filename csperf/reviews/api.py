@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from csperf.api.schemas import ID_MAX
 from csperf.core.errors import InvalidInput
+from csperf.core.schemas import ID_MAX
 from csperf.reviews import actions
 from csperf.reviews.access import appeals_for_user, appeals_owed_by, get_appeal_for_user, overdue
 from csperf.reviews.models import WAITING, Appeal
 from csperf.reviews.presenters import appeal_json
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 router = Router(tags=["appeals"])
 FILTERS = ("open", "escalated", "accepted", "rejected", "waiting")
@@ -68,7 +71,7 @@ class AppealOut(Schema):
     actions: list[str]
 
 
-def appeal_out(appeal: Appeal, user: Any) -> dict[str, Any]:
+def appeal_out(appeal: Appeal, user: User) -> dict[str, Any]:
     return appeal_json(user, appeal)
 
 

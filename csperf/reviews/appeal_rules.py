@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +25,10 @@ from csperf.org.models import Membership, Role
 from csperf.reviews import workflow
 from csperf.reviews.models import Appeal, AppealStage, Card, CardStatus, Rating
 from csperf.scoring.extensions import InputSpec
+from csperf.scoring.rules import kind_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 HR_DESK = "hr"
 SETTING = "CSPERF_APPEAL_STAGE_DAYS"
@@ -139,7 +143,7 @@ def desk_label(role: str) -> str:
     return _("HR") if role == HR_DESK else str(workflow.ROLE_LABELS.get(role, role))
 
 
-def answering_as(user: Any, appeal: Appeal) -> str | None:
+def answering_as(user: User, appeal: Appeal) -> str | None:
     """In which capacity the user may answer this appeal: ``rater``, ``hr`` or None.
 
     The rater stage belongs to whoever holds the deciding role on the card; HR may step in at any
@@ -158,11 +162,11 @@ def answering_as(user: Any, appeal: Appeal) -> str | None:
     return AppealStage.HR if scope.hr else None
 
 
-def may_answer(user: Any, appeal: Appeal) -> bool:
+def may_answer(user: User, appeal: Appeal) -> bool:
     return appeal.waiting and answering_as(user, appeal) is not None
 
 
-def may_escalate(user: Any, appeal: Appeal) -> bool:
+def may_escalate(user: User, appeal: Appeal) -> bool:
     card = appeal.card
     return (
         appeal.escalatable
@@ -182,19 +186,20 @@ def value_spec(template: Any, item: Any) -> InputSpec | None:
     spec = template.input_specs().get(item.value)
     if spec is not None:
         return spec
-    unit = {"ratio": "ratio", "per_count": "count"}.get(item.rule.type)
+    unit = kind_of(item.rule).implied_unit
     return InputSpec(item.value, unit, item.label) if unit else None
 
 
 def check_value_correction(template: Any, item: Any, raw: Any, field: str) -> Decimal:
     """A corrected input value of a record-fed item, inside the item's domain, or InvalidInput."""
-    if not item.value or item.rule.type == "formula":
+    kind = kind_of(item.rule)
+    if not item.value or kind.computed:
         raise InvalidInput(
             _("%(item)s is computed from other values; correct those in the records instead.")
             % {"item": item.label},
             field=field,
         )
-    if item.rule.type == "per_count" and isinstance(item.rule.per, dict):
+    if kind.counted_by_kind(item.rule):
         raise InvalidInput(
             _("%(item)s is counted by kind; correct the events in the records instead.")
             % {"item": item.label},
@@ -217,13 +222,13 @@ def check_value_correction(template: Any, item: Any, raw: Any, field: str) -> De
 
 def correction_hint(template: Any, item: Any) -> str:
     """What a correction of the item may be, shown next to its field."""
-    rule = item.rule
-    if item.rated and rule.type == "levels":
-        return " / ".join(str(lv.level) for lv in rule.levels)
-    if item.rated:
-        low = item.scale if rule.min == "full" else rule.min
-        high = item.scale if rule.max == "full" else rule.max
-        return f"{low}–{high}"
+    kind = kind_of(item.rule)
+    levels = kind.listed_levels(item.rule)
+    if levels:
+        return " / ".join(str(lv.level) for lv in levels)
+    span = kind.rating_range(item.rule, full=item.scale)
+    if span is not None:
+        return f"{span[0]}–{span[1]}"
     spec = item.unit if item.entered_by_raters else value_spec(template, item)
     if spec is None:
         return ""

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from csperf.core.views import action_view
 from csperf.org.access import scope_for
 from csperf.reviews import actions
 from csperf.reviews.access import appeals_for_user, appeals_owed_by, get_appeal_for_user, overdue
 from csperf.reviews.models import WAITING
 from csperf.reviews.presenters import appeal_view
-from csperf.web.views import action_view
 
 # ?show= on the appeals page; anything else shows the default.
 SHOWS = ("waiting", "overdue", "mine", "all")

@@ -8,6 +8,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self) -> None:
+        from csperf.core.pages import add_part
         from csperf.reviews.appeal_rules import stage_days
+        from csperf.reviews.parts import employee_cards
 
         stage_days()  # a bad CSPERF_APPEAL_STAGE_DAYS stops the server when it starts
+        add_part("org.employee", employee_cards)

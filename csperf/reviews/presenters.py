@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
+
+from csperf.metrics.indicators import unit_of
 from csperf.org.access import scope_for
 from csperf.reviews import appeal_rules, workflow
 from csperf.reviews.models import AppealStage, CardStatus, Rating
+from csperf.scoring import figures
+from csperf.scoring.rules import kind_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def available_actions(user: Any, card: Any) -> list[str]:
+def available_actions(user: User, card: Any) -> list[str]:
     """The workflow steps this user may try on this card now (buttons on the page)."""
     scope = scope_for(user)
     roles = workflow.rater_roles_of(user, card)
@@ -45,7 +54,7 @@ def available_actions(user: Any, card: Any) -> list[str]:
     return out
 
 
-def _appeal_actions(user: Any, scope: Any, card: Any) -> list[str]:
+def _appeal_actions(user: User, scope: Any, card: Any) -> list[str]:
     """The employee acknowledges and appeals whatever the template's rating stages (the chain
     need not name ``self``); raters and HR answer the appeals they owe."""
     own = scope.employee_id is not None and scope.employee_id == card.employee_id
@@ -63,7 +72,7 @@ def _appeal_actions(user: Any, scope: Any, card: Any) -> list[str]:
     return out
 
 
-def appeal_view(user: Any, appeal: Any, template: Any = None) -> dict[str, Any]:
+def appeal_view(user: User, appeal: Any, template: Any = None) -> dict[str, Any]:
     """One appeal as the pages and the API show it to this user (what it may do included)."""
     template = template or appeal.card.template.parsed
     names = {it.code: it for _s, it in template.items}
@@ -77,8 +86,8 @@ def appeal_view(user: Any, appeal: Any, template: Any = None) -> dict[str, Any]:
                 "reason": ai.reason,
                 "corrected": ai.corrected,
                 "hint": appeal_rules.correction_hint(template, item) if item else "",
-                "levels": [lv.level for lv in item.rule.levels]
-                if item is not None and item.rated and item.rule.type == "levels"
+                "levels": [lv.level for lv in kind_of(item.rule).listed_levels(item.rule)]
+                if item is not None
                 else [],
             }
         )
@@ -99,7 +108,7 @@ def appeal_view(user: Any, appeal: Any, template: Any = None) -> dict[str, Any]:
     }
 
 
-def appeal_json(user: Any, appeal: Any) -> dict[str, Any]:
+def appeal_json(user: User, appeal: Any) -> dict[str, Any]:
     """One appeal for the API: its stage, who owes the answer by when, and what the caller may do."""
     view = appeal_view(user, appeal)
     siblings = appeal.card.appeals.filter(filing=appeal.filing).exclude(pk=appeal.pk)
@@ -143,7 +152,7 @@ def appeal_json(user: Any, appeal: Any) -> dict[str, Any]:
     }
 
 
-def home_appeals(user: Any) -> dict[str, Any]:
+def home_appeals(user: User) -> dict[str, Any]:
     """The home page's appeals: those the user owes (soonest due first, overdue marked), their
     own still open or escalatable, and for HR how many are overdue anywhere."""
     from csperf.reviews.access import appeals_for_user, appeals_owed_by, overdue
@@ -172,90 +181,122 @@ def appeal_preview(card: Any) -> list[dict[str, str]]:
     return [{"code": it.code, "name": it.label, "desk": desks[it.code]} for it in items]
 
 
-def card_detail(user: Any, card: Any) -> dict[str, Any]:
-    """Sections and items with the columns and scores this user may see."""
-    template = card.template.parsed
-    show_scores = workflow.sees_scores(user, card)
+@dataclass
+class _Seen:
+    """What one user may see of one card, shared by the card's items."""
+
+    show_scores: bool
+    columns: list[str]
+    hidden: set[str]
+    editable_role: str | None
+    ratings: dict[str, dict[str, Rating]]
+    result_items: dict[str, dict[str, Any]]
+    evidence: dict[str, list]
+    inputs_values: dict[str, Any]
+    specs: Any
+
+
+def _cells(seen: _Seen, it: Any) -> list[dict[str, Any]]:
+    """One cell per visible rating column: the rating, or that the column does not rate it."""
+    cells: list[dict[str, Any]] = []
+    for role in seen.columns:
+        if role not in it.entry_roles:
+            cells.append({"role": role, "applies": False})
+            continue
+        r = seen.ratings.get(it.code, {}).get(role)
+        cells.append(
+            {
+                "role": role,
+                "applies": True,
+                "value": r.value if r else None,
+                "comment": r.comment if r else "",
+                "editable": role == seen.editable_role,
+            }
+        )
+    return cells
+
+
+def _levels(it: Any) -> list[dict[str, Any]]:
+    return [
+        {"level": lv.level, "score": lv.score, "anchor": lv.anchor or ""}
+        for lv in kind_of(it.rule).listed_levels(it.rule)
+    ]
+
+
+def _item_view(seen: _Seen, it: Any) -> tuple[dict[str, Any], bool]:
+    """The item's row, and whether a hidden column rates it (its derived figures withheld)."""
+    ri = seen.result_items.get(it.code, {})
+    # An item a hidden column rates: its score, value and explanation come from that
+    # column, so they are withheld with it (confidentiality of later raters).
+    derived_hidden = bool(seen.hidden.intersection(it.entry_roles))
+    show_item = seen.show_scores and not derived_hidden
+    value = ri.get("value") if ri else seen.inputs_values.get(it.value or "")
+    if derived_hidden:
+        value = None
+    unit = figures.item_unit(it, seen.specs, indicator_units=unit_of)
+    row = {
+        "code": it.code,
+        "name": it.label,
+        "points": it.points,
+        "rule": it.rule.type,
+        "rated": it.rated or it.entered_by_raters,
+        "value_name": it.value or "",
+        # Before (or without) a successful scoring, show the input the card holds.
+        "value": value,
+        "unit": unit,
+        "value_shown": figures.figure(value, unit, lang=translation.get_language()),
+        "target": ri.get("target"),
+        "score": ri.get("score") if show_item else None,
+        "scale": ri.get("scale"),
+        "contribution": ri.get("contribution") if show_item else None,
+        # in the reader's language (csperf.scoring.explain); the engine's own form beside it
+        "explain": explain_text(ri) if show_item else "",
+        "explain_code": ri.get("explain", "") if show_item else "",
+        "cells": _cells(seen, it),
+        "levels": _levels(it),
+        "editable": bool(seen.editable_role) and seen.editable_role in it.entry_roles,
+        "evidence": seen.evidence.get(it.code, []),
+    }
+    return row, derived_hidden
+
+
+def _seen(user: User, card: Any) -> _Seen:
     columns = workflow.visible_columns(user, card)
-    hidden = set(workflow.hidden_columns(user, card))
     current = workflow.current_role(card)
-    my_roles = workflow.rater_roles_of(user, card)
-    editable_role = current if current in my_roles else None
     ratings: dict[str, dict[str, Rating]] = {}
     for r in Rating.objects.filter(card=card, role__in=columns):
         ratings.setdefault(r.item_code, {})[r.role] = r
-    result_items: dict[str, dict[str, Any]] = {}
-    result_sections: dict[str, dict[str, Any]] = {}
-    for sec in (card.result or {}).get("sections", []):
-        result_sections[sec["code"]] = sec
-        for it in sec.get("items", []):
-            result_items[it["code"]] = it
+    result_items = {
+        it["code"]: it
+        for sec in (card.result or {}).get("sections", [])
+        for it in sec.get("items", [])
+    }
     evidence: dict[str, list] = {}
     for ev in card.evidence.all().order_by("uploaded_at"):
         evidence.setdefault(ev.item_code, []).append(ev)
-    inputs_values = (card.inputs or {}).get("values") or {}
+    return _Seen(
+        show_scores=workflow.sees_scores(user, card),
+        columns=columns,
+        hidden=set(workflow.hidden_columns(user, card)),
+        editable_role=current if current in workflow.rater_roles_of(user, card) else None,
+        ratings=ratings,
+        result_items=result_items,
+        evidence=evidence,
+        inputs_values=(card.inputs or {}).get("values") or {},
+        specs=card.template.parsed.input_specs(),
+    )
+
+
+def card_detail(user: User, card: Any) -> dict[str, Any]:
+    """Sections and items with the columns and scores this user may see."""
+    seen = _seen(user, card)
+    show_scores = seen.show_scores
+    result_sections = {sec["code"]: sec for sec in (card.result or {}).get("sections", [])}
     sections = []
-    for sec in template.sections:
+    for sec in card.template.parsed.sections:
+        rows = [_item_view(seen, it) for it in sec.items]
+        section_hidden = any(hidden for _row, hidden in rows)
         rs = result_sections.get(sec.code, {})
-        items = []
-        section_hidden = False
-        for it in sec.items:
-            ri = result_items.get(it.code, {})
-            item_roles = it.entry_roles
-            # An item a hidden column rates: its score, value and explanation come from that
-            # column, so they are withheld with it (confidentiality of later raters).
-            derived_hidden = bool(hidden.intersection(item_roles))
-            section_hidden = section_hidden or derived_hidden
-            show_item = show_scores and not derived_hidden
-            value = ri.get("value") if ri else inputs_values.get(it.value or "")
-            if derived_hidden:
-                value = None
-            cells = []
-            for role in columns:
-                if role not in item_roles:
-                    cells.append({"role": role, "applies": False})
-                    continue
-                r = ratings.get(it.code, {}).get(role)
-                cells.append(
-                    {
-                        "role": role,
-                        "applies": True,
-                        "value": r.value if r else None,
-                        "comment": r.comment if r else "",
-                        "editable": role == editable_role,
-                    }
-                )
-            levels = []
-            if it.rule.type == "levels":
-                levels = [
-                    {"level": lv.level, "score": lv.score, "anchor": lv.anchor or ""}
-                    for lv in it.rule.levels
-                ]
-            items.append(
-                {
-                    "code": it.code,
-                    "name": it.label,
-                    "points": it.points,
-                    "rule": it.rule.type,
-                    "rated": it.rated or it.entered_by_raters,
-                    "value_name": it.value or "",
-                    # Before (or without) a successful scoring, show the input the card holds.
-                    "value": value,
-                    "value_shown": shown_value(value),
-                    "target": ri.get("target"),
-                    "score": ri.get("score") if show_item else None,
-                    "scale": ri.get("scale"),
-                    "contribution": ri.get("contribution") if show_item else None,
-                    # in the reader's language (csperf.scoring.explain); the engine's own form
-                    # beside it
-                    "explain": explain_text(ri) if show_item else "",
-                    "explain_code": ri.get("explain", "") if show_item else "",
-                    "cells": cells,
-                    "levels": levels,
-                    "editable": editable_role in item_roles if editable_role else False,
-                    "evidence": evidence.get(it.code, []),
-                }
-            )
         sections.append(
             {
                 "code": sec.code,
@@ -264,17 +305,17 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
                 "weight": sec.weight,
                 "score": rs.get("score") if show_scores and not section_hidden else None,
                 "full": rs.get("full"),
-                "items": items,
+                "items": [row for row, _hidden in rows],
             }
         )
     return {
         "card": card,
         "sections": sections,
-        "columns": [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in columns],
+        "columns": [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in seen.columns],
         "show_scores": show_scores,
         "show_pay": workflow.sees_pay(user, card),
-        "current_role": current,
-        "editable_role": editable_role,
+        "current_role": workflow.current_role(card),
+        "editable_role": seen.editable_role,
         "actions": available_actions(user, card),
         "flags": card.flags if show_scores else [],
         "alerts": (card.result or {}).get("alerts", []) if show_scores else [],
@@ -285,17 +326,17 @@ def card_detail(user: Any, card: Any) -> dict[str, Any]:
 def coverage_view(card: Any) -> dict[str, Any]:
     """The card's data coverage against its cycle's minimum, the items without data (with the
     feed that did not deliver each), HR's exclusion and gate overrides."""
-    from csperf.cycles import gates
+    from csperf.reviews import coverage as card_gate
 
-    share = gates.card_coverage(card)
+    share = card_gate.card_coverage(card)
     minimum = card.cycle.min_coverage
     return {
         "value": float(share) if share is not None else None,
-        "percent": gates.percent(share),
+        "percent": card_gate.percent(share),
         "minimum": float(minimum),
-        "minimum_percent": gates.percent(minimum),
+        "minimum_percent": card_gate.percent(minimum),
         "below": share is None or share < minimum,
-        "uncovered": gates.uncovered(card),
+        "uncovered": card_gate.uncovered(card),
         "overrides": dict(card.gate_overrides or {}),
         "excluded_reason": card.excluded_reason if card.status == CardStatus.EXCLUDED else "",
     }

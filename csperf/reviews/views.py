@@ -10,17 +10,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from csperf.board.access import plans_for_user
 from csperf.core.errors import InvalidInput
 from csperf.core.models import AuditEvent
-from csperf.reviews import actions, workflow
+from csperf.core.pages import parts_for
+from csperf.core.views import action_view
+from csperf.reviews import actions, rating_form, workflow
 from csperf.reviews.access import (
     get_card_for_user,
     history_for_user,
 )
 from csperf.reviews.models import Evidence
 from csperf.reviews.presenters import appeal_preview, appeal_view, card_detail
-from csperf.web.views import action_view
+from csperf.reviews.transitions import run_step
 
 
 @login_required
@@ -38,8 +39,6 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
     # Who would answer an appeal of each item, shown on the appeal form.
     desks = appeal_preview(card) if "appeal" in view["actions"] else []
     roles_for_reopen = [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in card.chain]
-    # The improvement plan of a failing card, for whoever may see it (the employee once released).
-    plans = list(plans_for_user(request.user).filter(card=card).order_by("-id"))
     return render(
         request,
         "reviews/card.html",
@@ -49,7 +48,8 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
             "appeals": appeals,
             "appeal_desks": desks,
             "reopen_roles": roles_for_reopen,
-            "plans": plans,
+            # the improvement plans of a failing card: csperf.board.parts
+            **parts_for("reviews.card", request, card),
         },
     )
 
@@ -57,46 +57,25 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
 @action_view
 def save_ratings(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_card_for_user(request.user, card_id, log=False)
-    entries = []
-    for key in request.POST:
-        if key.startswith("value:"):
-            code = key.split(":", 1)[1]
-            entries.append(
-                {
-                    "item": code,
-                    "value": request.POST.get(key, ""),
-                    "comment": request.POST.get(f"comment:{code}", ""),
-                }
-            )
-    if not entries:
-        raise InvalidInput(_("Nothing to save."), field="ratings")
+    entries = rating_form.posted_entries(request.POST)
     actions.save_ratings(request.user, card, entries)
     messages.success(request, _("Ratings saved."))
     if request.POST.get("then") == "submit":
-        actions.submit(request.user, card, request.POST.get("reason", ""))
+        run_step(request.user, card, "submit", reason=request.POST.get("reason", ""))
         messages.success(request, _("Submitted."))
     return redirect("reviews:card", card.pk)
-
-
-STEPS = {
-    "start": lambda u, c, p: actions.start_rating(u, c, p.get("reason", "")),
-    "submit": lambda u, c, p: actions.submit(u, c, p.get("reason", "")),
-    "return": lambda u, c, p: actions.return_card(u, c, p.get("reason", "")),
-    "approve": lambda u, c, p: actions.approve(u, c, p.get("reason", "")),
-    "publish": lambda u, c, p: actions.publish(u, c, p.get("reason", "")),
-    "acknowledge": lambda u, c, p: actions.acknowledge(u, c),
-    "close": lambda u, c, p: actions.close(u, c, p.get("reason", "")),
-    "reopen": lambda u, c, p: actions.reopen(u, c, p.get("reason", ""), p.get("to_role") or None),
-}
 
 
 @action_view
 def step(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_card_for_user(request.user, card_id, log=False)
-    name = request.POST.get("step", "")
-    if name not in STEPS:
-        raise InvalidInput(_("Unknown step %(step)s.") % {"step": name}, field="step")
-    STEPS[name](request.user, card, request.POST)
+    run_step(
+        request.user,
+        card,
+        request.POST.get("step", ""),
+        reason=request.POST.get("reason", ""),
+        to_role=request.POST.get("to_role") or None,
+    )
     messages.success(request, _("Done: %(status)s.") % {"status": card.get_status_display()})
     return redirect("reviews:card", card.pk)
 
@@ -137,13 +116,14 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @login_required
 def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
     """The card as a printable workbook with signature lines (考核人/被考核人/复核人)."""
-    from csperf.exports.cells import workbook
+    from csperf.exports.cells import FigureCells, workbook
 
     card = get_card_for_user(request.user, card_id, purpose=AuditEvent.Kind.EXPORT)
     view = card_detail(request.user, card)
     buf = io.BytesIO()
     wb = workbook(buf)  # names and comments are text, never formulas
     ws = wb.add_worksheet(card.cycle.period)
+    figs = FigureCells(wb)  # numbers as numbers in their unit's format (0.00%, 0.00)
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})
     ws.write(0, 0, f"{card.template.name} · {card.cycle.period}", title)
@@ -165,16 +145,16 @@ def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
             row += 1
             ws.write(row, 0, sec["name"])
             ws.write(row, 1, it["name"])
-            ws.write(row, 2, float(it["points"]))
-            ws.write(row, 3, "" if it["value"] is None else str(it["value"]))
-            ws.write(row, 4, "" if it["score"] is None else it["score"])
+            figs.write(ws, row, 2, it["points"])
+            figs.write(ws, row, 3, it["value"], it.get("unit"))
+            figs.write(ws, row, 4, it["score"], "score")
             for i, cell in enumerate(it["cells"]):
                 if cell["applies"] and cell.get("value") is not None:
-                    ws.write(row, 5 + i, float(cell["value"]))
+                    figs.write(ws, row, 5 + i, cell["value"])
     row += 2
     if view["show_scores"]:
         ws.write(row, 0, _("Total"), bold)
-        ws.write(row, 1, "" if card.total is None else float(card.total))
+        figs.write(ws, row, 1, card.total, "score")
         ws.write(row, 2, _("Grade"), bold)
         ws.write(row, 3, card.grade)
         row += 1

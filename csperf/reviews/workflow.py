@@ -6,7 +6,7 @@ the template names). Each role maps to one review status and to the people who h
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy
 from csperf.core.errors import InvalidInput
 from csperf.org.access import Scope, scope_for
 from csperf.reviews.models import RELEASED, Card, CardStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ROLE_STAGE: dict[str, str] = {
     "self": CardStatus.SELF_REVIEW,
@@ -92,13 +95,13 @@ def holds_role(scope: Scope, card: Card, role: str) -> bool:
     return False
 
 
-def rater_roles_of(user: Any, card: Card) -> list[str]:
+def rater_roles_of(user: User, card: Card) -> list[str]:
     """The chain roles the user holds on this card (usually zero or one)."""
     scope = scope_for(user)
     return [role for role in card.chain if holds_role(scope, card, role)]
 
 
-def visible_columns(user: Any, card: Card) -> list[str]:
+def visible_columns(user: User, card: Card) -> list[str]:
     """The rating columns (chain roles) the user may read on this card: the one rule.
 
     HR and the auditor read every column. Once the card is released (published), everyone who
@@ -120,13 +123,13 @@ def visible_columns(user: Any, card: Card) -> list[str]:
     return list(card.chain[: last + 1])
 
 
-def hidden_columns(user: Any, card: Card) -> list[str]:
+def hidden_columns(user: User, card: Card) -> list[str]:
     """The chain roles whose ratings (and whatever is derived from them) the user may not read."""
     shown = set(visible_columns(user, card))
     return [role for role in card.chain if role not in shown]
 
 
-def sees_scores(user: Any, card: Card) -> bool:
+def sees_scores(user: User, card: Card) -> bool:
     """The employee sees totals, grade and rank only once the card is published."""
     scope = scope_for(user)
     if scope.employee_id == card.employee_id and not scope.hr:
@@ -134,7 +137,7 @@ def sees_scores(user: Any, card: Card) -> bool:
     return True
 
 
-def sees_pay(user: Any, card: Card) -> bool:
+def sees_pay(user: User, card: Card) -> bool:
     """Performance pay: HR and the auditor, and the employee on their own card once published.
 
     Supervisors, inspectors and managers never see pay (the pay export refuses them too).

@@ -1,8 +1,8 @@
 """The confirmation page of a bulk step, shared by the team board and the cycle page.
 
-The first POST shows what the step will do and what it will skip (``board.bulk.plan``); the
+The first POST shows what the step will do and what it will skip (``reviews.bulk.plan``); the
 second, with ``confirm`` and a reason, does it to the cards that page listed — never to cards
-the person did not see — through ``board.actions.run_bulk``.
+the person did not see — through ``reviews.bulk.run_bulk``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from csperf.board import actions as board_actions
-from csperf.board import bulk
-from csperf.board.access import require_may_act
 from csperf.core.errors import ActionError
+from csperf.org.readonly import require_may_act
+from csperf.reviews import bulk
 
 SHOWN_IN_MESSAGES = 10
 
@@ -29,7 +28,7 @@ def _ids(request: HttpRequest) -> list[int]:
 
 def _page(
     request: HttpRequest,
-    plan: bulk.Plan,
+    plan: bulk.BulkPlan,
     *,
     hidden: list[tuple[str, Any]],
     action_url: str,
@@ -45,10 +44,10 @@ def _page(
         "error": error,
         "reason": request.POST.get("reason", ""),
     }
-    return render(request, "board/bulk_confirm.html", context, status=422 if error else 200)
+    return render(request, "reviews/bulk_confirm.html", context, status=422 if error else 200)
 
 
-def _report(request: HttpRequest, result: board_actions.BulkResult) -> None:
+def _report(request: HttpRequest, result: bulk.BulkResult) -> None:
     messages.success(request, _("%(n)s cards done.") % {"n": len(result.done)})
     left = [(s.card, s.reason) for s in result.skipped] + result.failed
     for card, why in left[:SHOWN_IN_MESSAGES]:
@@ -78,7 +77,7 @@ def confirm_or_run(
         return _page(request, plan, hidden=hidden, action_url=action_url, back_url=back_url)
     chosen = cards.filter(pk__in=_ids(request))
     try:
-        result = board_actions.run_bulk(request.user, step, chosen, request.POST.get("reason", ""))
+        result = bulk.run_bulk(request.user, step, chosen, request.POST.get("reason", ""))
     except ActionError as exc:
         if exc.field != "reason":
             raise

@@ -1,7 +1,7 @@
 """What a bulk step would do to each card, and why a card is skipped.
 
 Shown before anything happens (the confirmation page of the board and the cycle page, the API's
-dry run) and decided again under each card's lock when the step runs (``board.actions``). A card
+dry run) and decided again under each card's lock when the step runs (``run_bulk`` below). A card
 whose ratings are incomplete is skipped with the items named — never approved with them left
 out, which would rescale the card over the items that were rated.
 """
@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csperf.core import audit
+from csperf.core.errors import ActionError, InvalidInput
+from csperf.core.locking import lock
 from csperf.org.access import scope_for
 from csperf.reviews import workflow
 from csperf.reviews.models import REVIEW_STATUSES, Card, CardStatus, Rating
+from csperf.reviews.transitions import run_step
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SETTLED = (CardStatus.PUBLISHED, CardStatus.ACKNOWLEDGED, CardStatus.APPEAL_RESOLVED)
 # The statuses each step applies to: the cards a cycle-wide step looks at.
@@ -28,6 +36,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "close": SETTLED,
 }
 STEPS = tuple(CANDIDATES)
+BULK_RELATED = ("employee", "cycle", "template", "team", "department")
 
 
 @dataclass
@@ -52,7 +61,7 @@ class Skip:
 
 
 @dataclass
-class Plan:
+class BulkPlan:
     step: str
     will: list[Card] = field(default_factory=list)
     skip: list[Skip] = field(default_factory=list)
@@ -82,7 +91,7 @@ def _role_label(role: str | None) -> str:
     return str(workflow.ROLE_LABELS.get(role, role)) if role else ""
 
 
-def _skip_approve(user: Any, card: Card, given: set) -> Skip | None:
+def _skip_approve(user: User, card: Card, given: set) -> Skip | None:
     if card.status not in REVIEW_STATUSES:
         return Skip(card, _("It is %(status)s: not under review.") % _status(card))
     last = card.chain[-1] if card.chain else None
@@ -102,7 +111,7 @@ def _skip_approve(user: Any, card: Card, given: set) -> Skip | None:
     return None
 
 
-def _skip_submit(user: Any, card: Card, given: set) -> Skip | None:
+def _skip_submit(user: User, card: Card, given: set) -> Skip | None:
     role = workflow.current_role(card)
     if card.status not in REVIEW_STATUSES or role is None:
         return Skip(card, _("It is %(status)s: not under review.") % _status(card))
@@ -114,7 +123,7 @@ def _skip_submit(user: Any, card: Card, given: set) -> Skip | None:
     return None
 
 
-def _skip_publish(user: Any, card: Card, given: set) -> Skip | None:
+def _skip_publish(user: User, card: Card, given: set) -> Skip | None:
     if card.status != CardStatus.APPROVED:
         return Skip(card, _("It is %(status)s, not approved.") % _status(card))
     if not scope_for(user).hr:
@@ -122,7 +131,7 @@ def _skip_publish(user: Any, card: Card, given: set) -> Skip | None:
     return None
 
 
-def _skip_close(user: Any, card: Card, given: set) -> Skip | None:
+def _skip_close(user: User, card: Card, given: set) -> Skip | None:
     if card.status not in SETTLED:
         return Skip(card, _("It is %(status)s, not settled.") % _status(card))
     if not scope_for(user).hr:
@@ -149,18 +158,18 @@ def _items_reason(missing: list[Unrated]) -> str:
     return _("Items not rated: %(items)s.") % {"items": ", ".join(str(u) for u in missing)}
 
 
-def skip_for(user: Any, step: str, card: Card, given: set | None = None) -> Skip | None:
+def skip_for(user: User, step: str, card: Card, given: set | None = None) -> Skip | None:
     """Why the step would not be done to this card now, or None when it would."""
     if given is None:
         given = _given([card])
     return _SKIPS[step](user, card, given)
 
 
-def plan(user: Any, step: str, cards: Iterable[Card]) -> Plan:
+def plan(user: User, step: str, cards: Iterable[Card]) -> BulkPlan:
     """What the step would do to each card (cards already fetched through the access helper)."""
     cards = list(cards)
     given = _given(cards)
-    out = Plan(step=step)
+    out = BulkPlan(step=step)
     for card in cards:
         skip = skip_for(user, step, card, given)
         if skip is None:
@@ -168,3 +177,72 @@ def plan(user: Any, step: str, cards: Iterable[Card]) -> Plan:
         else:
             out.skip.append(skip)
     return out
+
+
+# -- bulk steps ------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    done: list[Card] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    failed: list[tuple[Card, str]] = field(default_factory=list)
+
+
+def bulk_reason(reason: str | None) -> str:
+    """A bulk step says why: the reason goes to every card's history (400 in the API)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(
+            _("Give a reason: it is written to the history of every card the step changes."),
+            field="reason",
+        )
+    return reason
+
+
+def _audit_bulk(actor: User, step: str, result: BulkResult, reason: str) -> None:
+    """One row per cycle naming what was done and what was skipped, and why."""
+    cycles: dict[int, Any] = {}
+    for card in [*result.done, *(s.card for s in result.skipped)]:
+        cycles.setdefault(card.cycle_id, card.cycle)
+    for cycle_id, cycle in cycles.items():
+        audit.record(
+            actor,
+            f"bulk_{step}",
+            cycle,
+            new={
+                "done": [c.employee.code for c in result.done if c.cycle_id == cycle_id],
+                "skipped": [
+                    {"card": s.card.employee.code, "why": s.reason}
+                    for s in result.skipped
+                    if s.card.cycle_id == cycle_id
+                ],
+            },
+            reason=reason,
+        )
+
+
+def run_bulk(actor: User, step: str, cards: Iterable[Card], reason: str) -> BulkResult:
+    """Do one step to many cards once the plan was shown and confirmed with a reason.
+
+    Each card in its own transaction: locked, decided again (``skip_for``: ratings may have
+    changed since the plan was shown), then the workflow action, which audits the move.
+    """
+    if step not in STEPS:
+        raise InvalidInput(_("Unknown step %(step)s.") % {"step": step}, field="step")
+    reason = bulk_reason(reason)
+    result = BulkResult()
+    for card in cards:
+        try:
+            with transaction.atomic():
+                locked = lock(card, related=BULK_RELATED)
+                skip = skip_for(actor, step, locked)
+                if skip is not None:
+                    result.skipped.append(skip)
+                    continue
+                run_step(actor, locked, step, reason=reason)
+                result.done.append(locked)
+        except ActionError as exc:
+            result.failed.append((card, exc.message))
+    _audit_bulk(actor, step, result, reason)
+    return result

@@ -1,6 +1,9 @@
-"""The rate-in-place form, read in one place: what the rater changed, and nothing else.
+"""The rating form, read in one place: the card page's and the team board's rows.
 
-Each rated item posts ``value:<item>`` and ``comment:<item>``, and the row also carries what it
+The card page posts every item of the rater's column (:func:`posted_entries`); the board's
+rate-in-place row saves only what the rater changed (:func:`read_rating_form`).
+
+On the board each rated item posts ``value:<item>`` and ``comment:<item>``, and the row also carries what it
 showed (``shown:<item>``, ``shown_comment:<item>``). A field posted as it was shown keeps the
 stored value, whatever the form displayed; a blank clears a stored value only when the form had
 shown a value there (the rater chose “—”). A blank the rater did not choose — an old page, a
@@ -57,6 +60,17 @@ def typed(post: Any) -> dict[str, dict[str, str | None]]:
                 "shown_comment": post.get(SHOWN_COMMENT + code),
             }
     return out
+
+
+def posted_entries(post: Any) -> list[dict[str, Any]]:
+    """Every item the card page posted, as typed, for ``reviews.actions.save_ratings``."""
+    entries = [
+        {"item": code, "value": got["value"], "comment": got["comment"] or ""}
+        for code, got in typed(post).items()
+    ]
+    if not entries:
+        raise InvalidInput(_("Nothing to save."), field="ratings")
+    return entries
 
 
 def _value(got: dict[str, Any], stored: Any) -> tuple[Any, bool]:
