@@ -14,7 +14,7 @@ Out-of-scope ids raise Http404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -23,8 +23,11 @@ from csperf.events.models import CloseScope, Event, EventsClosed
 from csperf.org.access import scope_for, with_placement
 from csperf.org.models import Department, Employee, Team
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def events_for_user(user: Any) -> QuerySet[Event]:
+
+def events_for_user(user: User) -> QuerySet[Event]:
     scope = scope_for(user)
     qs = Event.objects.select_related("employee", "team", "department", "recorded_by", "voided_by")
     if scope.user_id is None:
@@ -41,14 +44,14 @@ def events_for_user(user: Any) -> QuerySet[Event]:
     return qs.filter(cond)
 
 
-def get_event_for_user(user: Any, pk: Any) -> Event:
+def get_event_for_user(user: User, pk: Any) -> Event:
     try:
         return events_for_user(user).get(pk=int(pk))
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("no such event") from None
 
 
-def employees_user_may_record_for(user: Any) -> QuerySet[Employee]:
+def employees_user_may_record_for(user: User) -> QuerySet[Employee]:
     """The people this login may record (and void) events for, by their current placement."""
     scope = scope_for(user)
     qs = with_placement(Employee.objects.all())
@@ -66,7 +69,7 @@ def employees_user_may_record_for(user: Any) -> QuerySet[Employee]:
     return qs
 
 
-def may_record(user: Any) -> bool:
+def may_record(user: User) -> bool:
     """Holds a role that records events for someone (the auditor and plain employees do not)."""
     scope = scope_for(user)
     return bool(
@@ -77,7 +80,7 @@ def may_record(user: Any) -> bool:
     )
 
 
-def may_record_for(user: Any, employee: Employee) -> bool:
+def may_record_for(user: User, employee: Employee) -> bool:
     return employees_user_may_record_for(user).filter(pk=employee.pk).exists()
 
 
@@ -132,7 +135,7 @@ def _units(center: bool, departments: QuerySet[Department], teams: QuerySet[Team
     return out
 
 
-def units_user_may_close(user: Any) -> list[Unit]:
+def units_user_may_close(user: User) -> list[Unit]:
     """HR: the centre, every department and team; a manager: their departments and the
     departments' teams; a supervisor: their teams; nobody else."""
     scope = scope_for(user)
@@ -146,7 +149,7 @@ def units_user_may_close(user: Any) -> list[Unit]:
     )
 
 
-def units_user_may_see(user: Any) -> list[Unit]:
+def units_user_may_see(user: User) -> list[Unit]:
     """The units whose closing this login sees on the page: every unit for HR and the auditor,
     else the ones they may close."""
     if scope_for(user).sees_everything:
@@ -154,7 +157,7 @@ def units_user_may_see(user: Any) -> list[Unit]:
     return units_user_may_close(user)
 
 
-def closings_for_user(user: Any) -> QuerySet[EventsClosed]:
+def closings_for_user(user: User) -> QuerySet[EventsClosed]:
     qs = EventsClosed.objects.select_related(
         "team__department", "department", "closed_by", "reopened_by"
     )
@@ -165,7 +168,7 @@ def closings_for_user(user: Any) -> QuerySet[EventsClosed]:
     return qs.filter(unit_key__in=keys)
 
 
-def get_closing_for_user(user: Any, pk: Any) -> EventsClosed:
+def get_closing_for_user(user: User, pk: Any) -> EventsClosed:
     try:
         return closings_for_user(user).get(pk=int(pk))
     except (EventsClosed.DoesNotExist, ValueError, TypeError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,8 +19,11 @@ from csperf.events import feed
 from csperf.events.access import Unit, may_record_for, units_user_may_close
 from csperf.events.models import CloseScope, Event, EventsClosed, EventStatus
 from csperf.ingest.events import EventKind, event_kinds
-from csperf.metrics.periods import PeriodError, parse_period
+from csperf.kernel.periods import PeriodError, parse_period
 from csperf.org.models import Department, Employee, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 YEARS_BACK = 2  # an event more than this many years old is refused (a typo, not a late record)
 
@@ -135,7 +138,7 @@ def _placement(employee: Employee, day: dt.date):
     return p
 
 
-def _require_may_record_for(actor: Any, employee: Employee) -> None:
+def _require_may_record_for(actor: User, employee: Employee) -> None:
     if not may_record_for(actor, employee):
         raise NotAllowed(_("You may not record or void events of %(emp)s.") % {"emp": employee})
 
@@ -175,7 +178,7 @@ def _refuse_if_closed(team_id: int, department_id: int, day: dt.date) -> None:
 
 
 def record_event(
-    actor: Any,
+    actor: User,
     *,
     employee: Employee,
     kind: str,
@@ -232,7 +235,7 @@ def record_event(
     return ev
 
 
-def void_event(actor: Any, event: Event, *, reason: str) -> Event:
+def void_event(actor: User, event: Event, *, reason: str) -> Event:
     """Void a mistaken event: the row stays (status void, with the reason); its store row is
     written again with count 0 and the reason in the note."""
     _require_may_record_for(actor, event.employee)
@@ -290,7 +293,7 @@ def _unit(scope: Any, unit: Any) -> Unit:
     return Unit.of(scope, unit)
 
 
-def close_period(actor: Any, *, scope: str, unit: Any, period: str) -> EventsClosed:
+def close_period(actor: User, *, scope: str, unit: Any, period: str) -> EventsClosed:
     """Declare that the unit's events of ``period`` are all recorded (本期事件已登记完毕)."""
     u = _unit(scope, unit)
     if u.key not in {x.key for x in units_user_may_close(actor)}:
@@ -341,7 +344,7 @@ def close_period(actor: Any, *, scope: str, unit: Any, period: str) -> EventsClo
     return c
 
 
-def reopen_period(actor: Any, closed: EventsClosed, *, reason: str) -> EventsClosed:
+def reopen_period(actor: User, closed: EventsClosed, *, reason: str) -> EventsClosed:
     """Withdraw the declaration (to record or void a late event): the row stays, marked reopened
     with who, when and why; the store row is written again with value 0."""
     u = Unit.of(closed.scope, closed.unit)

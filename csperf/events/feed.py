@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csperf.events.models import CloseScope, Event, EventsClosed, EventStatus
-from csperf.metrics.periods import parse_period
+from csperf.kernel.periods import parse_period
 
 log = logging.getLogger("csperf.events")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,14 +35,17 @@ from csperf.events.access import (
 )
 from csperf.events.models import CloseScope, EventsClosed
 from csperf.ingest.events import event_kinds
-from csperf.metrics.periods import PeriodError, parse_period
+from csperf.kernel.periods import PeriodError, parse_period
 from csperf.org.access import scope_for, teams_for_user
 from csperf.org.models import Employee
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PAGE_SIZE = 50
 
 
-def _may_see(user: Any) -> bool:
+def _may_see(user: User) -> bool:
     scope = scope_for(user)
     return bool(scope.employee_id or scope.is_staff_role)
 
@@ -81,7 +84,7 @@ def _filtered(request: HttpRequest, qs):
     return qs, f
 
 
-def _closing_rows(user: Any, period: str) -> list[dict[str, Any]]:
+def _closing_rows(user: User, period: str) -> list[dict[str, Any]]:
     units = units_user_may_see(user)
     closable = {u.key for u in units_user_may_close(user)}
     rows = list(

@@ -11,7 +11,7 @@ Out-of-scope ids raise Http404, as for cards; looking at someone else's review i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -22,14 +22,18 @@ from csperf.org.access import scope_for
 from csperf.qc.models import (
     DONE_REVIEW,
     CalibrationSession,
+    Dispute,
     Review,
     ReviewKind,
     ReviewStatus,
     SamplingPlan,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def reviews_for_user(user: Any) -> QuerySet[Review]:
+
+def reviews_for_user(user: User) -> QuerySet[Review]:
     scope = scope_for(user)
     qs = Review.objects.select_related("agent", "team", "department", "inspector", "form", "plan")
     if scope.user_id is None:
@@ -65,7 +69,7 @@ def reviews_for_user(user: Any) -> QuerySet[Review]:
     return qs.filter(cond).exclude(blind)
 
 
-def get_review_for_user(user: Any, review_id: Any, *, log: bool = True) -> Review:
+def get_review_for_user(user: User, review_id: Any, *, log: bool = True) -> Review:
     try:
         review = reviews_for_user(user).get(pk=int(review_id))
     except (Review.DoesNotExist, ValueError, TypeError):
@@ -79,17 +83,28 @@ def get_review_for_user(user: Any, review_id: Any, *, log: bool = True) -> Revie
     return review
 
 
-def is_inspector_of(user: Any, department_id: int) -> bool:
+def get_dispute_for_user(user: User, dispute_id: Any) -> Dispute:
+    """The dispute, or Http404 when it does not exist or its review is out of the user's scope;
+    who may decide it is ``qc.actions.resolve_dispute``'s check."""
+    try:
+        return Dispute.objects.select_related("review").get(
+            pk=int(dispute_id), review__in=reviews_for_user(user).values("pk")
+        )
+    except (Dispute.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such dispute") from None
+
+
+def is_inspector_of(user: User, department_id: int) -> bool:
     scope = scope_for(user)
     return scope.hr or department_id in scope.inspected_department_ids
 
 
-def can_inspect(user: Any) -> bool:
+def can_inspect(user: User) -> bool:
     scope = scope_for(user)
     return scope.hr or bool(scope.inspected_department_ids)
 
 
-def plans_for_user(user: Any) -> QuerySet[SamplingPlan]:
+def plans_for_user(user: User) -> QuerySet[SamplingPlan]:
     scope = scope_for(user)
     qs = SamplingPlan.objects.select_related("department", "form")
     if scope.sees_everything:
@@ -97,14 +112,14 @@ def plans_for_user(user: Any) -> QuerySet[SamplingPlan]:
     return qs.filter(department_id__in=scope.department_ids | scope.inspected_department_ids)
 
 
-def get_plan_for_user(user: Any, plan_id: Any) -> SamplingPlan:
+def get_plan_for_user(user: User, plan_id: Any) -> SamplingPlan:
     try:
         return plans_for_user(user).get(pk=int(plan_id))
     except (SamplingPlan.DoesNotExist, ValueError, TypeError):
         raise Http404("no such plan") from None
 
 
-def sessions_for_user(user: Any) -> QuerySet[CalibrationSession]:
+def sessions_for_user(user: User) -> QuerySet[CalibrationSession]:
     scope = scope_for(user)
     qs = CalibrationSession.objects.select_related("form", "expert", "agent", "department")
     if scope.sees_everything:
@@ -116,7 +131,7 @@ def sessions_for_user(user: Any) -> QuerySet[CalibrationSession]:
     ).distinct()
 
 
-def get_session_for_user(user: Any, session_id: Any) -> CalibrationSession:
+def get_session_for_user(user: User, session_id: Any) -> CalibrationSession:
     try:
         return sessions_for_user(user).get(pk=int(session_id))
     except (CalibrationSession.DoesNotExist, ValueError, TypeError):

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csperf.core import audit
+from csperf.core import audit, locking
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
-from csperf.metrics.periods import PeriodError, parse_period
+from csperf.kernel.periods import PeriodError, parse_period
 from csperf.org.access import scope_for
 from csperf.org.models import Employee
 from csperf.qc import feed
@@ -48,22 +48,18 @@ from csperf.qc.sampling import (
     plan_from_dict,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 DISPUTE_DAYS = 7  # an agent may dispute a review this many days after it was submitted
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _locked(review: Review):
-    with transaction.atomic():
-        locked = (
-            Review.objects.select_for_update(of=("self",))
-            .select_related("form", "agent", "inspector", "parent")
-            .get(pk=review.pk)
-        )
-        yield locked
-    review.refresh_from_db()
+def _locked(review: Review) -> AbstractContextManager[Review]:
+    """The review re-read under a row lock, inside a transaction (``core.locking``)."""
+    return locking.locked(review, related=("form", "agent", "inspector", "parent"))
 
 
 def _period(label: str) -> str:
@@ -75,7 +71,7 @@ def _period(label: str) -> str:
         ) from None
 
 
-def _require_inspector(actor: Any, department_id: int) -> None:
+def _require_inspector(actor: User, department_id: int) -> None:
     if not is_inspector_of(actor, department_id):
         raise NotAllowed(_("Only the department's QC inspectors or HR may do this."))
 
@@ -96,7 +92,7 @@ def _form_errors(exc: Exception) -> InvalidInput:
 # -- forms -----------------------------------------------------------------------------------
 
 
-def add_form(actor: Any, text: str, *, source: str = "form.yaml") -> QcForm:
+def add_form(actor: User, text: str, *, source: str = "form.yaml") -> QcForm:
     """Store a new form or a new version of one. A version is never changed once stored."""
     if not scope_for(actor).hr and not scope_for(actor).inspected_department_ids:
         raise NotAllowed(_("Only HR or QC inspectors may add QC forms."))
@@ -136,7 +132,7 @@ def add_form(actor: Any, text: str, *, source: str = "form.yaml") -> QcForm:
     return obj
 
 
-def ensure_builtin_forms(actor: Any = None) -> list[QcForm]:
+def ensure_builtin_forms(actor: User | None = None) -> list[QcForm]:
     """The built-in forms, stored on first use (no permission needed: they ship with csperf)."""
     from csperf.qc.forms import builtin_codes, builtin_text, load_builtin
 
@@ -163,7 +159,7 @@ def ensure_builtin_forms(actor: Any = None) -> list[QcForm]:
 
 
 def create_plan(
-    actor: Any,
+    actor: User,
     *,
     name: str,
     period: str,
@@ -202,7 +198,7 @@ def create_plan(
 
 
 def draw(
-    actor: Any,
+    actor: User,
     plan: SamplingPlan,
     *,
     interactions: Sequence[Interaction] | None = None,
@@ -256,7 +252,7 @@ def draw(
     by_id = {str(u.pk): u for u in users}
     created = []
     with transaction.atomic():
-        locked = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
+        locked = locking.lock(plan)
         if locked.status != PlanStatus.DRAFT:
             raise InvalidTransition(_("The sample of this plan has already been drawn."))
         for agent_code in sorted(picks):
@@ -327,12 +323,12 @@ def _sampled(plan: SamplingPlan, pick: Any, agent: Employee, place: Any, inspect
     )
 
 
-def _user_employee_code(user: Any) -> str | None:
+def _user_employee_code(user: User) -> str | None:
     code = Employee.objects.filter(user=user).values_list("code", flat=True).first()
     return code
 
 
-def reassign(actor: Any, review: Review, inspector: Any, reason: str = "") -> Review:
+def reassign(actor: User, review: Review, inspector: Any, reason: str = "") -> Review:
     _require_inspector(actor, review.department_id)
     if not is_inspector_of(inspector, review.department_id):
         raise InvalidInput(
@@ -383,7 +379,7 @@ def _apply_result(r: Review, result) -> None:
 
 
 def save(
-    actor: Any,
+    actor: User,
     review: Review,
     answers: dict[str, Any],
     comments: dict[str, str] | None = None,
@@ -418,7 +414,7 @@ def save(
     return review
 
 
-def submit(actor: Any, review: Review) -> Review:
+def submit(actor: User, review: Review) -> Review:
     """Submit: every item answered; the result is final (the agent sees it and may dispute).
 
     A submitted recheck stores its score on the reviewed inspection (recheck_score), which feeds
@@ -462,7 +458,7 @@ def submit(actor: Any, review: Review) -> Review:
 # -- disputes --------------------------------------------------------------------------------
 
 
-def file_dispute(actor: Any, review: Review, items: Iterable[dict[str, str]]) -> list[Dispute]:
+def file_dispute(actor: User, review: Review, items: Iterable[dict[str, str]]) -> list[Dispute]:
     """The agent disputes items of a submitted inspection: [{item, reason}]."""
     items = [i for i in items if (i.get("reason") or "").strip()]
     if not items:
@@ -514,7 +510,7 @@ def file_dispute(actor: Any, review: Review, items: Iterable[dict[str, str]]) ->
 
 
 def resolve_dispute(
-    actor: Any, dispute: Dispute, *, accept: bool, resolution: str, new_value: Any = None
+    actor: User, dispute: Dispute, *, accept: bool, resolution: str, new_value: Any = None
 ) -> Dispute:
     """An inspector of the department (not the one who scored, unless HR) decides a dispute.
     Accepting with a new value rescores the review and rewrites its store row."""
@@ -526,7 +522,7 @@ def resolve_dispute(
     if not resolution:
         raise InvalidInput(_("Say how the dispute was decided."), field="resolution")
     with _locked(review) as r:
-        d = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        d = locking.lock(dispute)
         if d.status != DisputeStatus.OPEN:
             raise InvalidTransition(_("The dispute has already been decided."))
         changed = False
@@ -564,7 +560,7 @@ def resolve_dispute(
 # -- rechecks (复检) -------------------------------------------------------------------------
 
 
-def request_recheck(actor: Any, review: Review, inspector: Any) -> Review:
+def request_recheck(actor: User, review: Review, inspector: Any) -> Review:
     """A second inspection of the same interaction by another inspector: one of the department's,
     or HR or another department's inspector as the expert (a department may have only one)."""
     _require_inspector(actor, review.department_id)
@@ -614,7 +610,7 @@ def request_recheck(actor: Any, review: Review, inspector: Any) -> Review:
 
 
 def recheck_sample(
-    actor: Any, period: str, department: Any, share: Decimal, seed: str = "0"
+    actor: User, period: str, department: Any, share: Decimal, seed: str = "0"
 ) -> list[Review]:
     """Recheck a seeded random share of each inspector's submitted inspections of the period,
     each by another inspector of the department (the least loaded with rechecks), or, where the
@@ -660,7 +656,7 @@ def recheck_sample(
 
 
 def create_calibration(
-    actor: Any,
+    actor: User,
     *,
     title: str,
     period: str,
@@ -753,10 +749,10 @@ def calibration_result(session: CalibrationSession):
     )
 
 
-def close_calibration(actor: Any, session: CalibrationSession) -> CalibrationSession:
+def close_calibration(actor: User, session: CalibrationSession) -> CalibrationSession:
     _require_inspector(actor, session.department_id)
     with transaction.atomic():
-        s = CalibrationSession.objects.select_for_update().get(pk=session.pk)
+        s = locking.lock(session)
         if s.status != CalibrationSession.Status.OPEN:
             raise InvalidTransition(_("The session is already closed."))
         if not s.reviews.filter(inspector_id=s.expert_id, status=ReviewStatus.SUBMITTED).exists():

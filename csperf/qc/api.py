@@ -12,12 +12,17 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from csperf.api.schemas import NONBLANK, Code, PeriodLabel
 from csperf.core.errors import InvalidInput
+from csperf.core.schemas import NONBLANK, Code, PeriodLabel
 from csperf.org.access import departments_for_user
 from csperf.qc import actions, reports
-from csperf.qc.access import get_plan_for_user, get_review_for_user, reviews_for_user
-from csperf.qc.models import Dispute, QcForm, Review
+from csperf.qc.access import (
+    get_dispute_for_user,
+    get_plan_for_user,
+    get_review_for_user,
+    reviews_for_user,
+)
+from csperf.qc.models import QcForm, Review
 
 router = Router(tags=["quality inspection"])
 
@@ -215,12 +220,7 @@ def dispute(request: HttpRequest, review_id: int, payload: DisputeIn):
 
 @router.post("/disputes/{dispute_id}/resolve")
 def resolve(request: HttpRequest, dispute_id: int, payload: DisputeResolveIn) -> dict[str, Any]:
-    d = Dispute.objects.filter(pk=dispute_id).first()
-    if d is None:
-        from django.http import Http404
-
-        raise Http404("no such dispute")
-    get_review_for_user(request.user, d.review_id, log=False)
+    d = get_dispute_for_user(request.user, dispute_id)
     actions.resolve_dispute(
         request.user,
         d,

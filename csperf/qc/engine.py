@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from csperf.scoring.errors import Problem, ScoringError, join_path
+from csperf.kernel.problems import Problem
+from csperf.kernel.words import NO_WORDS, YES_WORDS
+from csperf.scoring.errors import ScoringError, join_path
 from csperf.scoring.loader import LoadError, parse_document
 from csperf.scoring.numbers import ZERO, engine_context, round2
 
@@ -49,8 +51,6 @@ CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CHANNELS = ("call", "chat", "email", "ticket", "other")
 ITEM_KINDS = ("scored", "fatal", "bonus")
 NA = "na"  # the answer that marks an item not applicable (不适用)
-YES_WORDS = {"1", "true", "yes", "y", "是", "有", "x", "√"}
-NO_WORDS = {"0", "false", "no", "n", "否", "无", ""}
 
 
 class FormError(ScoringError):
@@ -440,7 +440,7 @@ def parse_answer(item: Item, raw: Any, path: str) -> tuple[Decimal | None, bool,
         s = str(raw).strip().lower() if raw is not None else ""
         if s in YES_WORDS:
             return None, False, True
-        if s in NO_WORDS:
+        if s in NO_WORDS or not s:  # a fatal box left empty is not ticked
             return None, False, False
         raise AnswerInvalid(f"{path}: {raw!r} is not yes/no (是/否)", reason=NOT_YES_NO, value=raw)
     if item.kind == "bonus" and _blank(raw):

@@ -39,7 +39,7 @@ def placed_at(r: Review, tz) -> dt.datetime:
     """When the row counts: the submission (local wall-clock time, as the store keeps it), moved
     into the review's period when it falls outside, so a March sample inspected on 2 April
     counts for March's cards."""
-    from csperf.metrics.periods import parse_period
+    from csperf.kernel.periods import parse_period
 
     at = timezone.localtime(r.submitted_at or timezone.now(), tz).replace(
         tzinfo=None, microsecond=0

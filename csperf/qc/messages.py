@@ -10,8 +10,8 @@ from functools import reduce
 
 from django.utils.translation import gettext as _
 
+from csperf.kernel.problems import Problem
 from csperf.qc import engine
-from csperf.scoring.errors import Problem
 
 
 def item_label(*, number: int, name: str) -> str:

@@ -176,6 +176,13 @@ class Review(models.Model):
         return self.fatal_count > 0
 
     @property
+    def pick_reason_words(self) -> str:
+        """Why the interaction was sampled, in the reader's language."""
+        from csperf.qc.reasons import pick_reason_words
+
+        return pick_reason_words(self.pick_reason)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_REVIEW
 

@@ -34,7 +34,7 @@ def _link_attrs(row: dict) -> dict[str, str]:
 def from_store(source: str, period_label: str, agent_codes: Iterable[str]) -> list[Interaction]:
     """Answered calls (or tickets) handled by ``agent_codes`` in the period."""
     from csperf.ingest.store import open_store
-    from csperf.metrics.periods import parse_period
+    from csperf.kernel.periods import parse_period
 
     period = parse_period(period_label, 1)
     codes = sorted(set(agent_codes))

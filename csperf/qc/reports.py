@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csperf.qc.access import reviews_for_user
 from csperf.qc.consistency import Recheck, calibration_history, consistency
 from csperf.qc.models import DONE_REVIEW, ReviewKind, ReviewStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def consistency_rows(user: Any, period: str) -> list[dict[str, Any]]:
+
+def consistency_rows(user: User, period: str) -> list[dict[str, Any]]:
     """质检吻合度 per inspector over the period's rechecked inspections."""
     qs = reviews_for_user(user).filter(
         period=period,
@@ -32,7 +35,7 @@ def consistency_rows(user: Any, period: str) -> list[dict[str, Any]]:
     return [vars(c) for c in consistency(rechecks).values()]
 
 
-def summary_rows(user: Any, period: str, by: str = "agent") -> list[dict[str, Any]]:
+def summary_rows(user: User, period: str, by: str = "agent") -> list[dict[str, Any]]:
     """qc_count, mean score (as % of the maximum), pass rate and fatal errors per agent or team."""
     qs = reviews_for_user(user).filter(
         period=period, kind=ReviewKind.INSPECTION, status__in=DONE_REVIEW
@@ -80,7 +83,7 @@ def workload_rows(plan) -> list[dict[str, Any]]:
     ]
 
 
-def calibration_history_rows(user: Any, limit: int = 200) -> list[Any]:
+def calibration_history_rows(user: User, limit: int = 200) -> list[Any]:
     """Each inspector across the closed calibration sessions the user may see, oldest first."""
     from csperf.qc.access import sessions_for_user
     from csperf.qc.actions import calibration_result

@@ -61,7 +61,7 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Plan:
+class SampleRules:
     mode: str  # count | share
     count: int = 0
     share: Decimal = Decimal(0)
@@ -109,7 +109,7 @@ class Pick:
     reason: str  # "rule:<label>" or "stratum:<value>"
 
 
-def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+def plan_from_dict(data: Mapping[str, Any]) -> SampleRules:
     """Build a plan from form or API input ({mode, count, share, minimum, ..., rules})."""
 
     def dec(key: str, value: Any) -> Decimal:
@@ -143,7 +143,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                 label=str(r.get("label") or ",".join(f"{k}={v}" for k, v in match.items())),
             )
         )
-    plan = Plan(
+    plan = SampleRules(
         mode=str(data.get("mode") or "count"),
         count=whole("count", data.get("count"), 0) or 0,
         share=dec("share", data.get("share"))
@@ -197,7 +197,7 @@ def _draw(pool: list[Interaction], k: int, seed: str, *parts: str) -> list[Inter
 
 
 def _stratified(
-    pool: list[Interaction], n: int, plan: Plan, agent: str, tag: str
+    pool: list[Interaction], n: int, plan: SampleRules, agent: str, tag: str
 ) -> list[tuple[Interaction, str]]:
     if not plan.stratify:
         return [(it, f"{tag}") for it in _draw(pool, n, plan.seed, agent, tag)]
@@ -212,7 +212,7 @@ def _stratified(
     return out
 
 
-def draw_sample(plan: Plan, interactions: Iterable[Interaction]) -> dict[str, list[Pick]]:
+def draw_sample(plan: SampleRules, interactions: Iterable[Interaction]) -> dict[str, list[Pick]]:
     """The sample per agent: {agent: [Pick]} sorted by interaction id."""
     plan.validate()
     by_agent: dict[str, list[Interaction]] = defaultdict(list)

@@ -4,7 +4,7 @@ consistency and calibration. Views validate and call qc.actions; they never chan
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
+from csperf.core.views import action_view
 from csperf.org.access import departments_for_user, get_employee_for_user, scope_for
 from csperf.qc import actions, reports
 from csperf.qc.access import (
     can_inspect,
+    get_dispute_for_user,
     get_plan_for_user,
     get_review_for_user,
     get_session_for_user,
@@ -29,7 +31,9 @@ from csperf.qc.access import (
 )
 from csperf.qc.models import Dispute, DisputeStatus, QcForm, ReviewKind, ReviewStatus
 from csperf.qc.people import inspectors_of, outside_experts
-from csperf.web.views import action_view
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _this_month() -> str:
@@ -95,7 +99,7 @@ def _form_rows(review: Any, form: Any) -> list[dict[str, Any]]:
     return sections
 
 
-def _recheck_choices(user: Any, review: Any) -> tuple[list[Any], list[Any]]:
+def _recheck_choices(user: User, review: Any) -> tuple[list[Any], list[Any]]:
     """(the department's other inspectors, HR and other departments' inspectors): who may be
     given the recheck, so that a department with a single inspector can have one."""
     if not is_inspector_of(user, review.department_id):
@@ -191,10 +195,7 @@ def dispute(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @action_view
 def resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    d = Dispute.objects.filter(pk=dispute_id).first()
-    if d is None:
-        raise Http404("no such dispute")
-    get_review_for_user(request.user, d.review_id, log=False)
+    d = get_dispute_for_user(request.user, dispute_id)
     actions.resolve_dispute(
         request.user,
         d,

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -16,8 +16,11 @@ from django.http import Http404
 from csperf.org.access import scope_for
 from csperf.surveys.models import Credit, FollowUp, Response, Survey
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def surveys_for_user(user: Any) -> QuerySet[Survey]:
+
+def surveys_for_user(user: User) -> QuerySet[Survey]:
     scope = scope_for(user)
     if scope.user_id is None:
         return Survey.objects.none()
@@ -29,14 +32,14 @@ def surveys_for_user(user: Any) -> QuerySet[Survey]:
     return Survey.objects.all()
 
 
-def get_survey_for_user(user: Any, survey_id: Any) -> Survey:
+def get_survey_for_user(user: User, survey_id: Any) -> Survey:
     try:
         return surveys_for_user(user).get(pk=int(survey_id))
     except (Survey.DoesNotExist, ValueError, TypeError):
         raise Http404("no such survey") from None
 
 
-def can_manage_survey(user: Any, survey: Survey | None = None) -> bool:
+def can_manage_survey(user: User, survey: Survey | None = None) -> bool:
     scope = scope_for(user)
     if scope.hr:
         return True
@@ -47,7 +50,7 @@ def can_manage_survey(user: Any, survey: Survey | None = None) -> bool:
     return survey.department_id is not None and survey.department_id in scope.managed_department_ids
 
 
-def credits_for_user(user: Any) -> QuerySet[Credit]:
+def credits_for_user(user: User) -> QuerySet[Credit]:
     scope = scope_for(user)
     qs = Credit.objects.select_related("response__survey", "employee", "team", "department")
     if scope.user_id is None:
@@ -62,7 +65,7 @@ def credits_for_user(user: Any) -> QuerySet[Credit]:
     return qs.filter(cond)
 
 
-def responses_for_user(user: Any) -> QuerySet[Response]:
+def responses_for_user(user: User) -> QuerySet[Response]:
     scope = scope_for(user)
     qs = Response.objects.select_related("survey")
     if scope.sees_everything:
@@ -74,14 +77,14 @@ def responses_for_user(user: Any) -> QuerySet[Response]:
     return qs.filter(managed | Q(pk__in=ids)).distinct()
 
 
-def get_response_for_user(user: Any, response_id: Any) -> Response:
+def get_response_for_user(user: User, response_id: Any) -> Response:
     try:
         return responses_for_user(user).get(pk=int(response_id))
     except (Response.DoesNotExist, ValueError, TypeError):
         raise Http404("no such response") from None
 
 
-def followups_for_user(user: Any) -> QuerySet[FollowUp]:
+def followups_for_user(user: User) -> QuerySet[FollowUp]:
     scope = scope_for(user)
     qs = FollowUp.objects.select_related("response__survey", "owner", "team", "department")
     if scope.user_id is None:
@@ -96,14 +99,14 @@ def followups_for_user(user: Any) -> QuerySet[FollowUp]:
     return qs.filter(cond)
 
 
-def get_followup_for_user(user: Any, followup_id: Any) -> FollowUp:
+def get_followup_for_user(user: User, followup_id: Any) -> FollowUp:
     try:
         return followups_for_user(user).get(pk=int(followup_id))
     except (FollowUp.DoesNotExist, ValueError, TypeError):
         raise Http404("no such follow-up task") from None
 
 
-def can_work_followup(user: Any, f: FollowUp) -> bool:
+def can_work_followup(user: User, f: FollowUp) -> bool:
     scope = scope_for(user)
     return (
         scope.hr

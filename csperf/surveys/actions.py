@@ -4,9 +4,10 @@ close follow-up tasks (CS 补救). Each checks, locks, saves and audits."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from csperf.core import audit
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
-from csperf.metrics.periods import PeriodError, parse_period
+from csperf.core.locking import lock
+from csperf.kernel.periods import PeriodError, parse_period
 from csperf.org.access import scope_for
 from csperf.org.models import Employee, Membership, Role, Team
 from csperf.surveys import feed
@@ -37,6 +39,9 @@ from csperf.surveys.scoring import (
     parse_status,
     split_names,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_PROBLEMS = 100
 
@@ -70,7 +75,7 @@ def _norm(h: str) -> str:
 # -- surveys ---------------------------------------------------------------------------------
 
 
-def add_survey(actor: Any, text: str, *, department: Any = None, owner: Any = None) -> Survey:
+def add_survey(actor: User, text: str, *, department: Any = None, owner: Any = None) -> Survey:
     """A new survey, or a new definition of an existing one (HR or its owner/manager)."""
     try:
         sdef = load_survey(text, source="survey")
@@ -142,8 +147,140 @@ def _small_int(text: str, low: int, high: int) -> int | None:
     return int(v)
 
 
+@dataclass
+class _Problems:
+    """What is wrong with an import file, each naming file:row:column; a bounded list."""
+
+    fname: str
+    lines: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def bad(self, row: Any, column: str, msg: str) -> None:
+        self.total += 1
+        if len(self.lines) < MAX_PROBLEMS:
+            self.lines.append(f"{self.fname}:{row}:{column}: {msg}")
+
+    def fail(self) -> SurveyImportFailed:
+        return SurveyImportFailed(self.lines, max(self.total, len(self.lines)))
+
+
+def _columns(header: list[str], sdef: Any, fname: str) -> dict[str, int]:
+    """Which column holds what (by code or text); refuses a header that lacks what it needs."""
+    wanted: dict[str, tuple[str, ...]] = dict(FIXED_COLUMNS)
+    for role in sdef.roles:
+        wanted[f"role:{role.code}"] = (role.column, role.code)
+    for q in sdef.questions:
+        wanted[f"q:{q.code}"] = (q.code, q.text)
+    by_header = {}
+    for field_name, names in wanted.items():
+        for n in names:
+            by_header.setdefault(_norm(n), field_name)
+    col: dict[str, int] = {}
+    for i, h in enumerate(header):
+        f = by_header.get(_norm(h))
+        if f and f not in col:
+            col[f] = i
+    problems = [
+        f"{fname}:1: {_('required column missing')}: {' / '.join(FIXED_COLUMNS[need][2:4])}"
+        for need in ("response_id", "surveyed_at", "status")
+        if need not in col
+    ]
+    role_cols = [f"role:{r.code}" for r in sdef.roles]
+    if not any(c in col for c in ["agent", *role_cols]):
+        names = ", ".join([FIXED_COLUMNS["agent"][1]] + [r.column for r in sdef.roles])
+        problems.append(f"{fname}:1: {_('no column names who the survey is about')} ({names})")
+    if not any(k.startswith("q:") for k in col) and sdef.questions and "rating" not in col:
+        problems.append(
+            f"{fname}:1: {_('no question column')} ({', '.join(q.code for q in sdef.questions)})"
+        )
+    if problems:
+        raise SurveyImportFailed(problems, len(problems))
+    return col
+
+
+@dataclass
+class _RowReader:
+    """Reads one row at a time into the record ``_store_rows`` saves, noting what is wrong."""
+
+    sdef: Any
+    header: dict[str, str]  # field -> the column's heading, for the problem lines
+    problems: _Problems
+    employees: dict[str, Employee]
+    teams: dict[str, Team]
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def read(self, rownum: int, cell: dict[str, str]) -> dict[str, Any] | None:
+        bad, header = self.problems.bad, self.header
+        rid = cell["response_id"]
+        if not rid:
+            bad(rownum, header["response_id"], _("empty"))
+            return None
+        if rid in self.seen:
+            msg = _("%(id)s is also on row %(row)s") % {"id": rid, "row": self.seen[rid]}
+            bad(rownum, header["response_id"], msg)
+            return None
+        self.seen[rid] = rownum
+        rec: dict[str, Any] = {"row": rownum, "response_id": rid}
+        try:
+            rec["surveyed_at"] = _parse_time(cell["surveyed_at"])
+        except ValueError as exc:
+            bad(rownum, header["surveyed_at"], str(exc))
+        try:
+            rec["status"] = parse_status(cell["status"])
+        except ValueError as exc:
+            bad(rownum, header["status"], str(exc))
+            return None
+        for f, low, high in (("rating", 1, 5), ("nps", 0, 10)):
+            try:
+                rec[f] = _small_int(cell.get(f, ""), low, high)
+            except ValueError as exc:
+                bad(rownum, header[f], str(exc))
+        rec["customer_id"] = cell.get("customer_id", "")
+        rec["interaction_id"] = cell.get("interaction_id", "")
+        rec["answers"], rec["scores"] = self._answers(rownum, cell)
+        answered = rec["scores"] or rec.get("rating") is not None or rec.get("nps") is not None
+        if rec["status"] == "completed" and not answered:
+            bad(rownum, header.get("status", "status"), _("a completed survey without any answer"))
+        rec["people"] = self._people(rownum, cell)
+        if not any(rec["people"].values()):
+            bad(rownum, "", _("names nobody the survey is about"))
+        return rec
+
+    def _answers(self, rownum: int, cell: dict[str, str]) -> tuple[dict, dict]:
+        answers, scores = {}, {}
+        for q in self.sdef.questions:
+            raw = cell.get(f"q:{q.code}", "")
+            if not raw:
+                continue
+            answers[q.code] = raw
+            try:
+                scores[q.code] = answer_score(self.sdef, raw)
+            except ValueError as exc:
+                self.problems.bad(rownum, self.header[f"q:{q.code}"], str(exc))
+        return answers, scores
+
+    def _people(self, rownum: int, cell: dict[str, str]) -> dict[str, list]:
+        """Each role's people (a team for a role shared by the team), looked up by code."""
+        people: dict[str, list] = {}
+        for role in self.sdef.role_codes or ["agent"]:
+            spec = self.sdef.role(role)
+            key = f"role:{role}" if spec else "agent"
+            by_team = bool(spec and spec.shared == "team")
+            known: dict[str, Any] = self.teams if by_team else self.employees
+            found = []
+            for n in split_names(cell.get(key, "")):
+                if n in known:
+                    found.append(known[n])
+                elif by_team:
+                    self.problems.bad(rownum, self.header[key], _("no team %(t)s") % {"t": n})
+                else:
+                    self.problems.bad(rownum, self.header[key], _("no employee %(e)s") % {"e": n})
+            people[role] = found
+        return people
+
+
 def import_responses(
-    actor: Any, survey: Survey, path: str | Path, *, file_name: str | None = None
+    actor: User, survey: Survey, path: str | Path, *, file_name: str | None = None
 ) -> SurveyImport:
     """Import a CSV or spreadsheet of responses: all rows or none.
 
@@ -156,148 +293,35 @@ def import_responses(
 
     if not can_manage_survey(actor, survey):
         raise NotAllowed(_("Only HR or the survey's owner may import responses."))
-    sdef = survey.parsed
     fname = file_name or Path(path).name
     try:
         src = open_table(path)
     except ReadError as exc:
         raise SurveyImportFailed([f"{fname}: {str(exc).split(': ', 1)[-1]}"], 1) from None
-    # -- header
-    wanted: dict[str, tuple[str, ...]] = dict(FIXED_COLUMNS)
-    for role in sdef.roles:
-        wanted[f"role:{role.code}"] = (role.column, role.code)
-    for q in sdef.questions:
-        wanted[f"q:{q.code}"] = (q.code, q.text)
-    by_header = {}
-    for field_name, names in wanted.items():
-        for n in names:
-            by_header.setdefault(_norm(n), field_name)
-    col: dict[str, int] = {}
-    problems: list[str] = []
-    for i, h in enumerate(src.header):
-        f = by_header.get(_norm(h))
-        if f and f not in col:
-            col[f] = i
-    for need in ("response_id", "surveyed_at", "status"):
-        if need not in col:
-            problems.append(
-                f"{fname}:1: {_('required column missing')}: {' / '.join(FIXED_COLUMNS[need][2:4])}"
-            )
-    role_cols = [f"role:{r.code}" for r in sdef.roles]
-    if not any(c in col for c in ["agent", *role_cols]):
-        names = ", ".join([FIXED_COLUMNS["agent"][1]] + [r.column for r in sdef.roles])
-        problems.append(f"{fname}:1: {_('no column names who the survey is about')} ({names})")
-    if not any(k.startswith("q:") for k in col) and sdef.questions and "rating" not in col:
-        problems.append(
-            f"{fname}:1: {_('no question column')} ({', '.join(q.code for q in sdef.questions)})"
-        )
-    if problems:
-        raise SurveyImportFailed(problems, len(problems))
-    # -- rows
-    employees = {e.code: e for e in Employee.objects.all()}
+    col = _columns(src.header, survey.parsed, fname)
+    problems = _Problems(fname)
     teams = {t.code: t for t in Team.objects.select_related("department")}
     teams.update({t.name: t for t in teams.values()})
+    reader = _RowReader(
+        sdef=survey.parsed,
+        header={f: src.header[i] for f, i in col.items()},
+        problems=problems,
+        employees={e.code: e for e in Employee.objects.all()},
+        teams=teams,
+    )
     parsed_rows: list[dict[str, Any]] = []
-    total_problems = 0
-    seen: dict[str, int] = {}
-
-    def bad(row: int, column: str, msg: str) -> None:
-        nonlocal total_problems
-        total_problems += 1
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(f"{fname}:{row}:{column}: {msg}")
-
     for batch in src.batches():
         tbl = batch.table
         cols = {f: tbl.column(f"c{i}").to_pylist() for f, i in col.items()}
-        rows = tbl.column("_row").to_pylist()
-        for j, rownum in enumerate(rows):
-            cell = {f: (v[j] or "").strip() for f, v in cols.items()}
-            header = {f: src.header[i] for f, i in col.items()}
-            rec: dict[str, Any] = {"row": rownum}
-            rid = cell["response_id"]
-            if not rid:
-                bad(rownum, header["response_id"], _("empty"))
-                continue
-            if rid in seen:
-                bad(
-                    rownum,
-                    header["response_id"],
-                    _("%(id)s is also on row %(row)s") % {"id": rid, "row": seen[rid]},
-                )
-                continue
-            seen[rid] = rownum
-            rec["response_id"] = rid
-            try:
-                rec["surveyed_at"] = _parse_time(cell["surveyed_at"])
-            except ValueError as exc:
-                bad(rownum, header["surveyed_at"], str(exc))
-            try:
-                rec["status"] = parse_status(cell["status"])
-            except ValueError as exc:
-                bad(rownum, header["status"], str(exc))
-                continue
-            for f, low, high in (("rating", 1, 5), ("nps", 0, 10)):
-                try:
-                    rec[f] = _small_int(cell.get(f, ""), low, high)
-                except ValueError as exc:
-                    bad(rownum, header[f], str(exc))
-            rec["customer_id"] = cell.get("customer_id", "")
-            rec["interaction_id"] = cell.get("interaction_id", "")
-            answers, scores = {}, {}
-            for q in sdef.questions:
-                raw = cell.get(f"q:{q.code}", "")
-                if not raw:
-                    continue
-                answers[q.code] = raw
-                try:
-                    scores[q.code] = answer_score(sdef, raw)
-                except ValueError as exc:
-                    bad(rownum, header[f"q:{q.code}"], str(exc))
-            if (
-                rec["status"] == "completed"
-                and not scores
-                and rec.get("rating") is None
-                and rec.get("nps") is None
-            ):
-                bad(
-                    rownum,
-                    header.get("status", "status"),
-                    _("a completed survey without any answer"),
-                )
-            rec["answers"], rec["scores"] = answers, scores
-            people: dict[str, list] = {}
-            roles = sdef.role_codes or ["agent"]
-            for role in roles:
-                spec = sdef.role(role)
-                key = f"role:{role}" if spec else "agent"
-                names = split_names(cell.get(key, ""))
-                if spec and spec.shared == "team":
-                    found = []
-                    for n in names:
-                        if n not in teams:
-                            bad(rownum, header[key], _("no team %(t)s") % {"t": n})
-                        else:
-                            found.append(teams[n])
-                    people[role] = found
-                else:
-                    found = []
-                    for n in names:
-                        if n not in employees:
-                            bad(rownum, header[key], _("no employee %(e)s") % {"e": n})
-                        else:
-                            found.append(employees[n])
-                    people[role] = found
-            if not any(people.values()):
-                bad(rownum, "", _("names nobody the survey is about"))
-            rec["people"] = people
-            parsed_rows.append(rec)
-    if src.invalid_rows:
-        for r, msg in src.invalid_rows:
-            total_problems += 1
-            problems.append(f"{fname}:{r or '?'}: {msg}")
-    if problems:
-        raise SurveyImportFailed(problems, max(total_problems, len(problems)))
+        for j, rownum in enumerate(tbl.column("_row").to_pylist()):
+            rec = reader.read(rownum, {f: (v[j] or "").strip() for f, v in cols.items()})
+            if rec is not None:
+                parsed_rows.append(rec)
+    for r, msg in src.invalid_rows or ():
+        problems.total += 1
+        problems.lines.append(f"{fname}:{r or '?'}: {msg}")
+    if problems.lines:
+        raise problems.fail()
     if not parsed_rows:
         raise SurveyImportFailed([f"{fname}: {_('the file has no rows')}"], 1)
     return _store_rows(actor, survey, parsed_rows, fname)
@@ -313,9 +337,93 @@ def _supervisor_of(team: Team) -> Any:
     return m.user if m else None
 
 
-def _store_rows(actor: Any, survey: Survey, rows: list[dict[str, Any]], fname: str) -> SurveyImport:
+def _save_response(
+    survey: Survey, imp: SurveyImport, existing: dict[str, Response], rec: dict[str, Any]
+) -> Response:
+    """The response of the row, new or replacing the one imported before (its credits go)."""
+    fields = {
+        "imported": imp,
+        "surveyed_at": timezone.make_aware(rec["surveyed_at"], timezone.get_current_timezone()),
+        "status": rec["status"],
+        "customer_id": rec["customer_id"][:120],
+        "interaction_id": rec["interaction_id"][:120],
+        "answers": rec["answers"],
+        "scores": {k: str(v) for k, v in rec["scores"].items()},
+        "rating": rec.get("rating"),
+        "nps": rec.get("nps"),
+        "row": rec["row"],
+    }
+    resp = existing.get(rec["response_id"])
+    if resp is None:
+        return Response.objects.create(survey=survey, response_id=rec["response_id"], **fields)
+    for k, v in fields.items():
+        setattr(resp, k, v)
+    resp.save()
+    resp.credits.all().delete()
+    imp.replaced += 1
+    return resp
+
+
+def _credit(sdef: Any, resp: Response, rec: dict[str, Any], fname: str) -> Team | None:
+    """Credit the response to the people (or teams) it names; returns the first team."""
+    day = rec["surveyed_at"].date()
+    people_codes = {role: [p.code for p in found] for role, found in rec["people"].items()}
+    by_code = {p.code: p for found in rec["people"].values() for p in found}
+    first_team = None
+    for c in credits(sdef, rec["scores"], people_codes, completed=rec["status"] == "completed"):
+        obj = by_code[c.subject]
+        emp = None if c.team else obj
+        team = obj if c.team else _team_on(obj, day, f"{fname}:{rec['row']}")
+        first_team = first_team or team
+        Credit.objects.create(
+            response=resp,
+            role=c.role,
+            employee=emp,
+            team=team,
+            department=team.department,
+            shared=c.team,
+            cs=c.cs,
+        )
+    return first_team
+
+
+def _team_on(emp: Employee, day: dt.date, where: str) -> Team:
+    place = emp.placement_on(day) or emp.assignments.select_related("team__department").first()
+    if place is None:
+        raise SurveyImportFailed([f"{where}: " + _("%(e)s has no team") % {"e": emp.code}], 1)
+    return place.team
+
+
+def _open_followup(
+    actor: User, survey: Survey, resp: Response, rec: dict[str, Any], team: Team | None
+) -> None:
+    """A dissatisfied completed response gets a follow-up task (补救), once."""
     sdef = survey.parsed
-    tz = timezone.get_current_timezone()
+    why = dissatisfied(sdef, rec["scores"], rec.get("rating"))
+    if not why or hasattr(resp, "followup"):
+        return
+    owner = (_supervisor_of(team) if team else None) or survey.owner
+    f = FollowUp.objects.create(
+        response=resp,
+        reason="; ".join(why),
+        owner=owner,
+        team=team,
+        department=team.department if team else None,
+        due_on=rec["surveyed_at"].date() + dt.timedelta(days=sdef.followup_days),
+    )
+    audit.record(
+        actor,
+        "open_followup",
+        f,
+        new={"owner": str(owner or ""), "due": f.due_on},
+        reason=f.reason,
+    )
+
+
+def _store_rows(
+    actor: User, survey: Survey, rows: list[dict[str, Any]], fname: str
+) -> SurveyImport:
+    sdef = survey.parsed
     changed: list[int] = []
     with transaction.atomic():
         imp = SurveyImport.objects.create(
@@ -328,82 +436,10 @@ def _store_rows(actor: Any, survey: Survey, rows: list[dict[str, Any]], fname: s
             )
         }
         for rec in rows:
-            at = timezone.make_aware(rec["surveyed_at"], tz)
-            fields = {
-                "imported": imp,
-                "surveyed_at": at,
-                "status": rec["status"],
-                "customer_id": rec["customer_id"][:120],
-                "interaction_id": rec["interaction_id"][:120],
-                "answers": rec["answers"],
-                "scores": {k: str(v) for k, v in rec["scores"].items()},
-                "rating": rec.get("rating"),
-                "nps": rec.get("nps"),
-                "row": rec["row"],
-            }
-            resp = existing.get(rec["response_id"])
-            if resp is not None:
-                for k, v in fields.items():
-                    setattr(resp, k, v)
-                resp.save()
-                resp.credits.all().delete()
-                imp.replaced += 1
-            else:
-                resp = Response.objects.create(
-                    survey=survey, response_id=rec["response_id"], **fields
-                )
-            day = rec["surveyed_at"].date()
-            people_codes = {role: [p.code for p in found] for role, found in rec["people"].items()}
-            by_code = {p.code: p for found in rec["people"].values() for p in found}
-            first_team = None
-            for c in credits(
-                sdef, rec["scores"], people_codes, completed=rec["status"] == "completed"
-            ):
-                obj = by_code[c.subject]
-                if c.team:
-                    team = obj
-                    emp = None
-                else:
-                    emp = obj
-                    place = (
-                        emp.placement_on(day)
-                        or emp.assignments.select_related("team__department").first()
-                    )
-                    if place is None:
-                        raise SurveyImportFailed(
-                            [f"{fname}:{rec['row']}: " + _("%(e)s has no team") % {"e": emp.code}],
-                            1,
-                        )
-                    team = place.team
-                first_team = first_team or team
-                Credit.objects.create(
-                    response=resp,
-                    role=c.role,
-                    employee=emp,
-                    team=team,
-                    department=team.department,
-                    shared=c.team,
-                    cs=c.cs,
-                )
+            resp = _save_response(survey, imp, existing, rec)
+            first_team = _credit(sdef, resp, rec, fname)
             if rec["status"] == "completed":
-                why = dissatisfied(sdef, rec["scores"], rec.get("rating"))
-                if why and not hasattr(resp, "followup"):
-                    owner = (_supervisor_of(first_team) if first_team else None) or survey.owner
-                    f = FollowUp.objects.create(
-                        response=resp,
-                        reason="; ".join(why),
-                        owner=owner,
-                        team=first_team,
-                        department=first_team.department if first_team else None,
-                        due_on=day + dt.timedelta(days=sdef.followup_days),
-                    )
-                    audit.record(
-                        actor,
-                        "open_followup",
-                        f,
-                        new={"owner": str(owner or ""), "due": f.due_on},
-                        reason=f.reason,
-                    )
+                _open_followup(actor, survey, resp, rec, first_team)
             changed.append(resp.pk)
         imp.save(update_fields=["replaced"])
         audit.record(
@@ -420,7 +456,7 @@ def _store_rows(actor: Any, survey: Survey, rows: list[dict[str, Any]], fname: s
 
 
 def set_callback_plan(
-    actor: Any, survey: Survey, *, period: str, employee: Employee, planned: int
+    actor: User, survey: Survey, *, period: str, employee: Employee, planned: int
 ) -> CallbackPlan:
     if not can_manage_survey(actor, survey) and not scope_for(actor).supervised_team_ids:
         raise NotAllowed(_("Only HR, the survey's owner or a supervisor may plan callbacks."))
@@ -470,11 +506,11 @@ def set_callback_plan(
 
 
 def _locked_followup(f: FollowUp) -> FollowUp:
-    return FollowUp.objects.select_for_update().select_related("response").get(pk=f.pk)
+    return lock(f, related=("response",))
 
 
 def work_followup(
-    actor: Any, f: FollowUp, *, notes: str, owner: Any = None, due_on: dt.date | None = None
+    actor: User, f: FollowUp, *, notes: str, owner: Any = None, due_on: dt.date | None = None
 ) -> FollowUp:
     """Record progress (notes), hand the task to another owner or move its due date."""
     if not can_work_followup(actor, f):
@@ -507,7 +543,7 @@ def work_followup(
     return f
 
 
-def close_followup(actor: Any, f: FollowUp, *, outcome: str, notes: str) -> FollowUp:
+def close_followup(actor: User, f: FollowUp, *, outcome: str, notes: str) -> FollowUp:
     if not can_work_followup(actor, f):
         raise NotAllowed(_("Only the task's owner, their supervisor or HR may close it."))
     if outcome not in FollowUp.Outcome.values:

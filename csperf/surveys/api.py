@@ -11,7 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja import Path as PathParam
 from ninja.files import UploadedFile
 
-from csperf.api.schemas import ID_MAX
+from csperf.core.schemas import ID_MAX
 from csperf.surveys import actions
 from csperf.surveys.access import (
     followups_for_user,

@@ -112,7 +112,7 @@ def write_responses(response_ids: list[int]) -> int:
 
 def done_count(plan: CallbackPlan) -> int:
     """Successful callbacks of the plan's employee in its month (回访完成数)."""
-    from csperf.metrics.periods import parse_period
+    from csperf.kernel.periods import parse_period
 
     p = parse_period(plan.period, 1)
     tz = timezone.get_current_timezone()
@@ -136,7 +136,7 @@ def write_plans(survey_id: int, period: str) -> int:
     from csperf.ingest.importer import write_typed
     from csperf.ingest.schema import PLANS
     from csperf.ingest.store import open_store
-    from csperf.metrics.periods import parse_period
+    from csperf.kernel.periods import parse_period
 
     plans = list(
         CallbackPlan.objects.filter(survey_id=survey_id, period=period).select_related(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -12,9 +12,12 @@ from csperf.surveys.access import credits_for_user
 from csperf.surveys.models import CallbackPlan, Survey
 from csperf.surveys.scoring import Attempt, figures, period_of, rate
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def survey_figures(
-    user: Any, survey: Survey, *, grain: str = "month", by: str = "employee"
+    user: User, survey: Survey, *, grain: str = "month", by: str = "employee"
 ) -> list[dict[str, Any]]:
     """Rows of {subject, name, period, attempts, completed, cs_mean, csat_mean, csat_top2, nps,
     planned, callback_rate} per employee (or team) and period."""

@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from csperf.scoring.errors import Problem, ScoringError, join_path
+from csperf.kernel.problems import Problem
+from csperf.scoring.errors import ScoringError, join_path
 from csperf.scoring.loader import LoadError, parse_document
 from csperf.scoring.numbers import ZERO, engine_context
 
@@ -116,27 +117,10 @@ def load_survey(text: str, *, source: str = "<survey>") -> SurveyDef:
     return survey_from_dict(doc.data, source=source, line_of=doc.line_of)
 
 
-def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None) -> SurveyDef:
-    problems: list[Problem] = []
+Err = Callable[[str, str], None]
 
-    def err(path: str, msg: str) -> None:
-        problems.append(Problem(path, msg, line_of(path) if line_of else None))
 
-    if not isinstance(data, dict):
-        raise SurveyError(
-            source, [Problem("", "a survey must be a mapping (code, name, questions …)")]
-        )
-    code = data.get("code")
-    if not isinstance(code, str) or not CODE_RE.match(code):
-        err("code", "is required: lower-case letters, digits, - or _")
-        code = ""
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        err("name", "is required")
-        name = ""
-    kind = data.get("kind", "dealer")
-    if kind not in KINDS:
-        err("kind", f"must be one of {', '.join(KINDS)}")
+def _labels(data: dict, err: Err) -> dict[str, Decimal]:
     labels = dict(DEFAULT_LABELS)
     raw_labels = data.get("labels") or {}
     if not isinstance(raw_labels, dict):
@@ -153,6 +137,10 @@ def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None
             err(p, "must be a score between 0 and 100")
             continue
         labels[str(k).strip()] = d
+    return labels
+
+
+def _questions(data: dict, kind: Any, err: Err) -> list[Question]:
     questions: list[Question] = []
     raw_q = data.get("questions") or []
     if kind == "dealer" and not raw_q:
@@ -182,6 +170,10 @@ def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None
             err(join_path(p, "weight"), "must be above 0")
         role = str(q.get("role") or "agent")
         questions.append(Question(qc, str(q.get("text") or qc), w, role))
+    return questions
+
+
+def _roles(data: dict, questions: list[Question], err: Err) -> list[Role]:
     roles: list[Role] = []
     raw_roles = data.get("roles") or {}
     if not isinstance(raw_roles, dict):
@@ -199,6 +191,11 @@ def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None
     for q in questions:
         if q.role != "agent" and not any(r.code == q.role for r in roles):
             err("roles", f"question {q.code} is about role {q.role!r}, which roles does not define")
+    return roles
+
+
+def _followup(data: dict, err: Err) -> tuple[Decimal, int]:
+    """Below which score a response gets a follow-up task, due how many days later."""
     fb = data.get("followup_below", 60)
     try:
         followup_below = Decimal(str(fb))
@@ -209,6 +206,34 @@ def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None
     if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
         err("followup_days", "must be a whole number of days")
         fd = 3
+    return followup_below, fd
+
+
+def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None) -> SurveyDef:
+    problems: list[Problem] = []
+
+    def err(path: str, msg: str) -> None:
+        problems.append(Problem(path, msg, line_of(path) if line_of else None))
+
+    if not isinstance(data, dict):
+        raise SurveyError(
+            source, [Problem("", "a survey must be a mapping (code, name, questions …)")]
+        )
+    code = data.get("code")
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        err("code", "is required: lower-case letters, digits, - or _")
+        code = ""
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        err("name", "is required")
+        name = ""
+    kind = data.get("kind", "dealer")
+    if kind not in KINDS:
+        err("kind", f"must be one of {', '.join(KINDS)}")
+    labels = _labels(data, err)
+    questions = _questions(data, kind, err)
+    roles = _roles(data, questions, err)
+    followup_below, followup_days = _followup(data, err)
     if problems:
         raise SurveyError(source, problems)
     return SurveyDef(
@@ -219,7 +244,7 @@ def survey_from_dict(data: Any, *, source: str = "<survey>", line_of: Any = None
         questions=tuple(questions),
         roles=tuple(roles),
         followup_below=followup_below,
-        followup_days=fd,
+        followup_days=followup_days,
     )
 
 
@@ -286,9 +311,9 @@ def dissatisfied(
 ) -> list[str]:
     """Why a response needs a follow-up (CS 补救): the low answers, or a 1–2 rating."""
     why = [
-        f"{q.text}: {scores[q.code]}"
+        f"{q.text}: {score}"
         for q in survey.questions
-        if scores.get(q.code) is not None and scores[q.code] < survey.followup_below  # type: ignore[operator]
+        if (score := scores.get(q.code)) is not None and score < survey.followup_below
     ]
     if rating is not None and rating <= 2:
         why.append(f"rating {rating}/5")

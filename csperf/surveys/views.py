@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
+from csperf.core.views import action_view
 from csperf.org.access import employees_for_user, get_employee_for_user
 from csperf.surveys import actions
 from csperf.surveys.access import (
@@ -26,9 +28,16 @@ from csperf.surveys.access import (
     surveys_for_user,
 )
 from csperf.surveys.actions import SurveyImportFailed
+from csperf.surveys.labels import kind_label
 from csperf.surveys.models import FollowUp, FollowUpStatus
 from csperf.surveys.reports import survey_figures
-from csperf.web.views import action_view
+
+
+def _with_kind_labels(surveys: Any) -> list[Any]:
+    out = list(surveys)
+    for s in out:
+        s.kind_label = kind_label(s.kind)
+    return out
 
 
 @login_required
@@ -39,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/index.html",
         {
-            "surveys": surveys_for_user(request.user),
+            "surveys": _with_kind_labels(surveys_for_user(request.user)),
             "open_tasks": tasks.exclude(status=FollowUpStatus.CLOSED).count(),
             "mine": tasks.filter(owner=request.user).exclude(status=FollowUpStatus.CLOSED).count(),
         },
