@@ -54,3 +54,29 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
         ws.write_number(row, col, float(value), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
+
+
+class FigureCells:
+    """Figures written as numbers in their unit's number format (csperf.scoring.figures):
+    a ratio as 0.9899 shown ``0.00%``, money ``#,##0.00``, a score rounded to 2 decimals
+    ``0.00``; counts by kind and other text as text. One format object per number format."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, base: dict[str, Any] | None = None) -> None:
+        self.wb = wb
+        self.base = base or {}
+        self._formats: dict[str, Any] = {}
+
+    def format(self, num_format: str) -> Any:
+        if num_format not in self._formats:
+            self._formats[num_format] = self.wb.add_format({**self.base, "num_format": num_format})
+        return self._formats[num_format]
+
+    def write(self, ws: Any, row: int, col: int, value: Any, unit: str | None = None) -> None:
+        from csperf.scoring import figures
+
+        number = figures.cell_number(value, unit) if not isinstance(value, dict) else None
+        if number is None or isinstance(value, str):
+            shown = figures.figure(value, unit) if value not in (None, "") else None
+            write_cell(ws, row, col, shown, self.format("@") if shown else None)
+            return
+        ws.write_number(row, col, number, self.format(figures.xlsx_format(unit)))

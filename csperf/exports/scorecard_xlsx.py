@@ -4,20 +4,23 @@ Each card has the header (考核期间, 姓名, 岗位, 部门), one row per ite
 评分标准 in words, 实际值, the raters' columns 自评 / 上级 / 复评 … where the template has raters,
 得分, 说明 in plain language), section subtotals, 总分, 等级, 排名, 绩效工资 and the signature
 lines 被考核人 / 考核人 / 复核人 with dates. Numbers are stored as numbers: values and targets of a
-percentage unit with a percentage format, scores rounded to 2 decimals as the results are.
+percentage unit as ratios with the format 0.00%, money as #,##0.00, scores rounded to 2 decimals
+as the results are (csperf.scoring.figures).
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
 
 from csperf.exports.cells import workbook, write_cell
-from csperf.scoring import EmployeeResult, ScoreRun, describe_rule
+from csperf.metrics.indicators import unit_of
+from csperf.scoring import EmployeeResult, ScoreRun, describe_rule, figures
 from csperf.scoring import numbers as N
 from csperf.scoring.describe import describe_target
 from csperf.scoring.explain import ZH, render, role_label
@@ -186,11 +189,18 @@ def card_columns(roles: list[str], lang: str = ZH) -> list[str]:
     ]
 
 
-def _write_value(ws: Any, f: _Formats, row: int, col: int, value: Any, percent: bool) -> None:
-    """A value or target: a number with its format when it is one, else text."""
+def _write_value(
+    ws: Any, f: _Formats, row: int, col: int, value: Any, unit: str | None = None
+) -> None:
+    """A value or target: a number when it is one (rounded and formatted by its unit,
+    csperf.scoring.figures: 0.00%, #,##0.00; as written without a unit), else text."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         d = Decimal(value)
-        ws.write_number(row, col, float(d), f.numeric(number_format(d, percent)))
+        if unit is None:
+            ws.write_number(row, col, float(d), f.numeric(number_format(d, False)))
+        else:
+            cell = figures.cell_number(d, unit)
+            ws.write_number(row, col, cell, f.numeric(figures.xlsx_format(unit)))
     else:
         write_cell(ws, row, col, value, f.cell)
 
@@ -206,6 +216,143 @@ def _rating_cell(rating: Any) -> Any:
     return rating
 
 
+@dataclass(frozen=True)
+class _Sheet:
+    """One card's worksheet and what every row of it reads."""
+
+    ws: Any
+    f: _Formats
+    run: ScoreRun
+    roles: list[str]
+    headers: list[str]  # card_columns
+    lang: str
+    kinds: dict[str, str]
+    labels: dict[str, str]
+    specs: dict[str, Any]
+
+    @property
+    def last(self) -> int:
+        """The last column, 说明."""
+        return len(self.headers) - 1
+
+    @property
+    def score_col(self) -> int:
+        return self.last - 1
+
+
+def _card_head(s: _Sheet, r: EmployeeResult) -> None:
+    """The title, 考核期间 / 姓名 / 岗位 / 部门 and the column headings (row 3)."""
+    t, ws, f = s.run.template, s.ws, s.f
+    ws.merge_range(0, 0, 0, s.last, t.name or t.code, f.title)
+    info = [
+        ("考核期间", s.run.period.label),
+        ("姓名", r.name or r.id),
+        ("岗位", r.position or ""),
+        ("部门", " / ".join(x for x in (r.department, r.team) if x)),
+    ]
+    for i, (label, value) in enumerate(info):
+        write_cell(ws, 1, i * 2, label, f.label)
+        write_cell(ws, 1, i * 2 + 1, value, f.cell)
+    for col, h in enumerate(s.headers):
+        ws.write(3, col, h, f.head)
+
+
+def _section_label(spec: Any, section: Any) -> str:
+    """业绩（加分项）（权重 40%）: the section's name, its kind and weight where it has them."""
+    kind = KIND_LABELS[spec.kind]
+    weight = f"（权重 {plain(spec.weight * 100)}%）" if spec.weight is not None else ""
+    return f"{section.name}{('（' + kind + '）') if kind else ''}{weight}"
+
+
+def _item_row(
+    s: _Sheet, row: int, label: str, spec_item: Any, item: Any, given: dict[str, Any]
+) -> None:
+    """One item: points, target, rule in words, value, the raters' entries, score, 说明."""
+    ws, f = s.ws, s.f
+    unit = figures.item_unit(spec_item, s.specs, indicator_units=unit_of)
+    write_cell(ws, row, 0, label, f.cell)
+    write_cell(ws, row, 1, item.name, f.cell)
+    _write_value(ws, f, row, 2, item.points)
+    rule_target = getattr(spec_item.rule, "target", None)
+    if item.target is not None:
+        _write_value(ws, f, row, 3, item.target, unit)
+    else:
+        target = describe_target(rule_target) if rule_target is not None else ""
+        write_cell(ws, row, 3, target, f.cell)
+    write_cell(ws, row, 4, describe_rule(spec_item, s.kinds, s.labels), f.cell)
+    if isinstance(item.value, dict) or item.value is None:
+        write_cell(ws, row, 5, _value_text(item.value), f.cell)
+    else:
+        _write_value(ws, f, row, 5, item.value, unit)
+    for k, role in enumerate(s.roles):
+        cell = _rating_cell(given.get(role)) if role in spec_item.entry_roles else ""
+        if isinstance(cell, (int, float, Decimal)):
+            _write_value(ws, f, row, 6 + k, Decimal(str(cell)))
+        else:
+            write_cell(ws, row, 6 + k, cell, f.cell)
+    write_cell(ws, row, s.score_col, _num(item.contribution), f.number)
+    write_cell(ws, row, s.last, render(item.explain_parts, s.lang) or item.explain, f.cell)
+
+
+def _subtotal_row(s: _Sheet, row: int, section: Any) -> None:
+    """小计: the section's full points and score on a shaded row."""
+    ws, f = s.ws, s.f
+    write_cell(ws, row, 0, f"{section.name} 小计", f.sub)
+    for col in range(1, s.last + 1):
+        ws.write_blank(row, col, None, f.sub)
+    ws.write_number(row, 2, float(section.full), f.sub_number)
+    ws.write_number(row, s.score_col, float(N.round2(section.score)), f.sub_number)
+
+
+def _card_totals(s: _Sheet, row: int, r: EmployeeResult) -> int:
+    """总分, 等级, 排名, 绩效工资 and the alerts; the next free row."""
+    ws, f = s.ws, s.f
+    rank = f"{r.rank}" + (f"（{r.rank_label}）" if r.rank_label else "")
+    summary: list[tuple[str, Any, Any]] = [
+        ("总分", _num(r.total), f.total),
+        ("等级", r.grade or "—", f.cell),
+        ("排名", rank if r.rank is not None else "—", f.cell),
+        ("绩效工资", _num(r.pay) if r.pay is not None else "—", f.numeric("#,##0.00")),
+    ]
+    for label, value, fmt in summary:
+        write_cell(ws, row, 0, label, f.label)
+        write_cell(ws, row, 1, value, fmt if isinstance(value, float) else f.cell)
+        row += 1
+    if r.alerts or r.flags:
+        write_cell(ws, row, 0, "预警 / 备注", f.label)
+        ws.merge_range(row, 1, row, s.last, "; ".join([*r.alerts, *r.flags]), f.cell)
+        row += 1
+    return row
+
+
+def _card_signatures(s: _Sheet, row: int) -> None:
+    for label in ("被考核人", "考核人", "复核人"):
+        s.ws.write(row, 0, f"{label}(签字):", s.f.plain)
+        s.ws.write(row, 1, "", s.f.sign)
+        s.ws.write(row, 2, "", s.f.sign)
+        s.ws.write(row, 4, "日期:", s.f.plain)
+        s.ws.write(row, 5, "", s.f.sign)
+        row += 2
+
+
+def _card_layout(s: _Sheet) -> None:
+    """Column widths and an A4 landscape page, one page wide, headings repeated."""
+    ws = s.ws
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 3, 10)
+    ws.set_column(4, 4, 40)
+    ws.set_column(5, 5, 10)
+    if s.roles:
+        ws.set_column(6, 5 + len(s.roles), 8)
+    ws.set_column(s.score_col, s.score_col, 10)
+    ws.set_column(s.last, s.last, 48)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+
+
 def _card_sheet(
     wb: Any,
     f: _Formats,
@@ -215,110 +362,28 @@ def _card_sheet(
     ratings: dict[str, Any],
     lang: str,
 ) -> None:
-    ws = wb.add_worksheet(name)
     t = run.template
     roles = t.rater_roles()
-    kinds, labels = kind_names(), input_labels(t)
-    headers = card_columns(roles, lang)
-    last = len(headers) - 1
-    score_col, explain_col = last - 1, last
-    ws.merge_range(0, 0, 0, last, t.name or t.code, f.title)
-    info = [
-        ("考核期间", run.period.label),
-        ("姓名", r.name or r.id),
-        ("岗位", r.position or ""),
-        ("部门", " / ".join(x for x in (r.department, r.team) if x)),
-    ]
-    for i, (label, value) in enumerate(info):
-        write_cell(ws, 1, i * 2, label, f.label)
-        write_cell(ws, 1, i * 2 + 1, value, f.cell)
-    for col, h in enumerate(headers):
-        ws.write(3, col, h, f.head)
+    s = _Sheet(
+        ws=wb.add_worksheet(name),
+        f=f,
+        run=run,
+        roles=roles,
+        headers=card_columns(roles, lang),
+        lang=lang,
+        kinds=kind_names(),
+        labels=input_labels(t),
+        specs=t.input_specs(),
+    )
+    _card_head(s, r)
     row = 4
     for spec, section in zip(t.sections, r.sections, strict=True):
-        kind = KIND_LABELS[spec.kind]
-        weight = f"（权重 {plain(spec.weight * 100)}%）" if spec.weight is not None else ""
+        label = _section_label(spec, section)
         for spec_item, item in zip(spec.items, section.items, strict=True):
-            unit = spec_item.unit
-            percent = bool(unit is not None and unit.percent)
-            write_cell(
-                ws, row, 0, f"{section.name}{('（' + kind + '）') if kind else ''}{weight}", f.cell
-            )
-            write_cell(ws, row, 1, item.name, f.cell)
-            _write_value(ws, f, row, 2, item.points, False)
-            rule_target = getattr(spec_item.rule, "target", None)
-            if item.target is not None:
-                _write_value(ws, f, row, 3, item.target, percent)
-            else:
-                write_cell(
-                    ws,
-                    row,
-                    3,
-                    describe_target(rule_target) if rule_target is not None else "",
-                    f.cell,
-                )
-            write_cell(ws, row, 4, describe_rule(spec_item, kinds, labels), f.cell)
-            if isinstance(item.value, dict) or item.value is None:
-                write_cell(ws, row, 5, _value_text(item.value), f.cell)
-            else:
-                _write_value(ws, f, row, 5, item.value, percent)
-            given = ratings.get(item.code) or {}
-            for k, role in enumerate(roles):
-                cell = _rating_cell(given.get(role)) if role in spec_item.entry_roles else ""
-                if isinstance(cell, (int, float, Decimal)):
-                    _write_value(ws, f, row, 6 + k, Decimal(str(cell)), False)
-                else:
-                    write_cell(ws, row, 6 + k, cell, f.cell)
-            write_cell(ws, row, score_col, _num(item.contribution), f.number)
-            write_cell(
-                ws, row, explain_col, render(item.explain_parts, lang) or item.explain, f.cell
-            )
+            _item_row(s, row, label, spec_item, item, ratings.get(item.code) or {})
             row += 1
-        write_cell(ws, row, 0, f"{section.name} 小计", f.sub)
-        for col in range(1, last + 1):
-            ws.write_blank(row, col, None, f.sub)
-        ws.write_number(row, 2, float(section.full), f.sub_number)
-        ws.write_number(row, score_col, float(N.round2(section.score)), f.sub_number)
+        _subtotal_row(s, row, section)
         row += 1
-    row += 1
-    summary: list[tuple[str, Any, Any]] = [
-        ("总分", _num(r.total), f.total),
-        ("等级", r.grade or "—", f.cell),
-        (
-            "排名",
-            f"{r.rank}" + (f"（{r.rank_label}）" if r.rank_label else "")
-            if r.rank is not None
-            else "—",
-            f.cell,
-        ),
-        ("绩效工资", _num(r.pay) if r.pay is not None else "—", f.numeric("#,##0.00")),
-    ]
-    for label, value, fmt in summary:
-        write_cell(ws, row, 0, label, f.label)
-        write_cell(ws, row, 1, value, fmt if isinstance(value, float) else f.cell)
-        row += 1
-    if r.alerts or r.flags:
-        write_cell(ws, row, 0, "预警 / 备注", f.label)
-        ws.merge_range(row, 1, row, last, "; ".join([*r.alerts, *r.flags]), f.cell)
-        row += 1
-    row += 2
-    for label in ("被考核人", "考核人", "复核人"):
-        ws.write(row, 0, f"{label}(签字):", f.plain)
-        ws.write(row, 1, "", f.sign)
-        ws.write(row, 2, "", f.sign)
-        ws.write(row, 4, "日期:", f.plain)
-        ws.write(row, 5, "", f.sign)
-        row += 2
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 18)
-    ws.set_column(2, 3, 10)
-    ws.set_column(4, 4, 40)
-    ws.set_column(5, 5, 10)
-    if roles:
-        ws.set_column(6, 5 + len(roles), 8)
-    ws.set_column(score_col, score_col, 10)
-    ws.set_column(explain_col, explain_col, 48)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(3)
+    row = _card_totals(s, row + 1, r)
+    _card_signatures(s, row + 2)
+    _card_layout(s)

@@ -12,16 +12,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import InvalidInput
+from csperf.kernel.decimals import jsonable
 from csperf.reviews.access import cards_for_user
 from csperf.reviews.models import Card, Rating
 from csperf.reviews.scoring import _dec, _number, employee_input
-from csperf.scoring import InputError, Template, score, to_jsonable
+from csperf.scoring import InputError, Template, score
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -120,7 +124,7 @@ def run(template: Template, cards: list[Card], period: str, source: str) -> Outc
         result = score(template, {"period": period, "employees": employees}, source=source)
     except InputError as exc:
         raise InvalidInput(str(exc), field="source") from None
-    results = to_jsonable(result.to_dict())["results"]
+    results = jsonable(result.to_dict())["results"]
     out = Outcome(filled=filled)
     have = set()
     for e in employees:
@@ -149,7 +153,7 @@ def run(template: Template, cards: list[Card], period: str, source: str) -> Outc
     return out
 
 
-def cards_for(user: Any, cycle: Any, template_code: str) -> list[Card]:
+def cards_for(user: User, cycle: Any, template_code: str) -> list[Card]:
     """The cycle's cards of the template that ``user`` may see (through the card access helper)."""
     cards = list(
         cards_for_user(user, cycle_id=cycle.pk).filter(template__code=template_code).order_by("id")

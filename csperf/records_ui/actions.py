@@ -6,7 +6,7 @@ import codecs
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,15 +18,18 @@ from csperf.cycles.access import can_manage_cycles
 from csperf.ingest.limits import size
 from csperf.ingest.schema import RECORD_TYPES
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 KIND = "records.import"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def upload_limit() -> int:
     """The largest file an import may upload, in bytes (CSPERF_IMPORT_MAX_UPLOAD_MB)."""
-    from csperf.ingest.limits import current
+    from csperf.ingest.limits import from_settings
 
-    return current().upload_bytes
+    return from_settings(settings).upload_bytes
 
 
 def _known_encoding(name: str) -> bool:
@@ -37,7 +40,7 @@ def _known_encoding(name: str) -> bool:
     return getattr(info, "_is_text_encoding", True)  # not base64, rot13 …
 
 
-def start_import(user: Any, kind: str, upload: Any, *, encoding: str = "") -> Job:
+def start_import(user: User, kind: str, upload: Any, *, encoding: str = "") -> Job:
     """Check the request, keep the uploaded file and queue the ``records.import`` job.
 
     Nothing is stored in the records until the job has checked the whole file: a file with

@@ -19,7 +19,7 @@ log = logging.getLogger("csperf.jobs")
 @job_handler("records.import")
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
     from csperf.ingest.importer import ImportFailed, import_file
-    from csperf.ingest.limits import current
+    from csperf.ingest.limits import from_settings
     from csperf.ingest.store import StoreError, open_store
 
     path = Path(job.params["path"])
@@ -38,7 +38,7 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
             store=store,
             encoding=job.params.get("encoding") or None,
             progress=lambda done, total: progress(done, total),
-            limits=current(),
+            limits=from_settings(settings),
         )
     except ImportFailed as exc:
         # Kept on the job so the page can show (and download) every problem.

@@ -30,9 +30,11 @@ class CappedUploadHandler(FileUploadHandler):
         self.over = False
 
     def limit(self) -> int:
-        from csperf.ingest.limits import current
+        from django.conf import settings
 
-        return current().upload_bytes
+        from csperf.ingest.limits import from_settings
+
+        return from_settings(settings).upload_bytes
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError
@@ -19,8 +20,16 @@ from csperf.cycles.access import can_manage_cycles
 from csperf.exports.cells import csv_row, workbook
 from csperf.ingest.limits import size
 from csperf.ingest.schema import RECORD_TYPES
+from csperf.org.access import get_job_for_user
 from csperf.records_ui import actions
 from csperf.records_ui.actions import KIND
+from csperf.records_ui.labels import (
+    column_doc,
+    column_kind,
+    label_by_name,
+    one_row_is,
+    record_type_label,
+)
 from csperf.reports.tables import XLSX_TYPE
 
 IMPORTABLE = [k for k in RECORD_TYPES]
@@ -33,12 +42,18 @@ def _require_hr(request: HttpRequest) -> None:
 
 
 def _kinds() -> list[dict[str, Any]]:
+    # Columns by the header the reader writes: Chinese in Chinese, the column name in English.
+    chinese = (get_language() or "").startswith("zh")
     return [
         {
             "name": rt.name,
-            "label": rt.label_zh,
-            "one_row_is": rt.one_row_is,
-            "required": [c.name for c in rt.columns if c.required],
+            "label": record_type_label(rt),
+            "one_row_is": one_row_is(rt),
+            "required": [
+                {"header": header_of(c) if chinese else c.name, "name": c.name}
+                for c in rt.columns
+                if c.required
+            ],
             "columns": rt.columns,
         }
         for rt in RECORD_TYPES.values()
@@ -55,7 +70,7 @@ def header_of(column: Any) -> str:
 
 
 def _describe(column: Any) -> str:
-    parts = [column.kind]
+    parts = [column_kind(column)]
     if column.required:
         parts.append(_("required"))
     if column.choices:
@@ -67,7 +82,7 @@ def _describe(column: Any) -> str:
     if column.ref:
         parts.append(_("an employee ID of the roster"))
     if column.doc:
-        parts.append(column.doc)
+        parts.append(column_doc(column))
     return "; ".join(str(p) for p in parts)
 
 
@@ -87,11 +102,19 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("records_ui:index")
         messages.success(request, _("The import runs in the background; you may leave this page."))
         return redirect("records_ui:import", job.pk)
-    recent = Job.objects.filter(kind=KIND).select_related("created_by")[:20]
+    recent = list(Job.objects.filter(kind=KIND).select_related("created_by")[:20])
+    for job in recent:
+        job.kind_label = label_by_name((job.params or {}).get("kind", ""))
     return render(
         request,
         "records_ui/index.html",
-        {"kinds": _kinds(), "recent": recent, "upload_limit": size(actions.upload_limit())},
+        {
+            "kinds": _kinds(),
+            "recent": recent,
+            "upload_limit": size(actions.upload_limit()),
+            # ?kind=calls: the missing-data report links here with the type chosen
+            "chosen_kind": request.GET.get("kind", ""),
+        },
     )
 
 
@@ -136,10 +159,7 @@ def blank(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 def _job(request: HttpRequest, job_id: int) -> Job:
     _require_hr(request)
-    job = Job.objects.filter(pk=job_id, kind=KIND).first()
-    if job is None:
-        raise Http404("no such import")
-    return job
+    return get_job_for_user(request.user, job_id, kind=KIND)
 
 
 @login_required
@@ -154,6 +174,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "problems": result.get("problems") or [],
             "problem_total": result.get("total", 0),
             "rt": RECORD_TYPES.get(job.params.get("kind", "")),
+            "kind_label": label_by_name(job.params.get("kind", "")),
         },
     )
 

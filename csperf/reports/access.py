@@ -9,13 +9,16 @@ helper). Units are named by the codes the records use, which are the organisatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from csperf.metrics import CENTER
 from csperf.org.access import departments_for_user, scope_for, teams_for_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,13 @@ class Unit:
 
     @property
     def label(self) -> str:
-        return self.name if self.name == self.code else f"{self.name} ({self.code})"
+        # A team or department shows its code beside its name; the centre's code is internal.
+        if self.name == self.code or self.level == CENTER:
+            return self.name
+        return f"{self.name} ({self.code})"
 
 
-def units_for_user(user: Any, level: str) -> list[Unit]:
+def units_for_user(user: User, level: str) -> list[Unit]:
     """The units of ``level`` (center, department, team) this login may see figures of."""
     scope = scope_for(user)
     if level == CENTER:
@@ -46,15 +52,15 @@ def units_for_user(user: Any, level: str) -> list[Unit]:
     return []
 
 
-def levels_for_user(user: Any) -> list[str]:
+def levels_for_user(user: User) -> list[str]:
     return [lv for lv in (CENTER, "department", "team") if units_for_user(user, lv)]
 
 
-def sees_dashboards(user: Any) -> bool:
+def sees_dashboards(user: User) -> bool:
     return bool(levels_for_user(user))
 
 
-def require_units(user: Any, level: str, codes: list[str]) -> list[Unit]:
+def require_units(user: User, level: str, codes: list[str]) -> list[Unit]:
     """The requested units, each within the user's scope; an unknown or foreign one is a 404."""
     allowed = {u.code: u for u in units_for_user(user, level)}
     if not allowed:

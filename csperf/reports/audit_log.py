@@ -1,19 +1,20 @@
 """The centre-wide audit log: who changed, looked at or exported what, in words.
 
 HR and the auditor see every row (anyone else gets a 403). Rows are csperf.core AuditEvent rows,
-written by ``csperf.core.audit``; their actions are plain strings, named here once
-(:data:`ACTION_LABELS`). Old and new values are stored as JSON; :func:`describe` turns them into
+written by ``csperf.core.audit``; their actions are ``AuditEvent.Action`` members, each with
+a label. Old and new values are stored as JSON; :func:`describe` turns them into
 a sentence ("张三 的 服务态度 由 3 改为 4") instead of showing raw dicts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,90 +24,12 @@ from csperf.core.errors import InvalidInput, optional_date
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
 
-# Every action the code writes to the audit trail, with its label (one place; a later change
-# may turn these into TextChoices on AuditEvent). An unknown action shows as written.
-ACTION_LABELS: dict[str, Any] = {
-    "view": gettext_lazy("View"),
-    "export": gettext_lazy("Export"),
-    "acknowledge": gettext_lazy("Acknowledge card"),
-    "add_qc_form": gettext_lazy("Add QC form"),
-    "add_survey": gettext_lazy("Add survey"),
-    "add_template": gettext_lazy("Add template"),
-    "answer_appeal": gettext_lazy("Answer appeal"),
-    "appeal": gettext_lazy("File appeal"),
-    "appeal_correction": gettext_lazy("Correction after appeal"),
-    "approve": gettext_lazy("Approve"),
-    "archive_cycle": gettext_lazy("Archive cycle"),
-    "assign_template": gettext_lazy("Assign template"),
-    "bulk_approve": gettext_lazy("Bulk approve"),
-    "bulk_close": gettext_lazy("Bulk close"),
-    "bulk_publish": gettext_lazy("Bulk publish"),
-    "bulk_submit": gettext_lazy("Bulk submit"),
-    "change_password": gettext_lazy("Change password"),
-    "change_survey": gettext_lazy("Change survey"),
-    "clear_rating": gettext_lazy("Clear rating"),
-    "close": gettext_lazy("Close card"),
-    "close_calibration": gettext_lazy("Close calibration"),
-    "close_cycle": gettext_lazy("Close cycle"),
-    "close_events": gettext_lazy("Close event entry"),
-    "close_followup": gettext_lazy("Close follow-up"),
-    "close_plan": gettext_lazy("Close improvement plan"),
-    "compute": gettext_lazy("Request computation"),
-    "computed": gettext_lazy("Computation finished"),
-    "correct_qc": gettext_lazy("Correct QC review"),
-    "create_calibration": gettext_lazy("Create calibration"),
-    "create_card": gettext_lazy("Create card"),
-    "create_cycle": gettext_lazy("Create cycle"),
-    "create_login": gettext_lazy("Create login"),
-    "create_plan": gettext_lazy("Create improvement plan"),
-    "create_qc_plan": gettext_lazy("Create QC plan"),
-    "delete_cycle": gettext_lazy("Delete cycle"),
-    "dispute_qc": gettext_lazy("Dispute QC review"),
-    "draw_qc_sample": gettext_lazy("Draw QC sample"),
-    "escalate_appeal": gettext_lazy("Escalate appeal to HR"),
-    "evidence": gettext_lazy("Upload evidence"),
-    "exclude_card": gettext_lazy("Exclude card"),
-    "grant_role": gettext_lazy("Grant role"),
-    "hire": gettext_lazy("Hire"),
-    "import_records": gettext_lazy("Import records"),
-    "import_survey": gettext_lazy("Import survey results"),
-    "include_card": gettext_lazy("Include card again"),
-    "input_value": gettext_lazy("Enter indicator value"),
-    "leave": gettext_lazy("Leave"),
-    "min_coverage": gettext_lazy("Set minimum data coverage"),
-    "move": gettext_lazy("Transfer"),
-    "open_cycle": gettext_lazy("Open cycle for rating"),
-    "open_followup": gettext_lazy("Open follow-up"),
-    "override_gate": gettext_lazy("Override gate"),
-    "override_template": gettext_lazy("Change card template"),
-    "plan_callbacks": gettext_lazy("Plan callbacks"),
-    "publish": gettext_lazy("Publish"),
-    "rate": gettext_lazy("Rate"),
-    "reassign_qc": gettext_lazy("Reassign QC review"),
-    "recheck_qc": gettext_lazy("Recheck QC review"),
-    "record_event": gettext_lazy("Record event"),
-    "remove_card": gettext_lazy("Remove card"),
-    "reopen": gettext_lazy("Reopen card"),
-    "reopen_events": gettext_lazy("Reopen event entry"),
-    "request_recheck": gettext_lazy("Request recheck"),
-    "rerank": gettext_lazy("Re-rank"),
-    "rescore": gettext_lazy("Rescore"),
-    "reset_password": gettext_lazy("Reset password"),
-    "resolve_appeal": gettext_lazy("Decide appeal"),
-    "resolve_qc_dispute": gettext_lazy("Decide QC dispute"),
-    "resync_feeds": gettext_lazy("Resync data"),
-    "return": gettext_lazy("Return for rework"),
-    "revoke_role": gettext_lazy("Revoke role"),
-    "save_qc": gettext_lazy("Save QC review"),
-    "set_login_active": gettext_lazy("Enable or disable login"),
-    "start_rating": gettext_lazy("Start rating"),
-    "submit": gettext_lazy("Submit"),
-    "submit_qc": gettext_lazy("Submit QC review"),
-    "terms": gettext_lazy("Change employment terms"),
-    "update_plan": gettext_lazy("Update improvement plan"),
-    "void_event": gettext_lazy("Void event"),
-    "work_followup": gettext_lazy("Work on follow-up"),
-}
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Every action the code writes to the audit trail, with its label (AuditEvent.Action); an action
+# of an older version that is no longer one of them shows as written.
+ACTION_LABELS: dict[str, Any] = dict(AuditEvent.Action.choices)
 
 # Field names the rows use, in words; item and indicator fields are named from the card.
 FIELD_LABELS: dict[str, Any] = {
@@ -139,7 +62,83 @@ FIELD_LABELS: dict[str, Any] = {
     "scope": gettext_lazy("Scope"),
     "job": gettext_lazy("Job"),
     "cards": gettext_lazy("Cards"),
+    "card": gettext_lazy("Card"),
+    "active": gettext_lazy("Active"),
+    "is_active": gettext_lazy("Login enabled"),
+    "answers": gettext_lazy("Answers"),
+    "api_token": gettext_lazy("API token"),
+    "assignment": gettext_lazy("Assignment"),
+    "inspector": gettext_lazy("Inspector"),
+    "inspectors": gettext_lazy("Inspectors"),
+    "expert": gettext_lazy("Expert"),
+    "recheck": gettext_lazy("Recheck"),
+    "recheck_score": gettext_lazy("Recheck score"),
+    "score": gettext_lazy("Score"),
+    "left_on": gettext_lazy("Left on"),
+    "planned": gettext_lazy("Planned"),
+    "source": gettext_lazy("Source"),
+    "password": gettext_lazy("Password"),
+    "user": gettext_lazy("Login"),
+    "username": gettext_lazy("Login name"),
+    "amount": gettext_lazy("Amount"),
+    "count": gettext_lazy("Count"),
+    "departments": gettext_lazy("Departments"),
+    "teams": gettext_lazy("Teams"),
+    "positions": gettext_lazy("Positions"),
+    "effect": gettext_lazy("Effect"),
+    "file": gettext_lazy("File"),
+    "form": gettext_lazy("Form"),
+    "from": gettext_lazy("From"),
+    "hired": gettext_lazy("Hired"),
+    "left": gettext_lazy("Left"),
+    "moved": gettext_lazy("Moved"),
+    "occurred_on": gettext_lazy("Occurred on"),
+    "owner": gettext_lazy("Owner"),
+    "params": gettext_lazy("Parameters"),
+    "points": gettext_lazy("Points"),
+    "replaced": gettext_lazy("Replaced"),
+    "rows": gettext_lazy("Rows"),
+    "what": gettext_lazy("What"),
+    "why": gettext_lazy("Why"),
+    "kind": gettext_lazy("Kind"),
+    "type": gettext_lazy("Type"),
+    "disclose_results": gettext_lazy("Result disclosure"),
+    # the summary of a computation
+    "created": gettext_lazy("Cards created"),
+    "removed": gettext_lazy("Cards removed"),
+    "unchanged_published": gettext_lazy("Published cards left unchanged"),
+    "left_out": gettext_lazy("Left out"),
+    "unrated_stages": gettext_lazy("Stages nobody can rate"),
+    "score_errors": gettext_lazy("Score errors"),
+    "no_placement": gettext_lazy("No placement"),
+    "no_template": gettext_lazy("No template"),
+    "not_eligible": gettext_lazy("Not eligible"),
 }
+
+# Reasons the code itself writes (in English, so each reader sees them in their language).
+CODE_REASONS: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"roster"), gettext_lazy("roster import")),
+    (re.compile(r"card list \((?P<count>\d+)\)"), gettext_lazy("a list of %(count)s cards")),
+    (
+        re.compile(r"disclosed results \((?P<count>\d+)\)"),
+        gettext_lazy("disclosed results of %(count)s colleagues"),
+    ),
+    (re.compile(r"summary \((?P<count>\d+)\)"), gettext_lazy("summary of %(count)s cards")),
+    (re.compile(r"pay sheet \((?P<count>\d+)\)"), gettext_lazy("pay sheet of %(count)s cards")),
+    (
+        re.compile(r"audit log \((?P<count>\d+)\) ?(?P<query>.*)", re.S),
+        gettext_lazy("%(count)s rows of the audit log %(query)s"),
+    ),
+    (re.compile(r"score (?P<score>[-\d.]+)"), gettext_lazy("score %(score)s")),
+    (
+        re.compile(r"(?P<count>\d+) interactions; (?P<load>.*)"),
+        gettext_lazy("%(count)s interactions; %(load)s"),
+    ),
+    (
+        re.compile(r"(?P<count>\d+) entries not submitted"),
+        gettext_lazy("%(count)s entries not submitted"),
+    ),
+]
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50000
@@ -157,11 +156,19 @@ def action_choices(current: str = "") -> list[tuple[str, str]]:
     return sorted(((c, action_label(c)) for c in codes), key=lambda x: x[1])
 
 
+def reason_words(reason: str) -> str:
+    """A reason as written by a person, or one the code wrote, in the reader's language."""
+    for pattern, text in CODE_REASONS:
+        if m := pattern.fullmatch(reason):
+            return str(text) % m.groupdict()
+    return reason
+
+
 def kind_choices() -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in AuditEvent.Kind.choices]
 
 
-def events_for_user(user: Any) -> QuerySet[AuditEvent]:
+def events_for_user(user: User) -> QuerySet[AuditEvent]:
     """Every audit row, for HR and the auditor; anyone else is refused (403)."""
     if not scope_for(user).sees_everything:
         raise PermissionDenied(_("Only HR and the auditor may see the audit log."))
@@ -336,6 +343,22 @@ def _number(v: Any) -> str:
     return format(d.quantize(Decimal(1)) if d == d.to_integral() else d, "f")
 
 
+def _more_statuses() -> dict[str, dict[str, Any]]:
+    """Status labels of every model with a ``status`` field with choices, by model name (the
+    audit row's object type): looked up in the app registry, so a layer above is never imported."""
+    from django.apps import apps
+
+    out: dict[str, dict[str, Any]] = {}
+    for model in apps.get_models():
+        try:
+            field = model._meta.get_field("status")
+        except FieldDoesNotExist:
+            continue
+        if field.choices:
+            out.setdefault(model._meta.model_name, dict(field.flatchoices))
+    return out
+
+
 class _Context:
     """Cards, cycles and status labels the rows of one page refer to, fetched once."""
 
@@ -354,6 +377,7 @@ class _Context:
         cycle_ids |= {c.cycle_id for c in self.cards.values()}
         self.cycles = {c.pk: c for c in Cycle.objects.filter(pk__in=cycle_ids)}
         self.statuses = {
+            **_more_statuses(),
             "card": dict(CardStatus.choices),
             "appeal": dict(Appeal.Status.choices),
             "cycle": dict(Cycle.Status.choices),
@@ -395,12 +419,29 @@ def _words(v: Any, statuses: dict[str, Any] | None = None) -> str:
         parts = []
         for k, x in v.items():
             label = FIELD_LABELS.get(str(k), k)
-            text = _words(x, statuses if k == "status" else None)
+            text = _code_label(str(k), x) or _words(x, statuses if k == "status" else None)
             if isinstance(x, dict) and x:
                 text = f"（{text}）"
             parts.append(f"{label}：{text}")
         return "；".join(parts)
     return str(v)
+
+
+def _code_label(key: str, value: Any) -> str:
+    """A code stored as a value, by its label: a record type, a survey or an event kind."""
+    if not isinstance(value, str) or key not in ("type", "kind"):
+        return ""
+    if key == "type":
+        from csperf.core.record_types import label_by_name
+
+        return label_by_name(value)
+    from csperf.ingest.events import event_kinds
+    from csperf.surveys.labels import KIND_LABELS
+
+    if value in KIND_LABELS:
+        return str(KIND_LABELS[value])
+    kind = event_kinds().get(value)
+    return kind.name if kind is not None else ""
 
 
 def _value_of(v: Any) -> Any:
@@ -510,7 +551,7 @@ def rows(events: list[AuditEvent]) -> list[Row]:
                 cycle=cycle.name if cycle is not None else "",
                 card_id=e.card_id,
                 change=describe(e, ctx),
-                reason=e.reason,
+                reason=reason_words(e.reason),
             )
         )
     return out

@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 
 from csperf import metrics
 from csperf.core.errors import InvalidInput
+from csperf.metrics.indicators import unit_of
+from csperf.reports import cache
 from csperf.reports.access import Unit
 from csperf.reports.tables import Table
+from csperf.scoring import figures
 
 GRAINS = ("day", "week", "month", "quarter")
 MAX_BUCKETS = 120
@@ -50,7 +53,10 @@ def indicator_label(code: str) -> str:
             _("Unknown indicator %(code)s.") % {"code": code}, field="indicator"
         ) from None
     name = d["name_en"] if (get_language() or "").startswith("en") else d["name_zh"]
-    return f"{name}" + (f" ({d['unit']})" if d.get("unit") else "")
+    # Ratios, seconds and money carry their unit in each figure (89.61%, 2:08, 1,591.60); the
+    # other time units are plain numbers, so the title names them, never by their code.
+    times = {"minutes": _("minutes"), "hours": _("hours"), "days": _("days")}
+    return f"{name} ({times[d['unit']]})" if d.get("unit") in times else name
 
 
 def _parse_day(raw: str, field: str) -> dt.date:
@@ -121,6 +127,32 @@ def default_range(grain: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def chart_data(
+    *, kind: str, title: str, x: list[Any], series: list[dict[str, Any]], unit: str | None
+) -> dict[str, Any]:
+    """What charts.js draws: the series, their unit (percent axes read 0–100 %) and the value
+    axis fitted to the data (csperf.scoring.figures.axis), never ECharts' default bounds."""
+    values = [v for s in series for v in s["data"]]
+    return {
+        "type": kind,
+        "title": title,
+        "x": x,
+        "series": series,
+        "percent": figures.is_percent(unit),
+        "axis": figures.axis(values, unit),
+    }
+
+
+def indicator_unit(code: str) -> str | None:
+    return unit_of(code)
+
+
+def shared_unit(codes: list[str]) -> str | None:
+    """The unit of all these indicators when they share one (one axis), else None."""
+    units = {indicator_unit(c) for c in codes}
+    return units.pop() if len(units) == 1 else None
+
+
 def _float(v: Any) -> float | None:
     if v is None:
         return None
@@ -136,29 +168,47 @@ def trend(
     label = indicator_label(indicator)
     level = units[0].level
     spans = buckets(first, last, grain)
+    unit = indicator_unit(indicator)
     table = Table(
         title=label,
         columns=[_("Period"), *[u.label for u in units]],
         numeric=set(range(1, len(units) + 1)),
+        units=dict.fromkeys(range(1, len(units) + 1), unit) if unit else {},
     )
+    codes = [u.code for u in units]
     try:
-        with metrics.Engine.open(settings.DATA_DIR) as eng:
-            for bucket_label, span in spans:
-                rows = eng.compute(span, level, [indicator], subjects=[u.code for u in units])
-                by = {r["subject"]: r.get(indicator) for r in rows}
-                table.rows.append([bucket_label, *[by.get(u.code) for u in units]])
+        # every unit of the level at once (the engine computes them all anyway), so that each
+        # person's units come from the same kept figures
+        values = cache.cached(
+            cache.records_state(),
+            ("trend", level, indicator, tuple(spans)),
+            lambda: _trend_values(level, indicator, [span for _label, span in spans]),
+        )
     except metrics.MetricsError as exc:
         raise InvalidInput(str(exc), field="indicator") from None
-    chart = {
-        "type": "line",
-        "title": label,
-        "x": [r[0] for r in table.rows],
-        "series": [
+    for (bucket_label, _span), by in zip(spans, values, strict=True):
+        table.rows.append([bucket_label, *[by.get(code) for code in codes]])
+    chart = chart_data(
+        kind="line",
+        title=label,
+        x=[r[0] for r in table.rows],
+        series=[
             {"name": u.label, "data": [_float(r[i + 1]) for r in table.rows]}
             for i, u in enumerate(units)
         ],
-    }
+        unit=unit,
+    )
     return table, chart
+
+
+def _trend_values(level: str, indicator: str, spans: list[str]) -> list[dict[str, Any]]:
+    """{unit code: value} of each span, for every unit of the level."""
+    with metrics.Engine.open(settings.DATA_DIR) as eng:
+        out = []
+        for span in spans:
+            rows = eng.compute(span, level, [indicator])
+            out.append({r["subject"]: r.get(indicator) for r in rows})
+        return out
 
 
 def intraday(
@@ -187,18 +237,20 @@ def intraday(
         title=f"{unit.label} {day.isoformat()}",
         columns=[_("Interval"), *labels],
         numeric=set(range(1, len(indicators) + 1)),
+        units={i + 1: u for i, c in enumerate(indicators) if (u := indicator_unit(c))},
     )
     for r in rows:
         table.rows.append([r["interval_start"].strftime("%H:%M"), *[r.get(c) for c in indicators]])
-    chart = {
-        "type": "bar",
-        "title": table.title,
-        "x": [r[0] for r in table.rows],
-        "series": [
+    chart = chart_data(
+        kind="bar",
+        title=table.title,
+        x=[r[0] for r in table.rows],
+        series=[
             {"name": lab, "data": [_float(r[i + 1]) for r in table.rows]}
             for i, lab in enumerate(labels)
         ],
-    }
+        unit=shared_unit(indicators),
+    )
     return table, chart
 
 
@@ -217,17 +269,19 @@ def grade_distribution(cards: list[Any]) -> tuple[Table, dict[str, Any]]:
         title=_("Grade distribution"),
         columns=[_("Grade"), _("Cards"), _("Share")],
         numeric={1, 2},
+        units={1: "count", 2: "ratio"},
     )
     for g in order:
         table.rows.append(
             [g, counts[g], (Decimal(counts[g]) / Decimal(total)).quantize(Decimal("0.001"))]
         )
-    chart = {
-        "type": "bar",
-        "title": table.title,
-        "x": order,
-        "series": [{"name": _("Cards"), "data": [counts[g] for g in order]}],
-    }
+    chart = chart_data(
+        kind="bar",
+        title=table.title,
+        x=order,
+        series=[{"name": _("Cards"), "data": [counts[g] for g in order]}],
+        unit="count",
+    )
     return table, chart
 
 
@@ -251,6 +305,7 @@ def ranking(cards: list[Any]) -> Table:
             _("Label"),
         ],
         numeric={0, 6},
+        units={0: "count", 6: "score"},
     )
     for c in rank_order(cards):
         table.rows.append(

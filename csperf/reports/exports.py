@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +22,16 @@ from csperf.reports.tables import plain
 from csperf.reviews import workflow
 from csperf.reviews.models import RELEASED
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def visible_scored(user: Any, cards: Any) -> list[Any]:
+
+def visible_scored(user: User, cards: Any) -> list[Any]:
     """The released cards of ``cards`` whose scores the login may see."""
     return [c for c in cards if c.status in RELEASED and workflow.sees_scores(user, c)]
 
 
-def shows_pay(user: Any, cards: list[Any]) -> bool:
+def shows_pay(user: User, cards: list[Any]) -> bool:
     """A pay column only when the login may see the pay of every card listed."""
     return all(workflow.sees_pay(user, c) for c in cards)
 
@@ -188,19 +191,8 @@ def _pay_note(card: Any) -> str:
     return _("Pay not computed: rescore the card.")
 
 
-def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
-    """The performance pay of each person whose template has pay: base, days, total, grade,
-    pay; totals for every department; then the released cards whose template has no pay."""
-    wb, buf, fmts = _book()
-    ws = wb.add_worksheet(cycle.period)
-    _title(ws, 0, f"{cycle.name} · {_('Pay sheet')}（绩效工资表）", fmts["title"])
-    _title(
-        ws,
-        1,
-        f"{_('Exported')} {timezone.localtime():%Y-%m-%d %H:%M} · {_('Published cards only')}",
-        fmts["muted"],
-    )
-    head = [
+def _pay_head() -> list[str]:
+    return [
         _("Employee ID"),
         _("Employee"),
         _("Department"),
@@ -215,14 +207,49 @@ def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
         _("Status"),
         _("Note"),
     ]
-    for c, h in enumerate(head):
-        ws.write_string(3, c, h, fmts["head"])
-    ordered = sorted(cards, key=lambda c: (c.department.code, c.team.code, c.employee.code))
-    paid = [c for c in ordered if has_pay(c.template)]
-    unpaid = [c for c in ordered if not has_pay(c.template)]
-    paid_ids = {c.pk for c in paid}
-    r = 4
-    # Every department of the sheet, in code order, with its people and pay (0 when none).
+
+
+def _person(card: Any) -> list[Any]:
+    return [
+        card.employee.code,
+        card.employee.name,
+        card.department.name,
+        card.team.name,
+        card.position.name,
+    ]
+
+
+def _paid_row(card: Any) -> list[Any]:
+    inputs = card.inputs or {}
+    return [
+        *_person(card),
+        inputs.get("pay_base", card.employee.pay_base),
+        inputs.get("days_worked"),
+        inputs.get("period_days"),
+        card.total,
+        card.grade,
+        card.pay,
+        str(card.get_status_display()),
+        _pay_note(card),
+    ]
+
+
+def _unpaid_row(card: Any) -> list[Any]:
+    return [
+        *_person(card),
+        None,
+        None,
+        None,
+        card.total,
+        card.grade,
+        None,
+        str(card.get_status_display()),
+        _("No performance pay in template %(template)s") % {"template": card.template.code},
+    ]
+
+
+def _departments(ordered: list[Any], paid_ids: set[int]) -> dict[str, dict[str, Any]]:
+    """Every department of the sheet, in code order, with its people and pay (0 when none)."""
     depts: dict[str, dict[str, Any]] = {}
     for card in ordered:
         d = depts.setdefault(
@@ -232,33 +259,11 @@ def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
         if card.pk in paid_ids:
             d["people"] += 1
             d["pay"] += card.pay or Decimal(0)
-    for card in paid:
-        inputs = card.inputs or {}
-        _write_row(
-            ws,
-            r,
-            [
-                card.employee.code,
-                card.employee.name,
-                card.department.name,
-                card.team.name,
-                card.position.name,
-                inputs.get("pay_base", card.employee.pay_base),
-                inputs.get("days_worked"),
-                inputs.get("period_days"),
-                card.total,
-                card.grade,
-                card.pay,
-                str(card.get_status_display()),
-                _pay_note(card),
-            ],
-            fmts,
-        )
-        r += 1
-    if not paid:
-        _title(ws, r, _("No published card with performance pay."), fmts["muted"])
-        r += 1
-    r += 1
+    return depts
+
+
+def _write_totals(ws: Any, r: int, depts: dict[str, dict[str, Any]], fmts: dict[str, Any]) -> int:
+    """The people with pay and the pay of each department and of all; the last row written."""
     ws.write_string(r, 0, _("Totals by department"), fmts["sign"])
     ws.write_string(r, 1, _("People with pay"), fmts["sign"])
     for d in depts.values():
@@ -270,34 +275,48 @@ def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
     ws.write_string(r, 2, _("All"), fmts["sign"])
     ws.write_number(r, 1, sum(d["people"] for d in depts.values()), fmts["cell"])
     ws.write_number(r, 10, float(sum((d["pay"] for d in depts.values()), Decimal(0))), fmts["num"])
-    if unpaid:
-        r += 2
-        ws.write_string(
-            r, 0, _("Published cards whose template has no performance pay"), fmts["sign"]
-        )
-        for card in unpaid:
-            r += 1
-            _write_row(
-                ws,
-                r,
-                [
-                    card.employee.code,
-                    card.employee.name,
-                    card.department.name,
-                    card.team.name,
-                    card.position.name,
-                    None,
-                    None,
-                    None,
-                    card.total,
-                    card.grade,
-                    None,
-                    str(card.get_status_display()),
-                    _("No performance pay in template %(template)s")
-                    % {"template": card.template.code},
-                ],
-                fmts,
-            )
+    return r
+
+
+def _write_unpaid(ws: Any, r: int, unpaid: list[Any], fmts: dict[str, Any]) -> int:
+    """The released cards whose template has no pay, if any; the last row written."""
+    if not unpaid:
+        return r
+    r += 2
+    ws.write_string(r, 0, _("Published cards whose template has no performance pay"), fmts["sign"])
+    for card in unpaid:
+        r += 1
+        _write_row(ws, r, _unpaid_row(card), fmts)
+    return r
+
+
+def pay_sheet_xlsx(cycle: Any, cards: list[Any]) -> bytes:
+    """The performance pay of each person whose template has pay: base, days, total, grade,
+    pay; totals for every department; then the released cards whose template has no pay."""
+    wb, buf, fmts = _book()
+    ws = wb.add_worksheet(cycle.period)
+    _title(ws, 0, f"{cycle.name} · {_('Pay sheet')}（绩效工资表）", fmts["title"])
+    _title(
+        ws,
+        1,
+        f"{_('Exported')} {timezone.localtime():%Y-%m-%d %H:%M} · {_('Published cards only')}",
+        fmts["muted"],
+    )
+    for c, h in enumerate(_pay_head()):
+        ws.write_string(3, c, h, fmts["head"])
+    ordered = sorted(cards, key=lambda c: (c.department.code, c.team.code, c.employee.code))
+    paid = [c for c in ordered if has_pay(c.template)]
+    unpaid = [c for c in ordered if not has_pay(c.template)]
+    depts = _departments(ordered, {c.pk for c in paid})
+    r = 4
+    for card in paid:
+        _write_row(ws, r, _paid_row(card), fmts)
+        r += 1
+    if not paid:
+        _title(ws, r, _("No published card with performance pay."), fmts["muted"])
+        r += 1
+    r = _write_totals(ws, r + 1, depts, fmts)
+    r = _write_unpaid(ws, r, unpaid, fmts)
     ws.set_column(0, 4, 11)
     ws.set_column(5, 11, 10)
     ws.set_column(12, 12, 30)

@@ -14,7 +14,6 @@ reader's language.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
@@ -22,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from csperf.exports.scorecard_xlsx import input_labels, kind_names
 from csperf.reports.tables import display
-from csperf.scoring import describe_rule
-from csperf.scoring.explain import money, number, percent, role_label
+from csperf.scoring import describe_rule, figures
+from csperf.scoring.explain import money, role_label
 
 EMBEDDED = "CsperfCJK"
 FALLBACK = "STSong-Light"
@@ -42,9 +41,7 @@ def font_file() -> str | None:
 
     from django.core.exceptions import ImproperlyConfigured
 
-    from csperf.web.env import env_str
-
-    chosen = env_str("CSPERF_PDF_FONT", "")
+    chosen = os.environ.get("CSPERF_PDF_FONT", "").strip()
     if chosen:
         if not Path(chosen).is_file():
             raise ImproperlyConfigured(f"CSPERF_PDF_FONT: no such font file: {chosen}")
@@ -96,69 +93,54 @@ def signature_labels() -> list[str]:
     return out
 
 
-def shown(value: Any, pct: bool) -> str:
-    """A value, target or point count on the printed card: ratios of a percentage unit as
-    percentages (86.5%), other numbers with at most 4 decimals, nothing as "—"."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict):
-        return "、".join(f"{k} {number(v, 4)}" for k, v in value.items()) or "0"
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-        return str(value)
-    try:
-        return percent(value) if pct else number(value, 4)
-    except (ArithmeticError, ValueError):
-        return str(value)
+def shown(value: Any, unit: str | None = None) -> str:
+    """A value, target or point count on the printed card as the pages show it
+    (csperf.scoring.figures): ratios as 98.99%, seconds as 2:08, others to 2 decimals."""
+    return figures.figure(value, unit, lang=translation.get_language())
 
 
-def card_pdf(view: dict[str, Any]) -> bytes:
-    """``view`` is the card as this user sees it (csperf.reviews.presenters.card_detail)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+class _Paragraphs:
+    """The card's paragraph styles in the CJK font, and ``p`` to make a cell of text."""
 
-    font = _font()
-    card = view["card"]
-    rules = rules_in_words(card.template.parsed)
-    base = ParagraphStyle("base", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5)
-    head = ParagraphStyle("head", parent=base, fontSize=8.5, leading=11, textColor=colors.black)
-    title = ParagraphStyle("title", parent=base, fontSize=15, leading=20, alignment=1)
-    sub = ParagraphStyle("sub", parent=base, fontSize=9.5, leading=13, alignment=1)
+    def __init__(self, font: str) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import ParagraphStyle
 
-    def p(text: Any, style: ParagraphStyle = base) -> Paragraph:
+        self.base = ParagraphStyle("base", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+        self.small = ParagraphStyle("small", parent=self.base, fontSize=7.5, leading=9.5)
+        self.head = ParagraphStyle(
+            "head", parent=self.base, fontSize=8.5, leading=11, textColor=colors.black
+        )
+        self.title = ParagraphStyle("title", parent=self.base, fontSize=15, leading=20, alignment=1)
+        self.sub = ParagraphStyle("sub", parent=self.base, fontSize=9.5, leading=13, alignment=1)
+
+    def p(self, text: Any, style: Any = None) -> Any:
         from xml.sax.saxutils import escape
 
-        return Paragraph(escape("" if text is None else str(text)), style)
+        from reportlab.platypus import Paragraph
 
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=f"{card.template.name} {card.employee.name} {card.cycle.period}",
-        author="csperf",
-    )
-    story: list[Any] = [
-        p(f"{card.template.name}", title),
-        p(
+        return Paragraph(escape("" if text is None else str(text)), style or self.base)
+
+
+def _heading(card: Any, ps: _Paragraphs) -> list[Any]:
+    """The template's name, then period · employee · department / team · position · status."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    return [
+        ps.p(f"{card.template.name}", ps.title),
+        ps.p(
             f"{_('Period')} {card.cycle.period} · {card.employee.name}（{card.employee.code}）· "
             f"{card.department.name} / {card.team.name} · {card.position.name} · "
             f"{card.get_status_display()}",
-            sub,
+            ps.sub,
         ),
         Spacer(1, 4 * mm),
     ]
-    show = view["show_scores"]
-    cols = view["columns"]
+
+
+def _header_row(cols: list[dict[str, Any]], ps: _Paragraphs) -> list[Any]:
     lang = translation.get_language()
-    parsed = card.template.parsed
-    percent_items = {it.code for _s, it in parsed.items if it.unit is not None and it.unit.percent}
     header = [
         _("Section"),
         _("Item"),
@@ -170,44 +152,62 @@ def card_pdf(view: dict[str, Any]) -> bytes:
         _("Score"),
         _("Explanation"),
     ]
-    data: list[list[Any]] = [[p(h, head) for h in header]]
+    return [ps.p(h, ps.head) for h in header]
+
+
+def _item_row(
+    sec: dict[str, Any], i: int, it: dict[str, Any], rule: str, show: bool, ps: _Paragraphs
+) -> list[Any]:
+    """One item: its figures by unit, the raters' cells, its score and explanation if shown."""
+    p = ps.p
+    unit = it.get("unit")
+    cells = [shown(c.get("value")) if c["applies"] else "" for c in it["cells"]]
+    score = it["contribution"]
+    return [
+        p(sec["name"] if i == 0 else ""),
+        p(it["name"]),
+        p(shown(it["points"])),
+        p(shown(it["target"], unit)),
+        p(rule, ps.small),
+        p(shown(it["value"], unit)),
+        *[p(x) for x in cells],
+        p(figures.score(score) if show and score is not None else "—"),
+        p(it["explain"] if show else "", ps.small),
+    ]
+
+
+def _subtotal_row(sec: dict[str, Any], n_roles: int, show: bool, ps: _Paragraphs) -> list[Any]:
+    p = ps.p
+    return [
+        p(f"{sec['name']} {_('Subtotal')}"),
+        p(""),
+        p(shown(sec["full"])),
+        *[p("") for _c in range(3 + n_roles)],
+        p(figures.score(sec["score"]) if show and sec["score"] is not None else "—"),
+        p(""),
+    ]
+
+
+def _items_table(view: dict[str, Any], ps: _Paragraphs) -> Any:
+    """The items of every section with a shaded subtotal row after each section."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    show, cols = view["show_scores"], view["columns"]
+    rules = rules_in_words(view["card"].template.parsed)
+    data: list[list[Any]] = [_header_row(cols, ps)]
     subtotals: list[int] = []
     for sec in view["sections"]:
         for i, it in enumerate(sec["items"]):
-            pct = it["code"] in percent_items
-            cells = [shown(c.get("value"), False) if c["applies"] else "" for c in it["cells"]]
-            data.append(
-                [
-                    p(sec["name"] if i == 0 else ""),
-                    p(it["name"]),
-                    p(shown(it["points"], False)),
-                    p(shown(it["target"], pct)),
-                    p(rules.get(it["code"], ""), small),
-                    p(shown(it["value"], pct)),
-                    *[p(x) for x in cells],
-                    p(
-                        number(it["contribution"])
-                        if show and it["contribution"] is not None
-                        else "—"
-                    ),
-                    p(it["explain"] if show else "", small),
-                ]
-            )
+            data.append(_item_row(sec, i, it, rules.get(it["code"], ""), show, ps))
         subtotals.append(len(data))
-        data.append(
-            [
-                p(f"{sec['name']} {_('Subtotal')}"),
-                p(""),
-                p(shown(sec["full"], False)),
-                *[p("") for _c in range(3 + len(cols))],
-                p(number(sec["score"]) if show and sec["score"] is not None else "—"),
-                p(""),
-            ]
-        )
-    n_roles = len(cols)
-    widths = [22, 30, 13, 16, 62, 18, *([13] * n_roles), 15]
-    used = sum(widths)
-    widths.append(max(40, 273 - used))
+        data.append(_subtotal_row(sec, len(cols), show, ps))
+    # Rater headings ("Supervisor") and scores such as 11713.00 fit their column on one line;
+    # four or more raters share what the 273 mm of a landscape A4 leave them.
+    rater = min(21, 54 / max(1, len(cols)))
+    widths = [22, 30, 13, 16, 62, 18, *([rater] * len(cols)), 18]
+    widths.append(max(40, 273 - sum(widths)))
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -219,39 +219,80 @@ def card_pdf(view: dict[str, Any]) -> bytes:
             ]
         )
     )
-    story += [table, Spacer(1, 4 * mm)]
-    if show:
-        summary = [
-            [
-                p(f"{_('Total')}：{display(card.total)}"),
-                p(f"{_('Grade')}：{card.grade or '—'}"),
-                p(f"{_('Rank')}：{display(card.rank)} {card.rank_label}"),
-                p(
-                    f"{_('Performance pay')}：{money(card.pay) if view.get('show_pay') and card.pay is not None else '—'}"
-                ),
-            ]
-        ]
-        story += [Table(summary, colWidths=[68 * mm] * 4), Spacer(1, 2 * mm)]
-        if view.get("alerts"):
-            story.append(p(f"{_('Alerts')}：" + "；".join(str(a) for a in view["alerts"]), small))
-    else:
-        story.append(p(_("Scores are shown once the card is published.")))
-    story.append(Spacer(1, 10 * mm))
-    sign_rows = [
+    return table
+
+
+def _totals(view: dict[str, Any], ps: _Paragraphs) -> list[Any]:
+    """Total, grade, rank and pay (pay only for who may see it) and the alerts, once shown."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer, Table
+
+    p, card = ps.p, view["card"]
+    if not view["show_scores"]:
+        return [p(_("Scores are shown once the card is published."))]
+    pay = money(card.pay) if view.get("show_pay") and card.pay is not None else "—"
+    summary = [
         [
-            p(f"{label}：________________"),
-            p(f"{_('Date')}：______年____月____日"),
+            p(f"{_('Total')}：{figures.score(card.total)}"),
+            p(f"{_('Grade')}：{card.grade or '—'}"),
+            p(f"{_('Rank')}：{display(card.rank) or '—'} {card.rank_label}"),
+            p(f"{_('Performance pay')}：{pay}"),
         ]
+    ]
+    out = [Table(summary, colWidths=[68 * mm] * 4), Spacer(1, 2 * mm)]
+    if view.get("alerts"):
+        out.append(p(f"{_('Alerts')}：" + "；".join(str(a) for a in view["alerts"]), ps.small))
+    return out
+
+
+def _signing(card: Any, ps: _Paragraphs) -> list[Any]:
+    """The signature lines with dates, then the template and when the card was printed."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer, Table
+
+    p = ps.p
+    sign_rows = [
+        [p(f"{label}：________________"), p(f"{_('Date')}：______年____月____日")]
         for label in signature_labels()
     ]
-    story.append(Table(sign_rows, colWidths=[100 * mm, 80 * mm], rowHeights=[10 * mm] * 3))
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        p(
-            f"csperf · {card.template.code} v{card.template.version} · "
-            f"{_('Printed')} {timezone.localtime():%Y-%m-%d %H:%M}",
-            small,
-        )
+    # The three signature lines print on one page (a new one if need be), never split.
+    return [
+        Spacer(1, 10 * mm),
+        KeepTogether(
+            [
+                Table(sign_rows, colWidths=[100 * mm, 80 * mm], rowHeights=[10 * mm] * 3),
+                Spacer(1, 4 * mm),
+                p(
+                    f"csperf · {card.template.code} v{card.template.version} · "
+                    f"{_('Printed')} {timezone.localtime():%Y-%m-%d %H:%M}",
+                    ps.small,
+                ),
+            ]
+        ),
+    ]
+
+
+def card_pdf(view: dict[str, Any]) -> bytes:
+    """``view`` is the card as this user sees it (csperf.reviews.presenters.card_detail)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    card = view["card"]
+    ps = _Paragraphs(_font())
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{card.template.name} {card.employee.name} {card.cycle.period}",
+        author="csperf",
     )
+    story = [*_heading(card, ps), _items_table(view, ps), Spacer(1, 4 * mm)]
+    story += _totals(view, ps)
+    story += _signing(card, ps)
     doc.build(story)
     return buf.getvalue()

@@ -24,6 +24,8 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     # Columns holding numbers (right-aligned in HTML, numeric cells in XLSX).
     numeric: set[int] = field(default_factory=set)
+    # The unit of a numeric column (csperf.scoring.figures: ratio -> 98.99% on the page).
+    units: dict[int, str] = field(default_factory=dict)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r, strict=False)) for r in self.rows]

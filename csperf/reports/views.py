@@ -306,20 +306,23 @@ def _my_trend_data(request: HttpRequest) -> dict[str, Any]:
             _("Performance pay"),
         ],
         numeric={2, 4, 5},
+        units={2: "score", 4: "count", 5: "amount"},
     )
     items: dict[str, dict[str, Any]] = {}
     for c in cards:
         table.rows.append([c.cycle.period, c.template.name, c.total, c.grade, c.rank, c.pay])
+        # A stored result names its items by code; a person reads the template's item names.
+        names = {it.code: it.name for sec in c.template.parsed.sections for it in sec.items}
         for sec in (c.result or {}).get("sections", []):
             for it in sec.get("items", []):
-                items.setdefault(it.get("label") or it["code"], {})[c.cycle.period] = it.get(
-                    "score"
-                )
+                name = names.get(it["code"], it["code"])
+                items.setdefault(name, {})[c.cycle.period] = it.get("score")
     periods = [r[0] for r in table.rows]
     item_table = Table(
         title=_("My item scores"),
         columns=[_("Item"), *periods],
         numeric=set(range(1, len(periods) + 1)),
+        units=dict.fromkeys(range(1, len(periods) + 1), "score"),
     )
     for name, by in items.items():
         item_table.rows.append([name, *[by.get(p) for p in periods]])
@@ -327,12 +330,13 @@ def _my_trend_data(request: HttpRequest) -> dict[str, Any]:
     def f(v: Any) -> Any:
         return float(v) if v is not None else None
 
-    chart = {
-        "type": "line",
-        "title": _("My total over the months"),
-        "x": periods,
-        "series": [{"name": _("Total"), "data": [f(r[2]) for r in table.rows]}],
-    }
+    chart = dashboards.chart_data(
+        kind="line",
+        title=_("My total over the months"),
+        x=periods,
+        series=[{"name": _("Total"), "data": [f(r[2]) for r in table.rows]}],
+        unit="score",
+    )
     return {"cards": cards, "table": table, "item_table": item_table, "chart": chart}
 
 

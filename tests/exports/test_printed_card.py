@@ -75,8 +75,8 @@ def test_columns_with_raters(card_xlsx):
 def test_numbers_are_numbers_with_formats(card_xlsx):
     keep = _row(card_xlsx, "保有率")
     target, value, score = keep[3], keep[5], keep[8]
-    assert target.value == pytest.approx(0.865) and target.number_format == "0.0%"
-    assert value.value == pytest.approx(0.835) and value.number_format == "0.0%"
+    assert target.value == pytest.approx(0.865) and target.number_format == "0.00%"
+    assert value.value == pytest.approx(0.835) and value.number_format == "0.00%"
     assert score.value == 14 and score.number_format == "0.00"
     assert keep[9].value == "保有率 83.5%，目标 86.5%，低于目标 3%，每低 1% 扣 2 分，得 14 分"
     assert keep[6].value is None and keep[7].value is None  # not rated: blank, no "·"
