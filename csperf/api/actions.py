@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,20 +15,23 @@ from csperf.core import audit
 from csperf.core.errors import InvalidInput, NotAllowed, require_reason
 from csperf.org.access import can_manage_org
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def tokens_of(user: Any) -> list[ApiToken]:
+
+def tokens_of(user: User) -> list[ApiToken]:
     """A login's tokens, newest first (only their dates are kept: the token itself never is)."""
     return list(ApiToken.objects.filter(user=user).order_by("-created_at"))
 
 
-def revoke_presented(user: Any, raw_token: str) -> None:
+def revoke_presented(user: User, raw_token: str) -> None:
     """The holder ends the token they authenticated with (``POST /api/auth/revoke``)."""
     with transaction.atomic():
         if ApiToken.revoke(raw_token):
             audit.record(user, "revoke_token", user, field="api_token")
 
 
-def revoke_tokens(actor: Any, user: Any, *, reason: str, token_id: int | None = None) -> int:
+def revoke_tokens(actor: User, user: User, *, reason: str, token_id: int | None = None) -> int:
     """HR ends one of a login's tokens, or all of them; returns how many ended."""
     if not can_manage_org(actor):
         raise NotAllowed(_("Only HR may revoke API tokens."))

@@ -13,25 +13,17 @@ from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from django.db import OperationalError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Path, Query, Schema, UploadedFile
+from ninja import File, Form, NinjaAPI, Path, Query, Schema, Status, UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
 
-try:  # django-ninja >= 1.5 names the status explicitly; returning a tuple is deprecated
-    from ninja import Status
-except ImportError:  # pragma: no cover
-
-    def Status(code: int, body: Any) -> Any:
-        return code, body
-
-
 from csperf.api import actions as token_actions
 from csperf.api.models import ApiToken
-from csperf.api.schemas import ID_MAX, Code, DbId, Text
 from csperf.core.errors import ActionError, InvalidInput, NotAllowed
-from csperf.core.models import AuditEvent, Job
+from csperf.core.models import AuditEvent
+from csperf.core.schemas import ID_MAX, Code, DbId, Text
 from csperf.cycles import actions as cycle_actions
 from csperf.cycles import gates
 from csperf.cycles.access import (
@@ -40,16 +32,21 @@ from csperf.cycles.access import (
     get_template_for_user,
     templates_for_user,
 )
-from csperf.cycles.scope import CycleScope
+from csperf.cycles.schemas import CycleOut
 from csperf.ingest.schema import RECORD_TYPES
-from csperf.org.access import employees_for_user, get_employee_for_user, scope_for
+from csperf.kernel.periods import PERIOD_PATTERN
+from csperf.org.access import (
+    employees_for_user,
+    get_employee_for_user,
+    get_job_for_user,
+    scope_for,
+)
+from csperf.org.readonly import UNSAFE_METHODS, is_read_only, read_only_refusal
 from csperf.reviews import actions
 from csperf.reviews.access import cards_for_user, get_card_for_user, history_for_user
 from csperf.reviews.api import AppealOut, appeal_out
-from csperf.reviews.models import Card
-from csperf.reviews.presenters import card_detail
-from csperf.scoring.periods import PERIOD_PATTERN
-from csperf.web.middleware import UNSAFE_METHODS, is_read_only, read_only_refusal
+from csperf.reviews.card_json import card_full, card_summary
+from csperf.reviews.transitions import StepName, run_step
 
 
 class TokenAuth(HttpBearer):
@@ -97,9 +94,9 @@ def _action_error(request: HttpRequest, exc: ActionError):
 
 @api.exception_handler(OperationalError)
 def _busy_database(request: HttpRequest, exc: OperationalError):
-    """Another writer holds the lock: 409, try again (csperf/web/busy.py); anything else is a
+    """Another writer holds the lock: 409, try again (csperf/core/busy.py); anything else is a
     fault and goes on to Django's error handling."""
-    from csperf.web.busy import busy_message, is_busy
+    from csperf.core.busy import busy_message, is_busy
 
     if not is_busy(exc):
         raise exc
@@ -123,43 +120,6 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
     expires_at: dt.datetime
-
-
-class CycleScopeOut(Schema):
-    departments: list[str]
-    teams: list[str]
-    positions: list[str]
-
-
-class CycleOut(Schema):
-    id: int
-    name: str
-    period: str
-    status: str
-    rating_deadline: dt.date
-    appeal_days: int
-    computed_at: dt.datetime | None
-    min_coverage: float
-    scope: CycleScopeOut
-    archived_at: dt.datetime | None = None
-    archived_reason: str = ""
-    unrated_stages: list[dict[str, Any]] = Field(default_factory=list)
-
-    @staticmethod
-    def resolve_min_coverage(obj: Any) -> float:
-        return float(obj.min_coverage)
-
-    @staticmethod
-    def resolve_scope(obj: Any) -> dict[str, list[str]]:
-        return CycleScope.of(obj).as_codes()
-
-    @staticmethod
-    def resolve_unrated_stages(obj: Any, context: Any) -> list[dict[str, Any]]:
-        # names people across the centre: HR and the auditor only
-        request = (context or {}).get("request")
-        if request is None or not scope_for(request.user).sees_everything:
-            return []
-        return gates.relabel((obj.compute_report or {}).get("unrated_stages") or [])
 
 
 class CycleIn(Schema):
@@ -250,9 +210,7 @@ class RatingsIn(Schema):
 
 
 class TransitionIn(Schema):
-    action: Literal[
-        "start", "submit", "return", "approve", "publish", "acknowledge", "close", "reopen"
-    ]
+    action: StepName
     reason: str = ""
     to_role: str | None = None
 
@@ -302,93 +260,6 @@ def _form_enum(field: str, values: tuple[str, ...]) -> dict[str, Any]:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _card_summary(card: Card, user: Any) -> dict[str, Any]:
-    from csperf.reviews.workflow import sees_scores
-
-    show = sees_scores(user, card)
-    return {
-        "id": card.pk,
-        "cycle_id": card.cycle_id,
-        "period": card.cycle.period,
-        "employee_code": card.employee.code,
-        "employee_name": card.employee.name,
-        "team": card.team.name,
-        "department": card.department.name,
-        "position": card.position.name,
-        "template": f"{card.template.code}@{card.template.version}",
-        "status": card.status,
-        "total": card.total if show else None,
-        "grade": (card.grade or None) if show else None,
-        "rank": card.rank if show else None,
-        # the share of the record-fed weight that had data (not a score: always shown)
-        "coverage": _float(gates.card_coverage(card)),
-    }
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _card_full(card: Card, user: Any) -> dict[str, Any]:
-    view = card_detail(user, card)
-    show = view["show_scores"]
-    sections = []
-    for sec in view["sections"]:
-        sections.append(
-            {
-                "code": sec["code"],
-                "name": sec["name"],
-                "kind": sec["kind"],
-                "score": sec["score"],
-                "full": sec["full"],
-                "items": [
-                    {
-                        "code": it["code"],
-                        "name": it["name"],
-                        "points": it["points"],
-                        "rule": it["rule"],
-                        "value": it["value"],
-                        "target": it["target"],
-                        "score": it["score"],
-                        "scale": it["scale"],
-                        "contribution": it["contribution"],
-                        "explain": it["explain"],
-                        "explain_code": it["explain_code"],
-                        "ratings": {
-                            c["role"]: {"value": c["value"], "comment": c["comment"]}
-                            for c in it["cells"]
-                            if c["applies"]
-                        },
-                    }
-                    for it in sec["items"]
-                ],
-            }
-        )
-    out = _card_summary(card, user)
-    out.update(
-        {
-            "status_label": str(card.get_status_display()),
-            "chain": card.chain,
-            "current_role": view["current_role"],
-            "actions": view["actions"],
-            "rank_from_bottom": card.rank_from_bottom if show else None,
-            "rank_label": (card.rank_label or None) if show else None,
-            "pay": card.pay if view["show_pay"] else None,
-            "flags": view["flags"],
-            "alerts": view["alerts"],
-            "moves": card.moves,
-            "published_at": card.published_at,
-            "appeal_deadline": card.appeal_deadline,
-            "min_coverage": view["coverage"]["minimum"],
-            "uncovered": view["coverage"]["uncovered"],
-            "excluded_reason": view["coverage"]["excluded_reason"],
-            "gate_overrides": view["coverage"]["overrides"],
-            "sections": sections,
-        }
-    )
-    return out
 
 
 # -- auth ------------------------------------------------------------------------------------
@@ -523,11 +394,7 @@ def open_cycle(request: HttpRequest, cycle_id: int, payload: OpenIn | None = Non
 
 @api.get("/jobs/{job_id}", response=JobOut, tags=["cycles"])
 def get_job(request: HttpRequest, job_id: int):
-    scope = scope_for(request.user)
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
-        raise Http404("no such job")
-    return job
+    return get_job_for_user(request.user, job_id)
 
 
 @api.post(
@@ -595,13 +462,13 @@ def list_cards(request: HttpRequest, cycle: int | None = Query(None, ge=1, le=ID
     cards = cards_for_user(request.user, cycle_id=cycle).order_by(
         "cycle_id", "team__code", "employee__code"
     )
-    return [_card_summary(c, request.user) for c in cards]
+    return [card_summary(c, request.user) for c in cards]
 
 
 @api.get("/cards/{card_id}", tags=["cards"])
 def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
     """The card with items, scores, total, grade, rank, pay and status (as far as visible)."""
-    return _card_full(get_card_for_user(request.user, card_id), request.user)
+    return card_full(get_card_for_user(request.user, card_id), request.user)
 
 
 @api.put("/cards/{card_id}/ratings", tags=["cards"])
@@ -615,30 +482,14 @@ def put_ratings(
         card,
         [{"item": r.item, "value": r.value, "comment": r.comment} for r in payload.ratings],
     )
-    return _card_full(card, request.user)
+    return card_full(card, request.user)
 
 
 @api.post("/cards/{card_id}/transitions", tags=["cards"])
 def transition(request: HttpRequest, card_id: int, payload: TransitionIn) -> dict[str, Any]:
     card = get_card_for_user(request.user, card_id, log=False)
-    step = payload.action
-    if step == "start":
-        actions.start_rating(request.user, card, payload.reason)
-    elif step == "submit":
-        actions.submit(request.user, card, payload.reason)
-    elif step == "return":
-        actions.return_card(request.user, card, payload.reason)
-    elif step == "approve":
-        actions.approve(request.user, card, payload.reason)
-    elif step == "publish":
-        actions.publish(request.user, card, payload.reason)
-    elif step == "acknowledge":
-        actions.acknowledge(request.user, card)
-    elif step == "close":
-        actions.close(request.user, card, payload.reason)
-    elif step == "reopen":
-        actions.reopen(request.user, card, payload.reason, payload.to_role)
-    return _card_full(card, request.user)
+    run_step(request.user, card, payload.action, reason=payload.reason, to_role=payload.to_role)
+    return card_full(card, request.user)
 
 
 @api.get("/cards/{card_id}/history", response=list[EventOut], tags=["cards"])
@@ -709,9 +560,10 @@ def indicator_values(
     """Indicator values for a period, for the employees / teams / departments in the caller's scope."""
     from django.conf import settings
 
+    from csperf.kernel.decimals import jsonable
+    from csperf.kernel.periods import Period
     from csperf.metrics import MetricsError, PeriodError, compute
     from csperf.org.access import departments_for_user, teams_for_user
-    from csperf.scoring import Period, to_jsonable
 
     try:
         Period.parse(period)
@@ -737,7 +589,7 @@ def indicator_values(
         raise InvalidInput(str(exc), field="query.period") from None
     except MetricsError as exc:
         raise InvalidInput(str(exc), field="query.indicators") from None
-    return to_jsonable(rows)
+    return jsonable(rows)
 
 
 api.add_router("/qc", "csperf.qc.api.router")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _digest(token: str) -> str:
@@ -29,7 +32,7 @@ class ApiToken(models.Model):
         return f"token of {self.user} until {self.expires_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: Any) -> tuple[ApiToken, str]:
+    def issue(cls, user: User) -> tuple[ApiToken, str]:
         token = "csp_" + secrets.token_urlsafe(32)
         obj = cls.objects.create(
             user=user,
@@ -47,7 +50,10 @@ class ApiToken(models.Model):
         )
         if obj is None or not obj.user.is_active:
             return None
-        cls.objects.filter(pk=obj.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # to the minute (as HR's logins page shows it): no database write on every API read
+        if obj.last_used_at is None or now - obj.last_used_at >= timedelta(minutes=1):
+            cls.objects.filter(pk=obj.pk).update(last_used_at=now)
         return obj.user
 
     @classmethod

@@ -220,7 +220,7 @@ def _schema_of(client, path: str, method: str) -> dict:
 
 def test_the_six_operations_say_what_their_validation_accepts(client):
     """The constraints the validation applies are in /api/openapi.json."""
-    from csperf.scoring.periods import PERIOD_PATTERN
+    from csperf.kernel.periods import PERIOD_PATTERN
 
     doc = client.get("/api/openapi.json").json()
     parts = doc["components"]["schemas"]
