@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from csperf.org.access import scope_for
-from csperf.web.middleware import is_read_only
+from csperf.org.readonly import is_read_only
 
 
 def navigation(request: Any) -> dict[str, Any]:

@@ -16,10 +16,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEMO_PASSWORD = "demo"
 AGENT1_POSITION = "电话专员"  # a monthly card rated 自评 → 上级: the whole chain shows
@@ -35,7 +38,7 @@ LOGINS = [
 ]
 
 
-def load_builtin_templates(actor: Any = None) -> list[Any]:
+def load_builtin_templates(actor: User | None = None) -> list[Any]:
     from csperf.cycles.actions import add_template
     from csperf.cycles.models import ScorecardTemplate
     from csperf.templates import builtin_paths
@@ -359,6 +362,6 @@ def setup_demo(
 
 
 def _first_day(period: str) -> dt.date:
-    from csperf.metrics.periods import parse_period
+    from csperf.kernel.periods import parse_period
 
     return parse_period(period).start

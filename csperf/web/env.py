@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Stricter than csperf.kernel.words on purpose: a setting accepts only the usual switch words
+# (no 是/√/x), and anything else stops the process instead of being guessed.
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _UNSET = object()
@@ -112,6 +114,8 @@ def env_database(name: str, default_sqlite: Path) -> dict[str, Any]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite),
             "OPTIONS": dict(SQLITE_OPTIONS),
+            # a web worker keeps its connection between requests (as for DATABASE_URL)
+            "CONN_MAX_AGE": 60,
         }
     import dj_database_url
 

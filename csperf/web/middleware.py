@@ -15,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+from csperf.org.readonly import UNSAFE_METHODS, is_read_only, read_only_refusal
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -36,25 +37,8 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 # -- the auditor reads only ----------------------------------------------------------------------
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a read-only login may still post: its own session, password and language.
 READ_ONLY_ALLOWED_URL_NAMES = frozenset({"login", "logout", "password-change", "set_language"})
-
-
-def is_read_only(user: Any) -> bool:
-    """An auditor who holds no working role (HR, supervisor, manager, inspector, or an employee
-    with a card of their own): sees what HR sees and changes nothing."""
-    from csperf.org.access import scope_for
-
-    scope = scope_for(user)
-    if scope.user_id is None or not scope.auditor:
-        return False
-    working = scope.hr or scope.supervised_team_ids or scope.department_ids or scope.employee_id
-    return not working
-
-
-def read_only_refusal() -> str:
-    return _("The auditor reads only: this step is not available to you.")
 
 
 class ReadOnlyAuditorMiddleware:

@@ -41,6 +41,8 @@ SESSION_COOKIE_AGE = (
     env_int("CSPERF_SESSION_IDLE_MINUTES", 120, minimum=1, maximum=7 * 24 * 60) * 60
 )
 SESSION_SAVE_EVERY_REQUEST = True
+# ... but an unchanged session is written at most once a minute (csperf/web/sessions.py)
+SESSION_ENGINE = "csperf.web.sessions"
 # Content-Security-Policy (django-csp): scripts and styles from this site only, no inline scripts
 # (behaviour lives in static files: csperf/web/static/csperf/app.js); inline style attributes are
 # allowed (progress bars, ECharts), nothing else is.
@@ -118,12 +120,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csperf.web.middleware.ReadOnlyAuditorMiddleware",
-    # a page given a query parameter it cannot use answers 400 naming it (csperf/web/params.py)
-    "csperf.web.params.BadQueryMiddleware",
+    # a page given a query parameter it cannot use answers 400 naming it (csperf/core/params.py)
+    "csperf.core.params.BadQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # a write that finds the database locked answers 409 "try again" (csperf/web/busy.py)
-    "csperf.web.busy.DatabaseBusyMiddleware",
+    # a write that finds the database locked answers 409 "try again" (csperf/core/busy.py)
+    "csperf.core.busy.DatabaseBusyMiddleware",
     "csp.middleware.CSPMiddleware",
     "csperf.web.security.NoStoreMiddleware",
     # last, as django-axes requires: turns a locked-out login into the 429 answer

@@ -8,7 +8,9 @@ run is on PostgreSQL, so both engines are exercised by one `pytest`.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,6 +52,7 @@ DATABASES = {"default": _db}
 # Files written by tests go to a throw-away directory (the environment is left alone: other
 # parts of the suite read CSPERF_DATA themselves).
 DATA_DIR = Path(tempfile.mkdtemp(prefix="csperf-test-data-"))
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)  # one per test process
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Min
 from django.urls import reverse
@@ -26,6 +27,9 @@ from csperf.org.access import scope_for
 from csperf.reviews import workflow
 from csperf.reviews.access import appeals_for_user, appeals_owed_by, cards_for_user
 from csperf.reviews.models import RELEASED, REVIEW_STATUSES, WAITING, CardStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DONE, DUE, OVERDUE, UPCOMING = "done", "due", "overdue", "upcoming"
 RECORDS_IMPORT = "records.import"
@@ -58,7 +62,7 @@ def _day(value: Any) -> dt.date | None:
     return value
 
 
-def current_cycle(user: Any) -> Cycle | None:
+def current_cycle(user: User) -> Cycle | None:
     """The cycle the month is about: of those open for rating (else of all), the one whose period
     ends last — the month before its quarter and year when they end together."""
 
@@ -79,186 +83,213 @@ def _due_state(pending: int, deadline: dt.date | None, today: dt.date) -> str:
     return OVERDUE if deadline and today > deadline else DUE
 
 
-def hr_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
-    cards = cards_for_user(user, cycle_id=cycle.pk)
-    in_play = cards.exclude(status=CardStatus.EXCLUDED)
-    period_end = cycle.date_range()[1]
-    detail_url = reverse("cycles:detail", args=[cycle.pk])
-    opened = cycle.status != Cycle.Status.DRAFT
-    steps = []
+@dataclass
+class _HrMonth:
+    """What HR's steps of one cycle share; each query runs once, when a step first needs it."""
 
-    # 导入: the last import of records that worked, due once the period is over
-    last_import = (
-        Job.objects.filter(kind=RECORDS_IMPORT, status=Job.Status.DONE)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-    imported = _day(last_import)
-    state = (
-        DONE if imported and imported > period_end else (DUE if today > period_end else UPCOMING)
-    )
-    if opened and state != DONE:
-        state = DONE  # rating opened on the records there were
-    steps.append(
-        Step(
-            "import",
-            _("Import"),
-            state,
-            imported or period_end,
-            _("records imported up to %(day)s") % {"day": imported}
-            if imported
-            else (
-                _("rated on the records in the store") if opened else _("no records imported yet")
-            ),
-            reverse("records_ui:index") if scope_for(user).hr else "",  # imports: HR only
+    user: Any
+    cycle: Cycle
+    today: dt.date
+
+    @cached_property
+    def in_play(self) -> Any:
+        cards = cards_for_user(self.user, cycle_id=self.cycle.pk)
+        return cards.exclude(status=CardStatus.EXCLUDED)
+
+    @cached_property
+    def period_end(self) -> dt.date:
+        return self.cycle.date_range()[1]
+
+    @cached_property
+    def detail_url(self) -> str:
+        return reverse("cycles:detail", args=[self.cycle.pk])
+
+    @property
+    def opened(self) -> bool:
+        return self.cycle.status != Cycle.Status.DRAFT
+
+    @cached_property
+    def last_import(self) -> Any:
+        return (
+            Job.objects.filter(kind=RECORDS_IMPORT, status=Job.Status.DONE)
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
         )
-    )
 
-    # 计算: computed after the last import
-    computed = cycle.computed_at
-    stale = bool(computed and last_import and last_import > computed and not opened)
-    state = DONE if computed and not stale else (DUE if today > period_end else UPCOMING)
-    steps.append(
-        Step(
-            "compute",
-            _("Compute"),
-            state,
-            _day(computed),
-            _("records imported after the last computation: compute again")
-            if stale
-            else (_("computed") if computed else _("not computed yet")),
-            detail_url,
+    @cached_property
+    def released(self) -> Any:
+        return self.in_play.filter(status__in=RELEASED)
+
+    @cached_property
+    def any_released(self) -> bool:
+        return self.released.exists()
+
+    @cached_property
+    def unreleased(self) -> int:
+        return self.in_play.exclude(status__in=RELEASED).count()
+
+
+def hr_steps(user: User, cycle: Cycle, today: dt.date) -> list[Step]:
+    month = _HrMonth(user=user, cycle=cycle, today=today)
+    return [step(month) for step in HR_STEPS]
+
+
+def _import_step(m: _HrMonth) -> Step:
+    """导入: the last import of records that worked, due once the period is over."""
+    imported = _day(m.last_import)
+    if (imported and imported > m.period_end) or m.opened:
+        state = DONE  # once opened, rating went on with the records there were
+    else:
+        state = DUE if m.today > m.period_end else UPCOMING
+    if imported:
+        detail = _("records imported up to %(day)s") % {"day": imported}
+    else:
+        detail = (
+            _("rated on the records in the store") if m.opened else _("no records imported yet")
         )
-    )
+    url = reverse("records_ui:index") if scope_for(m.user).hr else ""  # imports: HR only
+    return Step("import", _("Import"), state, imported or m.period_end, detail, url)
 
-    # 缺失数据: cards below the cycle's minimum data coverage, neither excluded nor overridden
+
+def _compute_step(m: _HrMonth) -> Step:
+    """计算: computed after the last import."""
+    computed = m.cycle.computed_at
+    stale = bool(computed and m.last_import and m.last_import > computed and not m.opened)
+    state = DONE if computed and not stale else (DUE if m.today > m.period_end else UPCOMING)
+    if stale:
+        detail = _("records imported after the last computation: compute again")
+    else:
+        detail = _("computed") if computed else _("not computed yet")
+    return Step("compute", _("Compute"), state, _day(computed), detail, m.detail_url)
+
+
+def _missing_step(m: _HrMonth) -> Step:
+    """缺失数据: cards below the cycle's minimum data coverage, neither excluded nor overridden."""
     low = [
         overrides
-        for overrides in in_play.filter(coverage__lt=cycle.min_coverage).values_list(
+        for overrides in m.in_play.filter(coverage__lt=m.cycle.min_coverage).values_list(
             "gate_overrides", flat=True
         )
         if "data" not in (overrides or {})
     ]
-    state = UPCOMING if not computed else DONE if not low else (OVERDUE if opened else DUE)
-    steps.append(
-        Step(
-            "missing",
-            _("Data gaps"),
-            state,
-            None,
-            ngettext(
-                "%(n)s card below the minimum data coverage",
-                "%(n)s cards below the minimum data coverage",
-                len(low),
-            )
-            % {"n": len(low)},
-            detail_url,
-        )
-    )
+    if not m.cycle.computed_at:
+        state = UPCOMING
+    else:
+        state = DONE if not low else (OVERDUE if m.opened else DUE)
+    detail = ngettext(
+        "%(n)s card below the minimum data coverage",
+        "%(n)s cards below the minimum data coverage",
+        len(low),
+    ) % {"n": len(low)}
+    return Step("missing", _("Data gaps"), state, None, detail, m.detail_url)
 
-    # 开评: opened on (the audit trail keeps the day)
+
+def _open_step(m: _HrMonth) -> Step:
+    """开评: opened on (the audit trail keeps the day)."""
     opened_at = (
-        AuditEvent.objects.filter(cycle_id=cycle.pk, action="open_cycle")
+        AuditEvent.objects.filter(cycle_id=m.cycle.pk, action="open_cycle")
         .order_by("at")
         .values_list("at", flat=True)
         .first()
     )
-    steps.append(
-        Step(
-            "open",
-            _("Open rating"),
-            DONE if opened else (DUE if computed else UPCOMING),
-            _day(opened_at),
-            _("opened for rating") if opened else _("still being set up"),
-            detail_url,
-        )
+    state = DONE if m.opened else (DUE if m.cycle.computed_at else UPCOMING)
+    detail = _("opened for rating") if m.opened else _("still being set up")
+    return Step("open", _("Open rating"), state, _day(opened_at), detail, m.detail_url)
+
+
+def _chase_step(m: _HrMonth) -> Step:
+    """催办: cards still waiting for a rater, due by the rating deadline."""
+    pending = m.in_play.filter(status__in=REVIEW_STATUSES).count()
+    deadline = m.cycle.rating_deadline
+    return Step(
+        "chase",
+        _("Chase"),
+        _due_state(pending, deadline, m.today) if m.opened else UPCOMING,
+        deadline,
+        ngettext("%(n)s card waiting for a rater", "%(n)s cards waiting for a rater", pending)
+        % {"n": pending},
+        f"{reverse('board:index')}?cycle={m.cycle.pk}",
     )
 
-    # 催办: cards still waiting for a rater, due by the rating deadline
-    pending = in_play.filter(status__in=REVIEW_STATUSES).count()
-    steps.append(
-        Step(
-            "chase",
-            _("Chase"),
-            _due_state(pending, cycle.rating_deadline, today) if opened else UPCOMING,
-            cycle.rating_deadline,
-            ngettext("%(n)s card waiting for a rater", "%(n)s cards waiting for a rater", pending)
-            % {"n": pending},
-            f"{reverse('board:index')}?cycle={cycle.pk}",
-        )
-    )
 
-    # 发布: every card in play released
-    released = in_play.filter(status__in=RELEASED)
-    unreleased = in_play.exclude(status__in=RELEASED).count()
-    last_published = released.aggregate(m=Max("published_at"))["m"]
-    if not opened:
+def _publish_step(m: _HrMonth) -> Step:
+    """发布: every card in play released."""
+    last_published = m.released.aggregate(m=Max("published_at"))["m"]
+    if not m.opened:
         state = UPCOMING
-    elif not unreleased and released.exists():
+    elif not m.unreleased and m.any_released:
         state = DONE
     else:
-        state = OVERDUE if today > cycle.rating_deadline else DUE
-    steps.append(
-        Step(
-            "publish",
-            _("Publish"),
-            state,
-            _day(last_published),
-            ngettext("%(n)s card not published yet", "%(n)s cards not published yet", unreleased)
-            % {"n": unreleased},
-            f"{detail_url}?status={CardStatus.APPROVED}",
-        )
+        state = OVERDUE if m.today > m.cycle.rating_deadline else DUE
+    return Step(
+        "publish",
+        _("Publish"),
+        state,
+        _day(last_published),
+        ngettext("%(n)s card not published yet", "%(n)s cards not published yet", m.unreleased)
+        % {"n": m.unreleased},
+        f"{m.detail_url}?status={CardStatus.APPROVED}",
     )
 
-    # 申诉: the appeal window (last day any card may be appealed) and appeals still open
-    window = released.aggregate(m=Max("appeal_deadline"))["m"]
-    appeals = appeals_for_user(user).filter(card__cycle_id=cycle.pk, status__in=WAITING)
+
+def _appeals_step(m: _HrMonth) -> Step:
+    """申诉: the appeal window (last day any card may be appealed) and appeals still open."""
+    window = m.released.aggregate(m=Max("appeal_deadline"))["m"]
+    appeals = appeals_for_user(m.user).filter(card__cycle_id=m.cycle.pk, status__in=WAITING)
     waiting = appeals.count()
-    late = appeals.filter(due_at__lt=timezone.now()).count()
-    if not released.exists():
+    if not m.any_released:
         state = UPCOMING
-    elif late:
+    elif appeals.filter(due_at__lt=timezone.now()).exists():
         state = OVERDUE
     elif waiting or (window and window >= timezone.now()):
         state = DUE
     else:
         state = DONE
-    steps.append(
-        Step(
-            "appeals",
-            _("Appeals"),
-            state,
-            _day(window),
-            ngettext("%(n)s appeal open", "%(n)s appeals open", waiting) % {"n": waiting},
-            reverse("reviews:appeals"),
-        )
+    return Step(
+        "appeals",
+        _("Appeals"),
+        state,
+        _day(window),
+        ngettext("%(n)s appeal open", "%(n)s appeals open", waiting) % {"n": waiting},
+        reverse("reviews:appeals"),
     )
 
-    # 工资表: the pay sheet, once cards are published (done when someone downloaded it)
+
+def _pay_step(m: _HrMonth) -> Step:
+    """工资表: the pay sheet, once cards are published (done when someone downloaded it)."""
     exported = (
         AuditEvent.objects.filter(
-            cycle_id=cycle.pk, kind=AuditEvent.Kind.EXPORT, reason__startswith="pay sheet"
+            cycle_id=m.cycle.pk, kind=AuditEvent.Kind.EXPORT, reason__startswith="pay sheet"
         )
         .order_by("-at")
         .values_list("at", flat=True)
         .first()
     )
-    state = DONE if exported and not unreleased else (DUE if released.exists() else UPCOMING)
-    steps.append(
-        Step(
-            "pay",
-            _("Payroll sheet"),
-            state,
-            _day(exported),
-            _("downloaded") if exported else _("not downloaded yet"),
-            reverse("reports:pay", args=[cycle.pk]),
-        )
+    state = DONE if exported and not m.unreleased else (DUE if m.any_released else UPCOMING)
+    return Step(
+        "pay",
+        _("Payroll sheet"),
+        state,
+        _day(exported),
+        _("downloaded") if exported else _("not downloaded yet"),
+        reverse("reports:pay", args=[m.cycle.pk]),
     )
-    return steps
 
 
-def rater_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
+HR_STEPS = (
+    _import_step,
+    _compute_step,
+    _missing_step,
+    _open_step,
+    _chase_step,
+    _publish_step,
+    _appeals_step,
+    _pay_step,
+)
+
+
+def rater_steps(user: User, cycle: Cycle, today: dt.date) -> list[Step]:
     """Ratings waiting for this person (their turn on their teams' cards) and the appeals they
     answer."""
     scope = scope_for(user)
@@ -303,7 +334,7 @@ def rater_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
     return steps
 
 
-def employee_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
+def employee_steps(user: User, cycle: Cycle, today: dt.date) -> list[Step]:
     """The employee's own card: self-rating, publication, appeal window."""
     scope = scope_for(user)
     card = cards_for_user(user, cycle_id=cycle.pk).filter(employee_id=scope.employee_id).first()
@@ -365,7 +396,7 @@ def employee_steps(user: Any, cycle: Cycle, today: dt.date) -> list[Step]:
     return steps
 
 
-def timeline_for(user: Any) -> dict[str, Any] | None:
+def timeline_for(user: User) -> dict[str, Any] | None:
     """The cycle and one lane of steps per role this person holds (None: no cycle to show)."""
     cycle = current_cycle(user)
     if cycle is None:

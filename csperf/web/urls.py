@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from csperf.api.api import api
+from csperf.api.pages import org_urlpatterns as api_org_pages
+from csperf.org.urls import urlpatterns as org_pages
 from csperf.web import views
 
 urlpatterns = [
@@ -10,7 +12,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("org/", include("csperf.org.urls")),
+    # the organisation pages and, beside the access page, ending API tokens (csperf.api.pages)
+    path("org/", include((org_pages + api_org_pages, "org"))),
     path("cycles/", include("csperf.cycles.urls")),
     path("cards/", include("csperf.reviews.urls")),
     path("qc/", include("csperf.qc.urls")),

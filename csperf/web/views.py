@@ -2,50 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from csperf.board.access import plans_for_user
 from csperf.board.models import PlanStatus
-from csperf.core import audit
-from csperf.core.errors import ActionError
-from csperf.core.models import Job
 from csperf.cycles.access import cycles_for_user
-from csperf.org.access import scope_for
+from csperf.org import actions as org_actions
+from csperf.org.access import get_job_for_user, scope_for
 from csperf.reviews import workflow
 from csperf.reviews.access import cards_for_user, mark_visibility
 from csperf.reviews.models import REVIEW_STATUSES
 from csperf.reviews.presenters import home_appeals
 from csperf.web.timeline import timeline_for
 
-
-def action_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A POST-only, login-only view whose ActionErrors become a message and a redirect back."""
-
-    @login_required
-    @require_POST
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return func(request, *args, **kwargs)
-        except ActionError as exc:
-            messages.error(request, exc.message)
-            return redirect(request.META.get("HTTP_REFERER") or "home")
-
-    return wrapper
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def my_tasks(user: Any) -> list[Any]:
+def my_tasks(user: User) -> list[Any]:
     """Cards waiting for this user's rating (or approval)."""
     out = []
     for card in cards_for_user(user).filter(status__in=REVIEW_STATUSES):
@@ -85,10 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress bar of a job (polled by htmx until the job ends)."""
-    scope = scope_for(request.user)
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or not (scope.sees_everything or job.created_by_id == request.user.pk):
-        raise Http404("no such job")
+    job = get_job_for_user(request.user, job_id)
     return render(request, "web/_job.html", {"job": job})
 
 
@@ -100,6 +79,6 @@ class PasswordChange(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(self.request.user, "change_password", self.request.user, field="password")
+        org_actions.password_changed(self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -217,7 +217,7 @@ def test_the_auditor_sees_no_action_buttons(world, rate_through, client):
 
 
 def test_an_auditor_who_is_an_employee_is_not_read_only(world):
-    from csperf.web.middleware import is_read_only
+    from csperf.org.readonly import is_read_only
 
     auditor = world.users["auditor"]
     assert is_read_only(auditor)

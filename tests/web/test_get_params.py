@@ -150,7 +150,7 @@ def test_bad_team_on_the_cycle_page_is_a_clear_400(world, client):
     ],
 )
 def test_the_shared_readers_accept_good_values(rf, reader, raw, expected):
-    from csperf.web import params
+    from csperf.core import params
 
     got = getattr(params, reader)(rf.get("/", {"p": raw}), "p")
     assert (str(got) if got is not None else None) == expected
@@ -170,7 +170,7 @@ def test_the_shared_readers_accept_good_values(rf, reader, raw, expected):
     ],
 )
 def test_the_shared_readers_name_the_parameter_they_refuse(rf, reader, raw):
-    from csperf.web import params
+    from csperf.core import params
 
     with pytest.raises(params.BadQuery) as err:
         getattr(params, reader)(rf.get("/", {"p": raw}), "p")
