@@ -20,9 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from csperf.kernel.periods import Period, PeriodError, parse_period
 from csperf.metrics.engine import CENTER, LEVELS, Engine, MetricsError
 from csperf.metrics.indicators import LIB, Indicator
-from csperf.metrics.periods import Period, PeriodError, parse_period
 
 
 def list_indicators(*, include_unavailable: bool = True) -> list[dict[str, Any]]:

@@ -24,11 +24,13 @@ import ibis.expr.types as ir
 
 from csperf.ingest.roster import Person, read_roster
 from csperf.ingest.schema import RECORD_TYPES
-from csperf.ingest.store import Store, open_store
-from csperf.metrics.indicators import DOMAINS, LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator, Param
+from csperf.ingest.store import Store, fetch_rows, open_store, resolve_compute_url
+from csperf.kernel.periods import Period, PeriodError, parse_period
+from csperf.kernel.workdays import Workdays
+from csperf.metrics import rollups
+from csperf.metrics.indicators import DOMAINS, LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator
 from csperf.metrics.indicators.model import answered, secs
-from csperf.metrics.periods import Period, PeriodError, parse_period
-from csperf.metrics.workdays import Workdays
+from csperf.metrics.params import MetricsError, get_indicators, resolve_params, split_params
 
 LEVELS = ("employee", "team", "department", "center")
 CENTER = "center"
@@ -47,126 +49,11 @@ DATE_SOURCES = {"attendance", "sales"}
 # derived columns a domain module builds with window functions: name (in Agg.needs) ->
 # (argument from the parameters, build(table, period, argument) -> the period's rows + columns)
 DERIVED = {k: v for m in DOMAINS for k, v in getattr(m, "DERIVED", {}).items()}
+# indicator code -> its sums from the rollup kept at import (csperf.metrics.rollups)
+ROLLUPS = {k: v for m in DOMAINS for k, v in getattr(m, "ROLLUPS", {}).items()}
 
 
-class MetricsError(ValueError):
-    """A request the engine cannot answer: unknown indicator, parameter, level or subject."""
-
-
-# ------------------------------------------------------------------------ parameters
-
-TRUE = {"1", "true", "yes", "y", "on", "是"}
-FALSE = {"0", "false", "no", "n", "off", "否"}
-
-
-def _convert(ind: Indicator, p: Param, raw: Any) -> Any:
-    where = f"{ind.code}.{p.name}"
-    try:
-        if p.kind == "int":
-            v = int(str(raw).strip())
-        elif p.kind == "decimal":
-            v = Decimal(str(raw).strip())
-            if not v.is_finite():
-                raise ValueError
-        elif p.kind == "bool":
-            if isinstance(raw, bool):
-                v = raw
-            elif str(raw).strip().lower() in TRUE:
-                v = True
-            elif str(raw).strip().lower() in FALSE:
-                v = False
-            else:
-                raise ValueError
-        elif p.kind == "list":
-            v = (
-                [str(x).strip() for x in raw]
-                if isinstance(raw, list | tuple)
-                else [s.strip() for s in str(raw).split(",") if s.strip()]
-            )
-        elif p.kind == "map":
-            if isinstance(raw, dict):
-                v = {str(k).lower(): int(x) for k, x in raw.items()}
-            else:
-                v = {}
-                for part in str(raw).split(","):
-                    if not part.strip():
-                        continue
-                    k, x = part.split(":", 1)
-                    v[k.strip().lower()] = int(x)
-        else:
-            v = str(raw).strip()
-    except (ValueError, decimal.InvalidOperation, TypeError):
-        hint = {
-            "int": "a whole number",
-            "decimal": "a number",
-            "bool": "true or false",
-            "map": "key:number pairs such as vip:15,normal:60",
-        }.get(p.kind, "a value")
-        raise MetricsError(f"parameter {where}={raw!r}: expected {hint}") from None
-    if p.choices and v not in p.choices:
-        raise MetricsError(f"parameter {where}={raw!r}: must be one of {', '.join(p.choices)}")
-    return v
-
-
-def resolve_params(ind: Indicator, given: dict[str, Any] | None) -> dict[str, Any]:
-    out = ind.defaults()
-    for name, raw in (given or {}).items():
-        try:
-            p = ind.param(name)
-        except KeyError:
-            known = ", ".join(x.name for x in ind.params) or "none"
-            raise MetricsError(
-                f"indicator {ind.code} has no parameter {name!r} (parameters: {known})"
-            ) from None
-        out[name] = _convert(ind, p, raw)
-    return out
-
-
-def split_params(params: dict[str, Any] | Iterable[str] | None) -> dict[str, dict[str, Any]]:
-    """Accept {code: {name: value}}, {"code.name": value} or ["code.name=value", ...]."""
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
-    if not params:
-        return out
-    items: Iterable[tuple[str, Any]]
-    if isinstance(params, dict):
-        items = params.items()
-    else:
-        pairs = []
-        for s in params:
-            if "=" not in s:
-                raise MetricsError(f"--param {s!r}: write indicator.parameter=value")
-            k, v = s.split("=", 1)
-            pairs.append((k.strip(), v.strip()))
-        items = pairs
-    for k, v in items:
-        if isinstance(v, dict):
-            out[k].update(v)
-            continue
-        if "." not in k:
-            raise MetricsError(
-                f"parameter {k!r}: write indicator.parameter (e.g. service_level.threshold_s)"
-            )
-        code, name = k.split(".", 1)
-        out[code][name] = v
-    return out
-
-
-def get_indicators(codes: Iterable[str] | None) -> list[Indicator]:
-    if codes is None:
-        return [i for i in LIB.values() if i.available]
-    out = []
-    for c in codes:
-        c = c.strip()
-        if not c:
-            continue
-        if c not in LIB:
-            raise MetricsError(f"unknown indicator {c!r} (see `csperf indicators list`)")
-        if not LIB[c].available:
-            raise MetricsError(f"indicator {c} is not computed from records: {LIB[c].notes}")
-        out.append(LIB[c])
-    if not out:
-        raise MetricsError("no indicator named")
-    return out
+# the parameters and the indicators asked for: csperf.metrics.params
 
 
 # ------------------------------------------------------------------------- roster
@@ -314,14 +201,14 @@ def run_queries(
             f = next(iter(feats[src]))
         groups[(*src, f)].append((key, agg, ctx))
     sums: Sums = {}
-    for n, ((source, subj, feats), items) in enumerate(groups.items()):
-        t = source_table(store, source, period, feats)
+    for n, ((source, subj, features), items) in enumerate(groups.items()):
+        t = source_table(store, source, period, features)
         metrics = {f"m{i}": _agg_expr(t, agg, ctx) for i, (_, agg, ctx) in enumerate(items)}
         keys = {"_subject": t[subj]}
         if source == "calls" and subj == "agent_id":  # calls without an agent: by queue
             keys["_queue"] = ibis.ifelse(t.agent_id.isnull(), t.queue, ibis.null("string"))
         extra = extra_keys(t) if extra_keys is not None else {}
-        res = t.group_by(**keys, **extra).aggregate(**metrics).to_pyarrow().to_pylist()
+        res = fetch_rows(t.group_by(**keys, **extra).aggregate(**metrics))
         for r in res:
             q = r.pop("_queue", None)
             if r["_subject"] is None and q is not None:
@@ -338,13 +225,19 @@ def run_queries(
     return sums
 
 
-def queue_teams(store: Store, period: Period, roster: dict[str, Person]) -> dict[str, Unowned]:
+def queue_teams(
+    store: Store, period: Period, roster: dict[str, Person], *, rollup: str | None = None
+) -> dict[str, Unowned]:
     """Each queue's team: the team whose agents answered the most of its calls in the period
-    (ties: the lowest team code), with that team's department (its members' most common)."""
-    t = store.table("calls")
-    t = t.filter(t.offered_at >= period.start_ts, t.offered_at < period.end_ts)
-    t = t.filter(answered(t), t.agent_id.notnull(), t.queue.notnull())
-    rows = t.group_by("queue", "agent_id").aggregate(n=t.count()).to_pyarrow().to_pylist()
+    (ties: the lowest team code), with that team's department (its members' most common);
+    ``rollup``: counted from that rollup table instead of the raw calls."""
+    if rollup:
+        rows = rollups.answered_by_queue(store, rollup, period.start, period.end)
+    else:
+        t = store.table("calls")
+        t = t.filter(t.offered_at >= period.start_ts, t.offered_at < period.end_ts)
+        t = t.filter(answered(t), t.agent_id.notnull(), t.queue.notnull())
+        rows = fetch_rows(t.group_by("queue", "agent_id").aggregate(n=t.count()))
     per_queue: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         p = roster.get(r["agent_id"])
@@ -363,11 +256,65 @@ def queue_teams(store: Store, period: Period, roster: dict[str, Person]) -> dict
 
 
 def _queues(
-    store: Store, jobs: list[Job], per: Period, level: str, roster: dict[str, Person]
+    store: Store,
+    jobs: list[Job],
+    per: Period,
+    level: str,
+    roster: dict[str, Person],
+    *,
+    rollup: str | None = None,
 ) -> dict[str, Unowned]:
     """queue_teams when a team or department figure reads calls, else nothing to attribute."""
     calls = any(a.source == "calls" for j in jobs for lst in j.aggs.values() for _, a in lst)
-    return queue_teams(store, per, roster) if calls and level in ("team", "department") else {}
+    if not calls or level not in ("team", "department"):
+        return {}
+    return queue_teams(store, per, roster, rollup=rollup)
+
+
+def rollup_parts(job: Job) -> list[tuple[str, rollups.Part, Ctx]] | None:
+    """(agg key, rollup part, ctx) per role of ``job`` when the rollup answers it (an additive
+    call indicator whose parameters the rollup keeps), else None."""
+    spec = ROLLUPS.get(job.ind.code)
+    active = [a for lst in job.aggs.values() for _, a in lst]
+    if spec is None or not active or any(a.source != "calls" for a in active):
+        return None
+    parts = spec(job.ctx)
+    if parts is None or set(parts) != {r for r, lst in job.aggs.items() if lst}:
+        return None
+    return [(job.aggs[role][0][0], part, job.ctx) for role, part in parts.items()]
+
+
+def period_sums(
+    store: Store,
+    jobs: list[Job],
+    per: Period,
+    level: str,
+    roster: dict[str, Person],
+    *,
+    use_rollups: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sums:
+    """The sums of ``jobs`` over the whole days of ``per``: additive call indicators from the
+    rollup kept at import when it matches the calls the store reads, the rest from the raw
+    records (one query per source, see run_queries)."""
+    fast: list[tuple[str, rollups.Part, Ctx]] = []
+    slow = jobs
+    rolled = None
+    if use_rollups and store.lake is not None:
+        rolled = rollups.rollup_for(store, per.start, per.end)
+    if rolled:
+        slow = []
+        for job in jobs:
+            parts = rollup_parts(job)
+            if parts is None:
+                slow.append(job)
+            else:
+                fast += parts
+    queues = _queues(store, jobs, per, level, roster, rollup=rolled)
+    sums = run_queries(store, slow, per, queues=queues, progress=progress) if slow else {}
+    if fast and rolled:
+        sums.update(rollups.run_rollup(store, rolled, fast, per.start, per.end, queues))
+    return sums
 
 
 # ------------------------------------------------------------------------- combine
@@ -383,8 +330,7 @@ def _add(a: Any, b: Any) -> Any:
 
 def _fmt(v: Any) -> Any:
     if isinstance(v, Decimal):
-        with decimal.localcontext(CTX):
-            v = +v
+        v = CTX.plus(v)  # rounded to CTX without entering a context (10,000s of values)
         if v == v.to_integral_value():
             return int(v)
         return v.normalize()
@@ -395,6 +341,8 @@ def _rollup(
     sums: Sums, key: str, source: str, level: str, roster: dict[str, Person]
 ) -> dict[str, Any]:
     """Sums of one aggregate per subject of the level."""
+    if level == "employee" and source != "plans":  # each employee on the roster is its own
+        return {e: v for e, v in sums.get(key, {}).items() if isinstance(e, str) and e in roster}
     out: dict[str, Any] = {}
     for emp, v in sums.get(key, {}).items():
         if source == "plans":
@@ -426,45 +374,58 @@ def _values(
 def _combine(
     job: Job, parts: dict[str, dict[str, Any]], subject: str, extra: dict | None = None
 ) -> Any:
+    with decimal.localcontext(CTX):
+        return _combine_in_ctx(job, parts, subject, extra)
+
+
+def _combine_in_ctx(
+    job: Job, parts: dict[str, dict[str, Any]], subject: str, extra: dict | None = None
+) -> Any:
+    """:func:`_combine` for a caller already in the CTX decimal context."""
     v = {role: parts[role].get(subject, 0) for role in parts}
     if extra:
         v.update(extra)
-    with decimal.localcontext(CTX):
-        return _fmt(job.ind.combine(v, job.ctx))
+    return _fmt(job.ind.combine(v, job.ctx))
 
 
 def compute_level(
     jobs: list[Job], sums: Sums, level: str, roster: dict[str, Person], subjects: list[str]
 ) -> dict[str, dict[str, Any]]:
     """subject -> {indicator code: value}."""
+    with decimal.localcontext(CTX):  # once: entering it per value costs more than the value
+        return _compute_level(jobs, sums, level, roster, subjects)
+
+
+def _compute_level(
+    jobs: list[Job], sums: Sums, level: str, roster: dict[str, Person], subjects: list[str]
+) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {s: {} for s in subjects}
     for job in jobs:
         ind = job.ind
         if ind.rollup == "mean_of_employees" and level != "employee":
             emp_parts = _values(job, sums, "employee", roster)
-            per_unit: dict[str, list] = defaultdict(list)
+            per_unit: dict[str | None, list] = defaultdict(list)
             for emp in roster:
-                val = _combine(job, emp_parts, emp)
+                val = _combine_in_ctx(job, emp_parts, emp)
                 unit = unit_of(roster[emp], level, emp)
                 if val is not None and unit is not None:
                     per_unit[unit].append(Decimal(val))
             for s in subjects:
                 vals = per_unit.get(s)
-                with decimal.localcontext(CTX):
-                    result[s][ind.code] = _fmt(sum(vals) / len(vals)) if vals else None
+                result[s][ind.code] = _fmt(sum(vals) / len(vals)) if vals else None
             continue
         parts = _values(job, sums, level, roster)
         if ind.relative == "center":
             center = _values(job, sums, CENTER, roster)
             extra = {f"_center_{r}": center[r].get(CENTER, 0) for r in center}
             for s in subjects:
-                result[s][ind.code] = _combine(job, parts, s, extra)
+                result[s][ind.code] = _combine_in_ctx(job, parts, s, extra)
             continue
         if ind.relative == "peers":
             _peer_values(job, sums, level, roster, subjects, result)
             continue
         for s in subjects:
-            result[s][ind.code] = _combine(job, parts, s)
+            result[s][ind.code] = _combine_in_ctx(job, parts, s)
     return result
 
 
@@ -486,7 +447,7 @@ def _peer_values(job, sums, level, roster, subjects, result) -> None:
                 own = Decimal(emp_counts.get(s, 0) or 0)
                 result[s][ind.code] = _fmt(own / mean) if mean else None
         return
-    per_unit: dict[str, list] = defaultdict(list)
+    per_unit: dict[str | None, list] = defaultdict(list)
     everyone: list = []
     for emp, n in emp_counts.items():
         if n and emp in roster:
@@ -515,10 +476,13 @@ class Engine:
     """Computes indicators over one records store."""
 
     store: Store
+    use_rollups: bool = True  # False: every indicator from the raw records
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, records_url: str | None = None) -> Engine:
-        return cls(open_store(data_dir, records_url))
+        # $CSPERF_COMPUTE_URL: compute somewhere else than imports write, e.g. a Spark cluster
+        # reading the lake (docs/spark.md)
+        return cls(open_store(data_dir, records_url or resolve_compute_url()))
 
     def close(self) -> None:
         self.store.close()
@@ -535,7 +499,7 @@ class Engine:
     def workdays(self) -> Workdays:
         """The working calendar: national 调休 plus the centre's imported ``calendar`` days."""
         t = self.store.table("calendar")
-        rows = t.select("date", "workday").to_pyarrow().to_pylist()
+        rows = fetch_rows(t.select("date", "workday"))
         return Workdays({r["date"]: bool(r["workday"]) for r in rows if r["workday"] is not None})
 
     def subjects(
@@ -543,7 +507,7 @@ class Engine:
     ) -> list[str]:
         if level == CENTER:
             return [CENTER]
-        found: set[str] = set()
+        found: set[str | None] = set()
         for p in roster.values():
             if p.active(period.start, period.end):
                 found.add(unit_of(p, level, p.id))
@@ -570,8 +534,15 @@ class Engine:
         inds = get_indicators(indicators)
         jobs = plan_jobs(inds, split_params(params), per, self.workdays())
         roster = self.roster()
-        queues = _queues(self.store, jobs, per, level, roster)
-        sums = run_queries(self.store, jobs, per, queues=queues, progress=progress)
+        sums = period_sums(
+            self.store,
+            jobs,
+            per,
+            level,
+            roster,
+            use_rollups=self.use_rollups,
+            progress=progress,
+        )
         subs = self.subjects(level, per, roster, sums)
         if subjects is not None:
             wanted = set(subjects)

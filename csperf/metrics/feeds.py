@@ -26,7 +26,7 @@ from csperf.metrics.indicators import LIB
 FeedKind = Literal["indicator", "events", "map", "values", "roster", "plans", "cards", "derived"]
 Level = Literal["employee", "team", "department", "center"]
 Window = Literal["period", "to_date", "before"]
-KINDS: tuple[str, ...] = (
+KINDS: tuple[FeedKind, ...] = (
     "indicator",
     "events",
     "map",
@@ -38,6 +38,29 @@ KINDS: tuple[str, ...] = (
 )
 _FILE = Path(__file__).with_name("feeds.yaml")
 EVENTS_RECORDED = "events_recorded"  # the values row that says a unit's events are complete
+
+
+# A feed's words by kind; the zh-Hans form is the one stored with cards (inputs["missing"]).
+_LABELS_ZH: dict[str, str] = {
+    "indicator": "{where}: {what}",
+    "events": "奖惩/事件(incidents): {what}，本期登记未确认完毕",
+    "map": "；",
+    "values": "月度数值与目标(values): {name}",
+    "roster": "员工花名册(employees): {name}",
+    "plans": "计划预算(plans): {name}",
+    "cards": "其他考核表(考核周期计算时从已发布的考核表填入)",
+    "derived": "由其他输入计算: {name}",
+}
+_LABELS_EN: dict[str, str] = {
+    "indicator": "{where}: {what}",
+    "events": "incidents: {what}, this period's register not yet confirmed",
+    "map": "; ",
+    "values": "monthly values and targets (values): {name}",
+    "roster": "employee roster (employees): {name}",
+    "plans": "plans and budgets (plans): {name}",
+    "cards": "other scorecards (filled from released cards when the cycle is computed)",
+    "derived": "computed from other inputs: {name}",
+}
 
 
 class FeedError(ValueError):
@@ -59,30 +82,34 @@ class Feed:
     parts: Mapping[str, Feed] = field(default_factory=dict)  # map: key -> feed
     cards: Mapping[str, Any] = field(default_factory=dict)
 
-    def label(self) -> str:
-        """Which feed this is, in words (for "缺少数据" on cards and in the CLI)."""
+    def label(self, lang: str | None = "zh-Hans") -> str:
+        """Which feed this is, in words (for "缺少数据" on cards and in the CLI): zh-Hans by
+        default (the form stored with each card), English for a code not starting with zh."""
+        english = bool(lang) and not str(lang).lower().startswith("zh")
+        text = (_LABELS_EN if english else _LABELS_ZH)[self.kind]
         if self.kind == "indicator":
             ind = LIB.get(self.name)
             record = RECORD_TYPES.get(ind.record) if ind else None
-            where = f"{record.label_zh}({record.name})" if record else "记录"
-            what = ind.name_zh if ind else self.name
-            return f"{where}: {what}"
+            if english:
+                where = f"{record.name} records" if record else "records"
+                what = (ind.name_en or ind.name_zh) if ind else self.name
+            else:
+                where = f"{record.label_zh}({record.name})" if record else "记录"
+                what = ind.name_zh if ind else self.name
+            return text.format(where=where, what=what)
         if self.kind == "events":
-            kinds = [self.events] if isinstance(self.events, str) else list(self.events or {})
-            names = [event_kinds()[k].name for k in self.event_codes() if k in event_kinds()]
-            shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
-            return f"奖惩/事件(incidents): {shown or ', '.join(kinds)}，本期登记未确认完毕"
+            return text.format(what=self._event_names(english))
         if self.kind == "map":
-            return "；".join(sorted({p.label() for p in self.parts.values()}))
-        if self.kind == "values":
-            return f"月度数值与目标(values): {self.name}"
-        if self.kind == "roster":
-            return f"员工花名册(employees): {self.name}"
-        if self.kind == "plans":
-            return f"计划预算(plans): {self.name}"
-        if self.kind == "cards":
-            return "其他考核表(考核周期计算时从已发布的考核表填入)"
-        return f"由其他输入计算: {self.name}"
+            return text.join(sorted({p.label(lang) for p in self.parts.values()}))
+        return text.format(name=self.name)
+
+    def _event_names(self, english: bool) -> str:
+        kinds = [self.events] if isinstance(self.events, str) else list(self.events or {})
+        if english:  # the kinds' names are the organisation's own (Chinese): show their codes
+            return ", ".join(self.event_codes()) or ", ".join(kinds)
+        names = [event_kinds()[k].name for k in self.event_codes() if k in event_kinds()]
+        shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+        return shown or ", ".join(kinds)
 
     def event_codes(self) -> list[str]:
         if self.events is None:
@@ -180,6 +207,19 @@ def feed_for(name: str, *, template: str | None = None, item_feed: Any = None) -
             if feed is not None:
                 return feed
     return Feed("values", name)
+
+
+def shown_label(name: str, *, template: str, stored: str, lang: str | None) -> str:
+    """The stored (zh-Hans) label of the feed that left input ``name`` of ``template`` empty,
+    in ``lang``: worked out again from the registry, the stored words kept when the registry
+    no longer says the same (an edited registry, an item's own ``x-feed``)."""
+    if not stored or not lang or str(lang).lower().startswith("zh"):
+        return stored
+    try:
+        feed = feed_for(name, template=template)
+    except FeedError:
+        return stored
+    return feed.label(lang) if feed.label() == stored else stored
 
 
 def _events_of(kind: str, measure: str) -> Feed | None:

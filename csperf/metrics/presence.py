@@ -11,7 +11,7 @@ from typing import Any
 
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store
-from csperf.metrics.periods import Period
+from csperf.kernel.periods import Period
 
 
 class Presence:
@@ -19,6 +19,7 @@ class Presence:
         self.store = store
         self.per = per
         self._people: dict[str, set[str]] = {}
+        self._any: dict[str, bool] = {}  # asked once per person and input: one query per record
 
     def people(self, record: str) -> set[str]:
         """The subjects (employee ids) with rows of ``record`` in the period."""
@@ -40,7 +41,9 @@ class Presence:
         rt = RECORD_TYPES.get(record)
         if rt is None:
             return True  # not a record type (e.g. other cards): not ours to judge
-        return self._rows(record).limit(1).count().to_pyarrow().as_py() > 0
+        if record not in self._any:
+            self._any[record] = self._rows(record).limit(1).count().to_pyarrow().as_py() > 0
+        return self._any[record]
 
     def _rows(self, record: str) -> Any:
         t = self.store.table(record)

@@ -22,10 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from csperf.kernel.periods import Period, parse_period
 from csperf.metrics.engine import CTX, Engine, MetricsError, _fmt
 from csperf.metrics.feeds import EVENTS_RECORDED, Feed, FeedError, feed_for
 from csperf.metrics.indicators import LIB
-from csperf.metrics.periods import Period, parse_period
 from csperf.metrics.presence import Presence
 from csperf.scoring import Template
 from csperf.scoring.model import Assigned
@@ -407,10 +407,10 @@ def _days(eng: Engine, per, ids: list[str], roster) -> dict[str, tuple[Any, Any]
             team_max[team] = max(team_max[team], r["scheduled_days"])
     out = {}
     for emp in ids:
-        r = by_emp.get(emp)
+        got = by_emp.get(emp)
         p = roster[emp]
-        if r and r.get("scheduled_days"):
-            out[emp] = (_num(r["days_worked"]), _num(team_max.get(p.team, r["scheduled_days"])))
+        if got and got.get("scheduled_days"):
+            out[emp] = (_num(got["days_worked"]), _num(team_max.get(p.team, got["scheduled_days"])))
         else:
             first = max(per.start, p.hired_at) if p.hired_at else per.start
             last = min(per.last, p.left_at) if p.left_at else per.last

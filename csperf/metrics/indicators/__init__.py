@@ -15,7 +15,10 @@ Layout, in the order the indicators appear in :data:`LIB`:
   (``ratio``, ``total``), the expression helpers and parameters several domains share;
 - ``calls``: calls (occupancy, from attendance rows, too);
 - ``tickets``: tickets, complaints and the workload ratio;
-- ``surveys``: satisfaction, from surveys and from the customer register (churn, retention);
+- ``surveys``: satisfaction from surveys (CSAT, NPS, callbacks, the dealer CS family), and the
+  key customers called back;
+- ``customers``: satisfaction from the customer register (key customers lost, churn, retention,
+  bundles, second contacts);
 - ``qc``: QC reviews and test calls;
 - ``attendance``: the daily attendance rows;
 - ``conduct``: the incident register (praise, complaints, errors, violations); a module of its
@@ -32,6 +35,7 @@ from csperf.metrics.indicators import (
     attendance,
     calls,
     conduct,
+    customers,
     management,
     qc,
     sales,
@@ -44,6 +48,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     calls,
     tickets,
     surveys,
+    customers,
     qc,
     attendance,
     conduct,
@@ -63,5 +68,12 @@ def _build(domains: tuple[ModuleType, ...]) -> dict[str, Indicator]:
 
 
 LIB: dict[str, Indicator] = _build(DOMAINS)
+
+
+def unit_of(code: str | None) -> str | None:
+    """The unit of an indicator (ratio, seconds, count …), None for a name that is not one."""
+    indicator = LIB.get(code) if code else None
+    return indicator.unit if indicator is not None else None
+
 
 __all__ = ["LIB", "SOURCE_SUBJECT", "Agg", "Ctx", "Indicator", "Param", "secs"]

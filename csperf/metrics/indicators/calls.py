@@ -32,6 +32,7 @@ from csperf.metrics.indicators.model import (
     total,
     truthy,
 )
+from csperf.metrics.rollups import Part, column, less_short, n, short_column, sl_column
 
 # ----------------------------------------------------------------------- conditions
 
@@ -518,3 +519,90 @@ INDICATORS: tuple[Indicator, ...] = (
         notes="team/department/centre rows: the unit's mean per agent ÷ the centre's mean per agent",
     ),
 )
+
+# ------------------------------------------------------------------ from the rollup
+# each additive indicator as sums of the rollup kept at import (csperf.metrics.rollups); None:
+# a parameter value the rollup does not keep, the raw calls answer
+
+
+def _abandon_rate_rollup(c: Ctx) -> dict[str, Part] | None:
+    short = short_column(c.p["short_abandon_s"])
+    if short is None:
+        return None
+    abandoned = t_outcome_in(_abandon_class(c))
+    den = (
+        Part(answered_calls, n)
+        if c.p["denominator"] == "answered"
+        else Part(lambda t, c: inbound(t), less_short(short))
+    )
+    return {"numerator": Part(abandoned, less_short(short)), "denominator": den}
+
+
+def t_outcome_in(outcomes: tuple[str, ...]):
+    return lambda t, c: inbound(t) & t.outcome.isin(outcomes)
+
+
+def _sl_rollup(c: Ctx) -> dict[str, Part] | None:
+    within = sl_column(c.p["threshold_s"])
+    short = short_column(c.p["short_abandon_s"])
+    d = c.p["denominator"]
+    if within is None or (d == "offered_less_short_abandons" and short is None):
+        return None
+    num = Part(_answered_in_tiers, column(within))
+    base = lambda t, c: inbound(t) & tiers_ok(t, c)  # noqa: E731
+    if d == "answered":
+        den = Part(_answered_in_tiers, n)
+    elif d == "offered_less_short_abandons":
+        den = Part(base, less_short(short or ""))
+    elif d == "offered_less_abandons_within_threshold":
+        den = Part(base, lambda r: r.n - ibis.ifelse(r.outcome.isin(ABANDONED_ALL), r[within], 0))
+    else:
+        den = Part(base, n)
+    return {"numerator": num, "denominator": den}
+
+
+def _answer_rate_rollup(c: Ctx) -> dict[str, Part] | None:
+    short = short_column(c.p["short_abandon_s"])
+    if short is None:
+        return None
+    den = Part(lambda t, c: inbound(t) & tiers_ok(t, c), less_short(short))
+    return {"numerator": Part(_answered_in_tiers, n), "denominator": den}
+
+
+def _mean_of(where, value: str):
+    return lambda c: {
+        "numerator": Part(where, column(value), count=False),
+        "denominator": Part(where, n),
+    }
+
+
+def _handle_rollup(c: Ctx) -> dict[str, Part]:
+    value = "handle_sum" if c.p.get("include_hold", True) else "talk_wrap_sum"
+    return _mean_of(handled, value)(c)
+
+
+ROLLUPS = {
+    "calls_offered": lambda c: {"value": Part(_offered_in_tiers, n)},
+    "calls_answered": lambda c: {"value": Part(_answered_in_tiers, n)},
+    "calls_handled": lambda c: {"value": Part(handled, n)},
+    "calls_handled_vs_mean": lambda c: {"value": Part(handled, n)},
+    "outbound_connected": lambda c: {"value": Part(_outbound_connected, n)},
+    "answer_rate": _answer_rate_rollup,
+    "abandon_rate": _abandon_rate_rollup,
+    "service_level": _sl_rollup,
+    "asa": _mean_of(answered_calls, "wait_sum"),
+    "aht": _handle_rollup,
+    "acw": _mean_of(handled, "wrap_sum"),
+    "transfer_rate": lambda c: {
+        "numerator": Part(answered_calls, column("n_transferred")),
+        "denominator": Part(answered_calls, n),
+    },
+    "rating_rate": lambda c: {
+        "numerator": Part(handled, column("n_rated")),
+        "denominator": Part(handled, n),
+    },
+    "ob_csat_mean": lambda c: {
+        "numerator": Part(_outbound_connected, column("rating_sum"), count=False),
+        "denominator": Part(_outbound_connected, column("n_rated")),
+    },
+}

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
-from csperf.metrics.workdays import Workdays
+from csperf.kernel.workdays import Workdays
 
 # ----------------------------------------------------------------------------- model
 
@@ -50,7 +50,7 @@ class Param:
 @dataclass
 class Ctx:
     """What an expression may use: the resolved parameters, the period bounds and the working
-    calendar (national 调休 plus the centre's own days, csperf.metrics.workdays)."""
+    calendar (national 调休 plus the centre's own days, csperf.kernel.workdays)."""
 
     p: dict[str, Any]
     start: Any = None  # date

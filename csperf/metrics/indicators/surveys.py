@@ -1,10 +1,8 @@
-"""Satisfaction indicators (category ``satisfaction``): from surveys (CSAT, NPS, callbacks, the
-dealer CS family, collaboration, complaint repair, owned customers) and from the customer
-register (key customers lost, churn, retention, bundles, second contacts).
-
-The customer indicators stay here, not in ``management.py``: they belong to the satisfaction
-category and follow the survey indicators in the library's order. They are computed per owner
-(``customers.owner_id``) and add up to teams.
+"""Satisfaction indicators (category ``satisfaction``) from surveys: CSAT, NPS, callbacks, the
+dealer CS family, collaboration, complaint repair and owned customers. The customer register's
+own indicators (churn, retention, bundles …) are in ``customers.py``; the key customers called
+back (``key_customer_callback_rate``, per owner ``customers.owner_id``) stay here with the other
+callbacks and take the key customers held from there.
 
 Derived tables (:data:`DERIVED`, portable joins, UNNEST and window functions): one survey row
 per crew of ``crew_ids`` (the 车间 CS is credited to every crew), each survey's customer owner,
@@ -13,13 +11,13 @@ the customers called back in the period, and each agent's first callback of a cu
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
+from csperf.metrics.indicators.customers import P_KEY_TIERS, key_held_in_period
 from csperf.metrics.indicators.model import (
     Agg,
     Ctx,
@@ -29,6 +27,7 @@ from csperf.metrics.indicators.model import (
     Param,
     Unit,
     answered,
+    answered_calls,
     as_decimal,
     as_list,
     rated_calls,
@@ -36,6 +35,7 @@ from csperf.metrics.indicators.model import (
     total,
     truthy,
 )
+from csperf.metrics.rollups import Part, column, rating_column
 
 P_SOURCE = Param(
     name="source",
@@ -46,10 +46,7 @@ P_SOURCE = Param(
 )
 P_CSAT_KINDS = Param(name="kinds", default="csat", kind="list", doc="survey kinds counted")
 P_CALLBACK_KINDS = Param(name="kinds", default="callback", kind="list", doc="survey kinds counted")
-P_KEY_TIERS = Param(name="key_tiers", default="vip,key", kind="list", doc="key customer tiers")
-P_CUSTOMER_TIERS = Param(name="tiers", default="", kind="list", doc="customer tiers (empty: all)")
 P_SCALE = Param(name="scale", default=5, kind="int", doc="scale points (top two: scale, scale−1)")
-P_REASONS = Param(name="reasons", default="", kind="list", doc="lost_reason words (empty: all)")
 P_CS_KINDS = Param(name="kinds", default="callback,csat", kind="list", doc="survey kinds counted")
 
 # --------------------------------------------------------------- derived tables
@@ -217,90 +214,8 @@ def _collaboration_scored(t, c):
     return _completed(t, ["collaboration"]) & t.score.notnull()
 
 
-def _tiers(t, c, param="tiers"):
-    tiers = as_list(c.p.get(param, ""))
-    return truthy(t.tier.isin([x.lower() for x in tiers])) if tiers else ibis.literal(True)
-
-
-def _key(t, c):
-    return _tiers(t, c, "key_tiers")
-
-
-def _lost_for_reason(t, c):
-    """No ``reasons``: every loss; else lost_reason contains one of the words."""
-    words = as_list(c.p.get("reasons", ""))
-    if not words:
-        return ibis.literal(True)
-    cond = ibis.literal(False)
-    for w in words:
-        cond = cond | truthy(t.lost_reason.contains(w))
-    return cond
-
-
-def _key_customer_lost(t, c):
-    return (
-        _key(t, c)
-        & t.lost_at.notnull()
-        & (t.lost_at >= c.start)
-        & (t.lost_at < c.end)
-        & _lost_for_reason(t, c)
-    )
-
-
-def _held_on(t, day):
-    """Held on ``day``: acquired before it (or unknown) and not lost before it."""
-    return (t.acquired_at.isnull() | (t.acquired_at < day)) & (
-        t.lost_at.isnull() | (t.lost_at >= day)
-    )
-
-
-def _held_at_start(t, c):
-    return _held_on(t, c.start) & _tiers(t, c)
-
-
-def _lost_in_period(t, c):
-    lost = t.lost_at.notnull() & (t.lost_at >= c.start) & (t.lost_at < c.end)
-    if c.p.get("include_new"):
-        acquired = t.acquired_at.isnull() | (t.acquired_at < c.end)
-        return lost & acquired & _tiers(t, c)
-    return _held_at_start(t, c) & lost
-
-
-def _year_start(c):
-    """1 January of the year the period ends in (its last day's year)."""
-    return date((c.end - timedelta(days=1)).year, 1, 1)
-
-
-def _held_at_year_start(t, c):
-    return _held_on(t, _year_start(c)) & _tiers(t, c)
-
-
-def _lost_since_year_start(t, c):
-    return _held_at_year_start(t, c) & t.lost_at.notnull() & (t.lost_at < c.end)
-
-
-def _held_at_end(t, c):
-    return _held_on(t, c.end) & _tiers(t, c)
-
-
-def _bundled(t, c):
-    return _held_at_end(t, c) & truthy(t.bundled)
-
-
-def _second_contact(t, c):
-    return _held_at_end(t, c) & truthy(t.second_contact)
-
-
-def _key_held_in_period(t, c):
-    """Key customers held at some time in the period (acquired before its end, not lost
-    before its start)."""
-    acquired = t.acquired_at.isnull() | (t.acquired_at < c.end)
-    kept = t.lost_at.isnull() | (t.lost_at >= c.start)
-    return _key(t, c) & acquired & kept
-
-
 def _key_called_back(t, c):
-    return _key_held_in_period(t, c) & truthy(t._called_back)
+    return key_held_in_period(t, c) & truthy(t._called_back)
 
 
 # ---------------------------------------------------------------------------- values
@@ -337,11 +252,6 @@ def _nps(v: dict[str, Any], ctx: Ctx) -> Decimal | None:
     if n == 0:
         return None
     return (as_decimal(v["promoters"]) - as_decimal(v["detractors"])) / n
-
-
-def _retention(v: dict[str, Any], ctx: Ctx) -> Decimal | None:
-    held = as_decimal(v["held"])
-    return None if held == 0 else (held - as_decimal(v["lost"])) / held
 
 
 # ------------------------------------------------------------------------ indicators
@@ -629,7 +539,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula_en="the employee's key customers (customers.owner_id) with at least one completed "
         "callback in the period ÷ the employee's key customers held during the period",
         num=_key_called_back,
-        den=_key_held_in_period,
+        den=key_held_in_period,
         source="customers",
         params=(P_KEY_TIERS, P_CALLBACK_KINDS),
         needs=_CALLED_BACK,
@@ -704,95 +614,32 @@ INDICATORS: tuple[Indicator, ...] = (
         subject="_owner",
         needs=_OWNERS,
     ),
-    Indicator(
-        code="key_customer_churn",
-        name_zh="大客户流失数",
-        name_en="Key customers lost",
-        unit="count",
-        direction="lower",
-        record="customers",
-        formula_zh="期内流失的大客户数(可只计流失原因含所给字词的,如 服务:因客户服务原因)",
-        formula_en="key customers lost in the period (optionally only those whose lost reason "
-        "contains one of the given words, e.g. 服务)",
-        parts={"value": (Agg("customers", where=_key_customer_lost),)},
-        combine=total(),
-        params=(P_KEY_TIERS, P_REASONS),
-        category="satisfaction",
-    ),
-    _share(
-        code="churn_rate",
-        name_zh="流失率",
-        name_en="Churn rate",
-        formula_zh="期初保有客户中期内流失的 ÷ 期初保有客户(单月流失率)",
-        formula_en="customers held at the start and lost in the period ÷ held at the start",
-        num=_lost_in_period,
-        den=_held_at_start,
-        source="customers",
-        direction="lower",
-        params=(
-            P_CUSTOMER_TIERS,
-            Param(
-                name="include_new",
-                default=False,
-                kind="bool",
-                doc="also count customers acquired in the period and lost in it (numerator only)",
-            ),
-        ),
-    ),
-    Indicator(
-        code="retention_rate",
-        name_zh="保有率",
-        name_en="Retention rate",
-        unit="ratio",
-        direction="higher",
-        record="customers",
-        formula_zh="(期初保有客户 − 期内流失)÷ 期初保有客户;base=year_start:年初客户中期末仍保有的 ÷ 年初客户",
-        formula_en="(customers held at the start − lost) ÷ held at the start; base=year_start: "
-        "year-start customers still held at the end of the period ÷ year-start customers",
-        parts={
-            "held": (
-                Agg("customers", where=_held_at_start, when=("base", "period_start")),
-                Agg("customers", where=_held_at_year_start, when=("base", "year_start")),
-            ),
-            "lost": (
-                Agg("customers", where=_lost_in_period, when=("base", "period_start")),
-                Agg("customers", where=_lost_since_year_start, when=("base", "year_start")),
-            ),
-        },
-        combine=_retention,
-        params=(
-            P_CUSTOMER_TIERS,
-            Param(
-                name="base",
-                default="period_start",
-                kind="str",
-                doc="customers held at the period's start, or on 1 January of the period's year",
-                choices=("period_start", "year_start"),
-            ),
-        ),
-        category="satisfaction",
-    ),
-    _share(
-        code="bundle_rate",
-        name_zh="捆绑率",
-        name_en="Bundle rate",
-        formula_zh="期末保有客户中已捆绑业务的 ÷ 期末保有客户",
-        formula_en="customers held at the end of the period with a bundle ÷ customers held then",
-        num=_bundled,
-        den=_held_at_end,
-        source="customers",
-        params=(P_CUSTOMER_TIERS,),
-    ),
-    _share(
-        code="second_contact_rate",
-        name_zh="第二联系方式完善率",
-        name_en="Second contact on file",
-        formula_zh="期末保有客户中有第二联系方式的 ÷ 期末保有客户",
-        formula_en="customers held at the end of the period with a second contact ÷ customers "
-        "held then",
-        num=_second_contact,
-        den=_held_at_end,
-        source="customers",
-        params=(P_CUSTOMER_TIERS,),
-    ),
 )
+
+
+# -------------------------------------------------------------------- from the rollup
+
+
+def _csat_rollup(c: Ctx) -> dict[str, Part] | None:
+    """From call ratings: Σ rating ÷ rated answered calls."""
+    if c.p.get("source") != "calls":
+        return None
+    return {
+        "numerator": Part(answered_calls, column("rating_sum"), count=False),
+        "denominator": Part(answered_calls, column("n_rated")),
+    }
+
+
+def _top2_rollup(c: Ctx) -> dict[str, Part] | None:
+    """From call ratings: answered calls rated scale − 1 or more ÷ rated answered calls."""
+    top = rating_column(int(c.p["scale"]) - 1)
+    if c.p.get("source") != "calls" or top is None:
+        return None
+    return {
+        "numerator": Part(answered_calls, column(top)),
+        "denominator": Part(answered_calls, column("n_rated")),
+    }
+
+
+# additive indicators as sums of the rollup kept at import (csperf.metrics.rollups)
+ROLLUPS = {"csat_mean": _csat_rollup, "csat_top2": _top2_rollup}

@@ -16,6 +16,7 @@ from typing import Any
 
 import ibis
 
+from csperf.kernel.workdays import Workdays
 from csperf.metrics.indicators.model import (
     Agg,
     Ctx,
@@ -34,7 +35,7 @@ from csperf.metrics.indicators.model import (
     total,
     truthy,
 )
-from csperf.metrics.workdays import Workdays
+from csperf.metrics.rollups import Part, column, repeat_column
 
 P_TYPES = Param(name="types", default="", kind="list", doc="ticket types counted (empty: all)")
 
@@ -739,3 +740,18 @@ INDICATORS: tuple[Indicator, ...] = (
         notes="meant for teams (本组预警条数 per member); an employee's value is their own count",
     ),
 )
+
+
+def _fcr_rollup(c: Ctx) -> dict[str, Part] | None:
+    """From calls: answered calls with a customer less those repeated within the window."""
+    repeat = repeat_column(c.p["repeat_window_h"])
+    if c.p.get("source") != "calls" or repeat is None:
+        return None
+    return {
+        "numerator": Part(answered_calls, lambda r: r.n_customer - r[repeat]),
+        "denominator": Part(answered_calls, column("n_customer")),
+    }
+
+
+# additive indicators as sums of the rollup kept at import (csperf.metrics.rollups)
+ROLLUPS = {"first_contact_resolution": _fcr_rollup}
