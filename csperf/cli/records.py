@@ -1,4 +1,4 @@
-"""`csperf import`, `csperf indicators …`, `csperf demo-data` and `csperf records migrate|vacuum`:
+"""`csperf import`, `csperf indicators …`, `csperf demo-data` and `csperf records migrate|vacuum|rollup`:
 records in, indicators out."""
 
 from __future__ import annotations
@@ -16,9 +16,17 @@ from typing import Any
 
 from csperf.cli.common import CliError, read_text, write_output
 from csperf.ingest.schema import IMPORT_TYPES  # the record types, and queue_log
+from csperf.kernel.decimals import jsonable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    _register_import(sub)
+    _register_indicators(sub)
+    _register_demo(sub)
+    _register_records(sub)
+
+
+def _register_import(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import a record file (CSV or XLSX) into the records store")
     p.add_argument("type", choices=IMPORT_TYPES, metavar="TYPE", help=", ".join(IMPORT_TYPES))
     p.add_argument("file", metavar="FILE")
@@ -36,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data(p)
     p.set_defaults(handler=cmd_import)
 
+
+def _register_indicators(sub: argparse._SubParsersAction) -> None:
     ind = sub.add_parser("indicators", help="list, compute and explain indicators")
     isub = ind.add_subparsers(dest="indicators_command", metavar="ACTION")
     isub.required = True
@@ -84,6 +94,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data(p)
     p.set_defaults(handler=cmd_explain)
 
+
+def _register_demo(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo-data",
         help="write a realistic demo centre into the records store",
@@ -98,6 +110,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data(p)
     p.set_defaults(handler=cmd_demo)
 
+
+def _register_records(sub: argparse._SubParsersAction) -> None:
     rec = sub.add_parser("records", help="the records store itself")
     rsub = rec.add_subparsers(dest="records_command", metavar="ACTION")
     rsub.required = True
@@ -126,6 +140,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _data(p)
     p.set_defaults(handler=cmd_vacuum)
+    p = rsub.add_parser(
+        "rollup",
+        help="build the calls rollups again from the stored calls",
+        description="Imports keep the rollups up to date; a lake an older csperf wrote has none "
+        "until its next calls import or this command (indicators read the raw calls meanwhile).",
+    )
+    _data(p)
+    p.set_defaults(handler=cmd_rollup)
 
 
 def _data(p: argparse.ArgumentParser) -> None:
@@ -149,18 +171,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------------- helpers
 
 
-def _json_default(o: Any) -> Any:
-    if isinstance(o, Decimal):
-        return int(o) if o == o.to_integral_value() else float(o)
-    if isinstance(o, datetime):
-        return o.isoformat(sep="T")
-    if isinstance(o, date):
-        return o.isoformat()
-    raise TypeError(type(o).__name__)
-
-
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n"
 
 
 def _cell(v: Any) -> Any:
@@ -299,16 +311,14 @@ def _read_mapping(args) -> dict[str, str]:
 
 
 def cmd_import(args) -> int:
-    from django.core.exceptions import ImproperlyConfigured
-
     from csperf.ingest.importer import ImportFailed, import_file
-    from csperf.ingest.limits import current
+    from csperf.ingest.limits import LimitsError, from_env
     from csperf.ingest.store import StoreError, open_store
 
     mapping = _read_mapping(args)
     try:
-        limits = current()
-    except ImproperlyConfigured as exc:
+        limits = from_env()
+    except LimitsError as exc:
         raise CliError(str(exc)) from None
     try:
         store = open_store(args.data)
@@ -430,8 +440,8 @@ def cmd_compute(args) -> int:
         finally:
             if prog:
                 prog.stop()
+        from csperf.kernel.periods import parse_period
         from csperf.metrics.engine import get_indicators
-        from csperf.metrics.periods import parse_period
 
         label = parse_period(args.period, args.start_day).label
         codes = [i.code for i in get_indicators(codes)]
@@ -526,6 +536,26 @@ def cmd_migrate(args) -> int:
             print(f"  {t}: {n}")
     if old.resolve().parent == d.resolve():
         print(f"{old} is no longer read; remove it (or keep it as a backup elsewhere)")
+    return 0
+
+
+def cmd_rollup(args) -> int:
+    from csperf.ingest.lake import LAKE_DIR, Lake, LakeError
+    from csperf.ingest.rollups import rebuild, scratch_connection
+    from csperf.ingest.store import resolve_data_dir
+
+    lake = Lake(resolve_data_dir(args.data) / LAKE_DIR)
+    if not lake.exists("calls"):
+        raise CliError(f"{lake.root}: no calls in this records lake")
+    con = scratch_connection()
+    try:
+        with lake.writer():
+            rebuild(lake, con)
+    except LakeError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        con.close()
+    print(f"rebuilt the calls rollups of {lake.root}")
     return 0
 
 

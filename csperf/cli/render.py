@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from csperf.scoring import ScoreRun, describe_rule
+from csperf.scoring.explain import ZH
+from csperf.scoring.flags import names_of, render_all
 from csperf.scoring.numbers import plain
+
+SUMMARY_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("工号", "left"),
+    ("姓名", "left"),
+    ("总分", "right"),
+    ("等级", "left"),
+    ("排名", "right"),
+    ("奖惩", "left"),
+    ("绩效工资", "right"),
+    ("预警", "left"),
+)
+CARD_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("考核项目", "left"),
+    ("分值", "right"),
+    ("评分标准", "left"),
+    ("实际值", "right"),
+    ("得分", "right"),
+    ("说明", "left"),
+)
 
 
 def _v(value: object) -> str:
@@ -16,7 +38,7 @@ def _v(value: object) -> str:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{k} {plain(v)}" for k, v in value.items()) or "0"
-    return plain(value, 4)  # type: ignore[arg-type]
+    return plain(value, 4) if isinstance(value, (Decimal, int)) else str(value)
 
 
 def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False) -> str:
@@ -28,17 +50,8 @@ def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False
     summary = Table(
         title=f"{t.name or t.code}  {run.period.label}  (v{t.version})", title_justify="left"
     )
-    for col, justify in (
-        ("工号", "left"),
-        ("姓名", "left"),
-        ("总分", "right"),
-        ("等级", "left"),
-        ("排名", "right"),
-        ("奖惩", "left"),
-        ("绩效工资", "right"),
-        ("预警", "left"),
-    ):
-        summary.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for col, justify in SUMMARY_COLUMNS:
+        summary.add_column(col, justify=justify)
     for r in run.results:
         summary.add_row(
             r.id,
@@ -56,15 +69,8 @@ def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False
             title=f"{r.id} {r.name or ''}  总分 {r.total:.2f}  {r.grade or ''}",
             title_justify="left",
         )
-        for col, justify in (
-            ("考核项目", "left"),
-            ("分值", "right"),
-            ("评分标准", "left"),
-            ("实际值", "right"),
-            ("得分", "right"),
-            ("说明", "left"),
-        ):
-            card.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for col, justify in CARD_COLUMNS:
+            card.add_column(col, justify=justify, overflow="fold")
         for spec, section in zip(t.sections, r.sections, strict=True):
             for spec_item, item in zip(spec.items, section.items, strict=True):
                 card.add_row(
@@ -88,7 +94,9 @@ def render_table(run: ScoreRun, *, width: int | None = None, color: bool = False
             card.caption = f"绩效工资 {r.pay:.2f}: {r.pay_explain}"
         if r.flags:
             card.caption = (
-                ((card.caption + "\n") if card.caption else "") + "备注: " + "; ".join(r.flags)
+                ((card.caption + "\n") if card.caption else "")
+                + "备注: "
+                + "; ".join(render_all(r.flags, ZH, names_of(run.template)))
             )
         if r.errors:
             card.caption = (

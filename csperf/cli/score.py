@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import simplejson
-
 from csperf.cli.common import CliError, read_text, write_output
+from csperf.kernel.decimals import dumps
 from csperf.scoring import (
     ScoreRun,
     ScoringError,
@@ -67,10 +66,8 @@ def resolve_template(ref: str) -> tuple[Template, str]:
 
 
 def _inputs_from_records(template: Template, args: argparse.Namespace) -> dict:
-    try:
-        from csperf.metrics.scorecard import build_score_input
-    except ImportError as exc:  # pragma: no cover - the metrics engine is part of the package
-        raise CliError(f"scoring from records needs the indicator engine: {exc}") from None
+    from csperf.metrics.scorecard import build_score_input
+
     employees = (
         [e.strip() for e in args.employees.split(",") if e.strip()] if args.employees else None
     )
@@ -137,7 +134,7 @@ def emit(result: ScoreRun, fmt: str, output: str | None) -> None:
     if fmt == "json":
         # Decimals go out as exact JSON numbers: totals carry their 2 decimals (92.20), values
         # are written as they came in (0.70).
-        text = simplejson.dumps(result.to_dict(), use_decimal=True, ensure_ascii=False, indent=2)
+        text = dumps(result.to_dict(), indent=2)
         write_output(text + "\n", output)
     elif fmt == "table":
         from csperf.cli.render import render_table

@@ -46,6 +46,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--bind", default=os.environ.get("CSPERF_BIND", "127.0.0.1:8000"))
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2") or 2))
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "1") or 1),
+        help="threads per worker (default 1: one request at a time per worker process)",
+    )
     p.add_argument("--no-migrate", action="store_true", help="do not apply migrations on start")
     p.set_defaults(handler=cmd_serve)
 
@@ -210,6 +216,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     if not args.no_migrate:
         _migrate(verbosity=1)
+    from django.db import connections
+
+    # The workers are forked from this process: none may inherit its database connection.
+    connections.close_all()
     from gunicorn.app.base import BaseApplication
 
     from csperf.web.wsgi import application
@@ -218,6 +228,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             self.cfg.set("bind", args.bind)
             self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", "-")
 
         def load(self) -> Any:

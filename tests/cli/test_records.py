@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,13 +30,22 @@ def files(tmp_path_factory):
     return write_files(tmp_path_factory.mktemp("files"))
 
 
-@pytest.fixture
-def data(tmp_path, files, capsys):
-    d = tmp_path / "data"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, files):
+    """The sample files imported once per module through the CLI (11 imports)."""
+    d = tmp_path_factory.mktemp("imported") / "data"
     for kind, name in ORDER:
-        code, out, _ = run(capsys, "import", kind, str(files / name), "--data", str(d))
-        assert code == 0 and out.startswith("imported ")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["import", kind, str(files / name), "--data", str(d)])
+        assert code == 0 and out.getvalue().startswith("imported "), out.getvalue()
     return d
+
+
+@pytest.fixture
+def data(tmp_path, imported):
+    """A copy of the imported data directory per test: a test may import more into it."""
+    return Path(shutil.copytree(imported, tmp_path / "data"))
 
 
 def test_import_reports_and_rejects(tmp_path, capsys, files, data):
