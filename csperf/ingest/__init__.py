@@ -9,9 +9,45 @@
 See docs/records.md for the record types and their columns.
 """
 
-from csperf.ingest.importer import ImportFailed, ImportResult, Problem, import_file, write_typed
-from csperf.ingest.schema import IMPORT_TYPES, RECORD_TYPES
-from csperf.ingest.store import Store, StoreError, open_store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from csperf.ingest.importer import (
+        ImportFailed,
+        ImportResult,
+        Problem,
+        import_file,
+        write_typed,
+    )
+    from csperf.ingest.schema import IMPORT_TYPES, RECORD_TYPES
+    from csperf.ingest.store import Store, StoreError, open_store
+
+# Loaded on first use: reading indicators (csperf.metrics, `csperf indicators`) imports
+# csperf.ingest.schema, and must not pay for the file readers of the importer each start-up.
+_LAZY = {
+    "ImportFailed": "importer",
+    "ImportResult": "importer",
+    "Problem": "importer",
+    "import_file": "importer",
+    "write_typed": "importer",
+    "IMPORT_TYPES": "schema",
+    "RECORD_TYPES": "schema",
+    "Store": "store",
+    "StoreError": "store",
+    "open_store": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "IMPORT_TYPES",

@@ -25,6 +25,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -37,6 +38,10 @@ LOCK_FILE = ".writer.lock"
 MONTH = "_month"
 NO_MONTH = "none"  # the partition of rows whose time cell is empty
 IMPORTS = "_imports"
+IMPORT_META = "csperf.import"  # an import's log row, in the commit info of its data commit
+CALLS_NAME = "calls"  # the record type whose imports also rewrite its rollup
+# commits that change no row (compaction, vacuum): a reader's version checks look past them
+NO_DATA_OPERATIONS = frozenset({"OPTIMIZE", "VACUUM START", "VACUUM END"})
 
 ARROW_TYPES = {
     "str": pa.string(),
@@ -120,15 +125,17 @@ class Lake:
         v = [int(n[:-5]) for n in names if n.endswith(".json") and n[:-5].isdigit()]
         return max(v) if v else None
 
-    def snapshot(self, name: str) -> tuple[list[str], set[str], int | None]:
-        """The current Parquet files of table ``name``, the columns its schema has and the
-        version they are of."""
+    def snapshot(
+        self, name: str, version: int | None = None
+    ) -> tuple[list[str], set[str], int | None]:
+        """The current Parquet files of table ``name`` (or those of ``version``), the columns
+        its schema has and the version they are of."""
         if not self.exists(name):
             return [], set(), None
         from deltalake import DeltaTable
 
         try:
-            table = DeltaTable(str(self.path(name)))
+            table = DeltaTable(str(self.path(name)), version=version)
             files = table.file_uris()
             have = {f.name for f in table.schema().fields}
             version = table.version()
@@ -141,9 +148,11 @@ class Lake:
         reads as NULL: written by an older csperf)."""
         return self.view(name, cols)[0]
 
-    def view(self, name: str, cols: list[tuple[str, str, pa.DataType]]) -> tuple[str, int | None]:
-        """:meth:`view_sql` and the version it reads."""
-        files, have, version = self.snapshot(name)
+    def view(
+        self, name: str, cols: list[tuple[str, str, pa.DataType]], version: int | None = None
+    ) -> tuple[str, int | None]:
+        """:meth:`view_sql` (of ``version``, default the newest) and the version it reads."""
+        files, have, version = self.snapshot(name, version)
         if not files:
             sel = ", ".join(f"CAST(NULL AS {t}) AS {q(n)}" for n, t, _ in cols)
             return f"SELECT {sel} WHERE false", version
@@ -195,16 +204,52 @@ class Lake:
             raise LakeError("writing to the lake needs the writer lock")
 
     def next_import_id(self, con) -> int:
-        """The next import id, read from the current log (call it holding the writer lock)."""
+        """The next import id, read from the current log once the imports of a crashed writer
+        are logged (call it holding the writer lock)."""
         self._need_lock()
+        self.recover_log(con)
         sql = self.view_sql(IMPORTS, _imports_cols())
         return int(con.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM ({sql})").fetchone()[0])
 
-    def replace(self, con, rt: RecordType, new: str) -> int:
+    def replace(self, con, rt: RecordType, new: str, log: dict | None = None) -> int:
         """Replace by key: the rows of relation ``new`` (in DuckDB connection ``con``, holding
         every stored column and ``_import``) replace the stored rows with the same key, in one
-        Delta commit. Returns the number of stored rows replaced."""
+        Delta commit. ``log``, the import's log row, goes into that commit's info and then into
+        the import log (see :meth:`recover_log`). Calls also rewrite their rollup for the days
+        touched. Returns the number of stored rows replaced."""
         self._need_lock()
+        calls = rt.name == CALLS_NAME
+        if calls:  # the days of the new rows, and below those of the rows they replace
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _lake_days AS SELECT DISTINCT"
+                f" CAST({q(rt.time)} AS DATE) AS d FROM {new} WHERE {q(rt.time)} IS NOT NULL"
+            )
+        replaced, rows_sql, schema, months = self._replacement(con, rt, new, calls)
+        row = dict(log, replaced=replaced) if log is not None else None
+        if rows_sql is not None:
+            meta = {IMPORT_META: json.dumps(row, default=str)} if row else None
+            self.commit_rows(con, rt.name, rows_sql, schema, months, meta)
+        if row is not None:
+            self.log_imports([row])
+        if calls:
+            from csperf.ingest.rollups import rebuild
+
+            try:
+                rebuild(self, con, "_lake_days")
+            except LakeError as exc:
+                # the calls and their log row are in; only the shortcut is stale
+                raise LakeError(
+                    f"the calls are imported, but their rollup was not updated ({exc}); "
+                    "indicators read the calls themselves until `csperf records rollup` runs"
+                ) from None
+            con.execute("DROP TABLE _lake_days")
+        return replaced
+
+    def _replacement(
+        self, con, rt: RecordType, new: str, calls: bool
+    ) -> tuple[int, str | None, pa.Schema, list[str] | None]:
+        """(rows replaced, the SQL of the rows to commit or None when nothing changes, their
+        schema, the months they replace or None for the whole table)."""
         cols = columns_of(rt)
         schema = pa.schema([(n, a) for n, _, a in cols])
         month = month_sql(rt)
@@ -215,63 +260,110 @@ class Lake:
         with_month = f", {month} AS {MONTH}" if month else ""
         fresh = f"SELECT {names}{with_month} FROM {new}"
         if not self.exists(rt.name):
-            self._commit(con, rt, fresh, schema, None)
-            return 0
+            return 0, fresh, schema, None
         current = self.view_sql(rt.name, cols)
-        o_month = f", {month} AS {MONTH}" if month else ""
+        o_day = f", CAST(o.{q(rt.time)} AS DATE) AS d" if calls else ""
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _lake_old AS SELECT 1 AS x{o_month} FROM"
+            f"CREATE OR REPLACE TEMP TABLE _lake_old AS SELECT 1 AS x{with_month}{o_day} FROM"
             f" ({current}) o SEMI JOIN {new} n ON {keys}"
         )
         replaced = int(con.execute("SELECT count(*) FROM _lake_old").fetchone()[0])
+        if calls:
+            con.execute("INSERT INTO _lake_days SELECT DISTINCT d FROM _lake_old")
         if not month:
             # not partitioned: the whole table is rewritten
             con.execute("DROP TABLE _lake_old")
             keep = f"SELECT {names} FROM ({current}) o ANTI JOIN {new} n ON {keys}"
-            self._commit(con, rt, f"{keep} UNION ALL {fresh}", schema, None)
-            return replaced
+            return replaced, f"{keep} UNION ALL {fresh}", schema, None
         months = [
             r[0]
             for r in con.execute(
                 f"SELECT DISTINCT {MONTH} FROM _lake_old UNION SELECT DISTINCT {month} FROM {new}"
             ).fetchall()
         ]
+        gone = dict(con.execute(f"SELECT {MONTH}, count(*) FROM _lake_old GROUP BY 1").fetchall())
         con.execute("DROP TABLE _lake_old")
         if not months:  # no rows at all: nothing to commit
-            return 0
+            return 0, None, schema, None
         # only the files of the touched months are read again
         touched = sorted(set(months))
+        parts = [fresh]
+        for kind, files in self._kept_files(con, rt.name, touched, gone).items():
+            old = self.files_sql(rt.name, cols, files)
+            anti = f" ANTI JOIN {new} n ON {keys}" if kind == "partial" else ""
+            parts.insert(0, f"SELECT o.*, {month} AS {MONTH} FROM ({old}) o{anti}")
+        return replaced, " UNION ALL ".join(parts), schema, touched
+
+    def _kept_files(
+        self, con, name: str, months: list[str], gone: dict[str, int]
+    ) -> dict[str, list[str]]:
+        """The current files of ``months`` whose rows an import keeps, as "whole" (no row of
+        their month replaced: kept without a join) and "partial" (some replaced: anti-joined
+        with the import); a month whose every row is replaced is not read at all (a re-import
+        of a month rewrites it without reading the old rows)."""
         from deltalake import DeltaTable
 
-        table = DeltaTable(str(self.path(rt.name)))
-        files = table.file_uris(file_pruning_predicate=[(MONTH, "in", touched)])
-        rows_sql = fresh
-        if files:
-            have = {f.name for f in table.schema().fields}
-            sel = ", ".join(
-                f"CAST({q(n)} AS {t}) AS {q(n)}" if n in have else f"CAST(NULL AS {t}) AS {q(n)}"
-                for n, t, _ in cols
-            )
-            flist = "[" + ", ".join(lit(f) for f in files) + "]"
-            old = (
-                f"SELECT {sel} FROM read_parquet({flist}, union_by_name = true,"
-                " hive_partitioning = false)"
-            )
-            keep = f"SELECT o.*, {month} AS {MONTH} FROM ({old}) o ANTI JOIN {new} n ON {keys}"
-            rows_sql = f"{keep} UNION ALL {fresh}"
-        self._commit(con, rt, rows_sql, schema, touched)
-        return replaced
+        table = DeltaTable(str(self.path(name)))
+        out: dict[str, list[str]] = {"whole": [], "partial": []}
+        for m in months:
+            files = table.file_uris(file_pruning_predicate=[(MONTH, "=", m)])
+            if not files:
+                continue
+            if not gone.get(m):
+                out["whole"] += files
+            elif gone[m] < _rows_in(con, files):
+                out["partial"] += files
+        return {k: v for k, v in out.items() if v}
 
-    def _commit(
-        self, con, rt: RecordType, sql: str, schema: pa.Schema, months: list[str] | None
+    def month_files_sql(
+        self, name: str, cols: list[tuple[str, str, pa.DataType]], months: list[str]
+    ) -> str | None:
+        """A SELECT with exactly ``cols`` over the current files of ``months`` of table
+        ``name``, None when they have none."""
+        from deltalake import DeltaTable
+
+        table = DeltaTable(str(self.path(name)))
+        files = table.file_uris(file_pruning_predicate=[(MONTH, "in", months)])
+        if not files:
+            return None
+        return self.files_sql(name, cols, files, table)
+
+    def files_sql(
+        self, name: str, cols: list[tuple[str, str, pa.DataType]], files: list[str], table=None
+    ) -> str:
+        """A SELECT with exactly ``cols`` over ``files`` of table ``name`` (a column its schema
+        lacks reads as NULL)."""
+        from deltalake import DeltaTable
+
+        table = table or DeltaTable(str(self.path(name)))
+        have = {f.name for f in table.schema().fields}
+        sel = ", ".join(
+            f"CAST({q(n)} AS {t}) AS {q(n)}" if n in have else f"CAST(NULL AS {t}) AS {q(n)}"
+            for n, t, _ in cols
+        )
+        flist = "[" + ", ".join(lit(f) for f in files) + "]"
+        return (
+            f"SELECT {sel} FROM read_parquet({flist}, union_by_name = true,"
+            " hive_partitioning = false)"
+        )
+
+    def commit_rows(
+        self,
+        con,
+        name: str,
+        sql: str,
+        schema: pa.Schema,
+        months: list[str] | None,
+        meta: dict[str, str] | None = None,
     ) -> None:
-        """Write the rows of ``sql`` as new Parquet files of table ``rt`` (DuckDB writes them,
+        """Write the rows of ``sql`` as new Parquet files of table ``name`` (DuckDB writes them,
         in parallel) and commit them in one Delta transaction that replaces the files of
-        ``months`` (None: of the whole table)."""
-        from deltalake import DeltaTable
+        ``months`` (None: of the whole table); ``meta`` goes into the commit's info."""
+        from deltalake import CommitProperties, DeltaTable
         from deltalake.transaction import AddAction, create_table_with_add_actions
 
-        root = self.path(rt.name)
+        self._need_lock()
+        root = self.path(name)
         partitioned = MONTH in schema.names
         names = ", ".join(q(f.name) for f in schema)
         opts = "FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}', RETURN_FILES"
@@ -316,14 +408,16 @@ class Lake:
             )
         part = [MONTH] if partitioned else None
         dschema = _delta_schema(schema)
+        props = CommitProperties(custom_metadata=meta) if meta else None
         try:
-            if not self.exists(rt.name):
+            if not self.exists(name):
                 create_table_with_add_actions(
-                    str(root), dschema, actions, mode="overwrite", partition_by=part
-                )
-            elif months is None:
-                DeltaTable(str(root)).create_write_transaction(
-                    actions, mode="overwrite", schema=dschema, partition_by=part
+                    str(root),
+                    dschema,
+                    actions,
+                    mode="overwrite",
+                    partition_by=part,
+                    commit_properties=props,
                 )
             else:
                 DeltaTable(str(root)).create_write_transaction(
@@ -331,7 +425,8 @@ class Lake:
                     mode="overwrite",
                     schema=dschema,
                     partition_by=part,
-                    partition_filters=[(MONTH, "in", months)],
+                    partition_filters=None if months is None else [(MONTH, "in", months)],
+                    commit_properties=props,
                 )
         except Exception as exc:
             raise LakeError(f"{root}: cannot commit to the Delta table: {exc}") from None
@@ -369,6 +464,86 @@ class Lake:
             mode="overwrite",
             partition_by=part,
         )
+        if name == CALLS_NAME:
+            from csperf.ingest.rollups import rebuild, scratch_connection
+
+            con = scratch_connection()
+            try:
+                rebuild(self, con)
+            finally:
+                con.close()
+
+    # -- commit info: the import log in the data commit, the rollup's calls version -------
+    def commit_info(self, name: str, version: int, *, skip_compaction: bool = False) -> dict:
+        """The commit info of version ``version`` of table ``name`` ({} when its log file is
+        gone); with ``skip_compaction`` that of the newest commit at or before it that changed
+        data."""
+        while version >= 0:
+            info = self._read_commit_info(name, version)
+            if not skip_compaction or info.get("operation") not in NO_DATA_OPERATIONS:
+                return info
+            version -= 1
+        return {}
+
+    def data_version(self, name: str, version: int | None) -> int | None:
+        """The newest version at or before ``version`` whose commit changed data."""
+        while version is not None and version > 0:
+            if self._read_commit_info(name, version).get("operation") not in NO_DATA_OPERATIONS:
+                return version
+            version -= 1
+        return version
+
+    def _read_commit_info(self, name: str, version: int) -> dict:
+        path = self.path(name) / "_delta_log" / f"{version:020d}.json"
+        try:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith('{"commitInfo"'):
+                        return json.loads(line)["commitInfo"]
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise LakeError(f"{path}: cannot read the Delta commit: {exc}") from None
+        return {}
+
+    def unlogged_imports(
+        self, name: str, logged: int, version: int | None = None
+    ) -> list[tuple[int, dict]]:
+        """(version, log row) of the commits of table ``name`` (up to ``version``, default the
+        newest) of imports with an id above ``logged``, oldest first: imports whose data
+        commit is in but whose log row is not (yet)."""
+        v = self.version(name) if version is None else version
+        out: list[tuple[int, dict]] = []
+        while v is not None and v >= 0:
+            info = self._read_commit_info(name, v)
+            raw = info.get(IMPORT_META)
+            if raw is not None:
+                row = json.loads(raw)
+                if int(row["id"]) <= logged:
+                    break
+                out.append((v, row))
+            elif info.get("operation") not in NO_DATA_OPERATIONS:
+                break  # a commit of no import (a clear, a migration): nothing older is pending
+            v -= 1
+        return out[::-1]
+
+    def recover_log(self, con) -> int:
+        """Log the imports a crashed writer committed without their log row (call it holding
+        the writer lock); returns how many. Their rows are then visible to readers."""
+        self._need_lock()
+        sql = self.view_sql(IMPORTS, _imports_cols())
+        logged = int(con.execute(f"SELECT COALESCE(max(id), 0) FROM ({sql})").fetchone()[0])
+        rows = [
+            r
+            for p in (sorted(self.root.iterdir()) if self.root.is_dir() else [])
+            if p.name != IMPORTS and self.exists(p.name)
+            for _, r in self.unlogged_imports(p.name, logged)
+        ]
+        rows.sort(key=lambda r: int(r["id"]))
+        for r in rows:
+            r["imported_at"] = datetime.fromisoformat(str(r["imported_at"]))
+        self.log_imports(rows)
+        return len(rows)
 
     def vacuum(self, keep_hours: int) -> dict[str, tuple[int, int]]:
         """Compact each table's small files, then delete the files no current version reads
@@ -394,6 +569,13 @@ class Lake:
                     raise LakeError(f"{p}: cannot vacuum the Delta table: {exc}") from None
                 out[p.name] = (compacted, len(deleted))
         return out
+
+
+def _rows_in(con, files: list[str]) -> int:
+    """The number of rows of Parquet ``files`` (their footers only)."""
+    flist = "[" + ", ".join(lit(f) for f in files) + "]"
+    n = con.execute(f"SELECT sum(num_rows) FROM parquet_file_metadata({flist})").fetchone()[0]
+    return int(n or 0)
 
 
 def _imports_cols() -> list[tuple[str, str, pa.DataType]]:

@@ -1,13 +1,15 @@
 """How much one imported file may hold: bounds that keep a hostile or broken file from taking
 the server's memory, checked before (and while) the file is read. See docs/records.md, "Limits".
 
-Each limit is an environment variable read with the project's settings helpers; the web server
-reads them into its Django settings (so a deployment or a test may override them there), the
-command line reads the same variables without Django. The defaults are the same in both.
+Each limit is an environment variable. The web server reads them into its Django settings (so a
+deployment or a test may override them there) and passes them in (:func:`from_settings`); the
+command line and an import given no limits read the same variables (:func:`from_env`). The
+defaults are the same in both. (Ingest does not import Django nor the web package.)
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 MB = 1024 * 1024
@@ -47,27 +49,34 @@ class Limits:
         )
 
 
-def env_value(name: str) -> int:
-    """One limit from its environment variable (ImproperlyConfigured when it is not a number)."""
-    from csperf.web.env import env_int  # Django-free: it only borrows Django's exception class
+class LimitsError(ValueError):
+    """A limit's environment variable is not a number, or below its minimum."""
 
+
+def env_value(name: str) -> int:
+    """One limit from its environment variable (its default when unset or empty); a value that
+    is not a whole number at least its minimum is an error naming the variable."""
     default, minimum = SETTINGS[name]
-    return env_int(name, default, minimum=minimum)
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        number = int(raw)
+    except ValueError:
+        raise LimitsError(f"environment variable {name}={raw!r}: expected an integer") from None
+    if number < minimum:
+        raise LimitsError(f"environment variable {name}={number}: must be >= {minimum}")
+    return number
 
 
 def from_env() -> Limits:
+    """The limits of the environment (the command line; the default of an import)."""
     return Limits.from_values({name: env_value(name) for name in SETTINGS})
 
 
-def current() -> Limits:
-    """The limits in force: Django's settings in the web server and its jobs, else the
-    environment (the command line)."""
-    try:
-        from django.conf import settings
-    except ImportError:  # pragma: no cover - Django is a dependency
-        return from_env()
-    if not settings.configured:
-        return from_env()
+def from_settings(settings: object) -> Limits:
+    """The limits of a settings object (the web server passes Django's, which a deployment or a
+    test may override); a limit it does not hold comes from the environment."""
     return Limits.from_values(
         {
             name: int(getattr(settings, name)) if hasattr(settings, name) else env_value(name)

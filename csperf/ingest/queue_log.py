@@ -145,110 +145,130 @@ def parse_queue_log(path: str | Path) -> tuple[list[Call], list[Problem], list[s
         raise ImportFailed([Problem(fname, None, None, "no such file")]) from None
     except IsADirectoryError:
         raise ImportFailed([Problem(fname, None, None, "is a directory, not a file")]) from None
-    text = raw.decode("utf-8", errors="replace")
-    tz = _tz()
-    problems: list[Problem] = []
-    open_calls: dict[str, Call] = {}
-    seen: dict[str, int] = {}
-    done: list[Call] = []
-    notes: list[str] = []
-    orphan = 0
+    log = _LogReader(fname, _tz())
+    for line_no, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        if line.strip():
+            log.line(line_no, line)
+    return log.done, log.problems, log.end_notes()
 
-    def num(v: str, line: int, col: str, what: str) -> Decimal | None:
+
+def _data(parts: list[str], i: int) -> str:
+    return parts[5 + i] if len(parts) > 5 + i else ""
+
+
+class _LogReader:
+    """The calls of a queue_log as its lines are read: open calls by id, finished segments."""
+
+    def __init__(self, fname: str, tz: ZoneInfo | None) -> None:
+        self.fname = fname
+        self.tz = tz
+        self.problems: list[Problem] = []
+        self.open_calls: dict[str, Call] = {}
+        self.seen: dict[str, int] = {}
+        self.done: list[Call] = []
+        self.notes: list[str] = []
+        self.orphan = 0
+
+    def num(self, v: str, line: int, col: str, what: str) -> Decimal | None:
         v = v.strip()
         if not v:
             return None
         try:
             d = Decimal(v)
         except InvalidOperation:
-            problems.append(Problem(fname, line, col, f"{what} {v!r} is not a number"))
+            self.problems.append(Problem(self.fname, line, col, f"{what} {v!r} is not a number"))
             return None
         if d < 0:
-            problems.append(Problem(fname, line, col, f"{what} {v} is negative"))
+            self.problems.append(Problem(self.fname, line, col, f"{what} {v} is negative"))
             return None
         return d
 
-    def data(parts: list[str], i: int) -> str:
-        return parts[5 + i] if len(parts) > 5 + i else ""
-
-    def new_segment(callid: str, line: int) -> Call:
-        n = seen.get(callid, 0) + 1
-        seen[callid] = n
+    def new_segment(self, callid: str, line: int) -> Call:
+        n = self.seen.get(callid, 0) + 1
+        self.seen[callid] = n
         c = Call(callid if n == 1 else f"{callid}#{n}", line)
-        open_calls[callid] = c
+        self.open_calls[callid] = c
         return c
 
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.rstrip("\r").split("|")
-        if len(parts) < 5:
-            problems.append(
-                Problem(
-                    fname,
-                    line_no,
-                    None,
-                    f"expected time|callid|queue|agent|event|data…, found {len(parts)} fields",
-                )
-            )
-            continue
-        ts_s, callid, queue, agent, event = (x.strip() for x in parts[:5])
-        if callid in ("", "NONE") or event not in EVENTS:
-            continue
+    def time(self, ts_s: str, line_no: int) -> datetime | None:
         try:
             if ts_s.replace(".", "", 1).isdigit():
-                ts = datetime.fromtimestamp(float(ts_s), tz).replace(tzinfo=None, microsecond=0)
-            else:
-                ts = datetime.fromisoformat(ts_s).replace(microsecond=0)
+                ts = datetime.fromtimestamp(float(ts_s), self.tz)
+                return ts.replace(tzinfo=None, microsecond=0)
+            return datetime.fromisoformat(ts_s).replace(microsecond=0)
         except ValueError:
-            problems.append(
-                Problem(fname, line_no, "time", f"{ts_s!r} is not a Unix time or a date and time")
-            )
-            continue
-        call = open_calls.get(callid)
+            msg = f"{ts_s!r} is not a Unix time or a date and time"
+            self.problems.append(Problem(self.fname, line_no, "time", msg))
+            return None
+
+    def line(self, line_no: int, line: str) -> None:
+        parts = line.rstrip("\r").split("|")
+        if len(parts) < 5:
+            msg = f"expected time|callid|queue|agent|event|data…, found {len(parts)} fields"
+            self.problems.append(Problem(self.fname, line_no, None, msg))
+            return
+        ts_s, callid, queue, agent, event = (x.strip() for x in parts[:5])
+        if callid in ("", "NONE") or event not in EVENTS:
+            return
+        ts = self.time(ts_s, line_no)
+        if ts is None:
+            return
+        call = self.open_calls.get(callid)
         if event == "ENTERQUEUE":
             if call is not None:  # entered again without an end: the earlier pass is unfinished
-                notes.append(
-                    f"{fname}:{call.line}: call {call.call_id} entered a queue again before ending"
+                self.notes.append(
+                    f"{self.fname}:{call.line}: call {call.call_id} entered a queue again"
+                    " before ending"
                 )
-            call = new_segment(callid, line_no)
-            call.queue, call.offered_at, call.customer_id = queue, ts, data(parts, 1).strip()
-            continue
+            call = self.new_segment(callid, line_no)
+            call.queue, call.offered_at, call.customer_id = queue, ts, _data(parts, 1).strip()
+            return
         if call is None:
             # the log starts in the middle of this call: rebuild what the event tells
-            call = new_segment(callid, line_no)
+            call = self.new_segment(callid, line_no)
             call.queue = queue
-            orphan += 1
+            self.orphan += 1
+        self.event(call, callid, event, parts, ts, line_no, agent)
+
+    def event(
+        self, call: Call, callid: str, event: str, parts: list[str], ts, line_no: int, agent: str
+    ) -> None:
         if event == "RINGNOANSWER":
             call.rna += 1
         elif event == "CONNECT":
             call.answered_at = ts
-            call.wait_s = num(data(parts, 0), line_no, "data1", "holdtime")
+            call.wait_s = self.num(_data(parts, 0), line_no, "data1", "holdtime")
             call.agent, call.agent_line = agent, line_no
         elif event in ("COMPLETEAGENT", "COMPLETECALLER") or event in TRANSFERS:
             off = 2 if event in TRANSFERS else 0
-            hold = num(data(parts, off), line_no, f"data{off + 1}", "holdtime")
-            talk = num(data(parts, off + 1), line_no, f"data{off + 2}", "calltime")
+            hold = self.num(_data(parts, off), line_no, f"data{off + 1}", "holdtime")
+            talk = self.num(_data(parts, off + 1), line_no, f"data{off + 2}", "calltime")
             call.outcome, call.ended_at, call.talk_s = "answered", ts, talk
             call.transferred = event in TRANSFERS
             if call.wait_s is None:
                 call.wait_s = hold
             if not call.agent:
                 call.agent, call.agent_line = agent, line_no
-            _finish(call, open_calls, callid, done)
+            _finish(call, self.open_calls, callid, self.done)
         elif event in EXITS:
             idx = {"ABANDON": 2, "EXITWITHTIMEOUT": 2, "EXITEMPTY": 2, "EXITWITHKEY": 3}[event]
-            wait = num(data(parts, idx), line_no, f"data{idx + 1}", "waittime")
+            wait = self.num(_data(parts, idx), line_no, f"data{idx + 1}", "waittime")
             call.outcome, call.ended_at = EXITS[event], ts
             call.wait_s = wait
-            _finish(call, open_calls, callid, done)
-    for call in open_calls.values():
-        notes.append(f"{fname}:{call.line}: call {call.call_id} has not ended in this log; skipped")
-    if orphan:
-        notes.append(
-            f"{orphan} call(s) began before the start of the log; rebuilt from their later events"
-        )
-    return done, problems, notes
+            _finish(call, self.open_calls, callid, self.done)
+
+    def end_notes(self) -> list[str]:
+        """The notes, with the calls the log leaves unfinished or began before its start."""
+        for call in self.open_calls.values():
+            self.notes.append(
+                f"{self.fname}:{call.line}: call {call.call_id} has not ended in this log; skipped"
+            )
+        if self.orphan:
+            self.notes.append(
+                f"{self.orphan} call(s) began before the start of the log;"
+                " rebuilt from their later events"
+            )
+        return self.notes
 
 
 def _finish(call: Call, open_calls: dict[str, Call], callid: str, done: list[Call]) -> None:

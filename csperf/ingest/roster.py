@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from csperf.ingest.store import Store
+from csperf.ingest.store import Store, fetch_rows
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,5 @@ FIELDS = tuple(Person.__dataclass_fields__)
 def read_roster(store: Store) -> dict[str, Person]:
     """Every person of the imported roster, by employee id."""
     t = store.table("employees")
-    rows = t.select(*FIELDS).to_pyarrow().to_pylist()
+    rows = fetch_rows(t.select(*FIELDS))
     return {r["id"]: Person(**r) for r in rows}

@@ -20,8 +20,12 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
+import pyarrow as pa
 
+from csperf.ingest import spark
 from csperf.ingest.lake import IMPORTS_COLUMNS, LAKE_DIR, Lake, LakeError, columns_of
+from csperf.ingest.rollups import MONTHLY, ROLLUP, month_columns
+from csperf.ingest.rollups import columns as rollup_columns
 from csperf.ingest.schema import RECORD_TYPES, RecordType
 
 DEFAULT_DATA_DIR = "csperf-data"
@@ -43,6 +47,44 @@ class StoreError(Exception):
     """The records store cannot be opened or used."""
 
 
+def fetch(expr: ibis.Expr) -> pa.Table:
+    """``expr.to_pyarrow()`` as a table, for a result in no particular order. On DuckDB the
+    columns are cast to the expression's schema in the query itself: Ibis's DuckDB result
+    converter imports pandas, and casting Arrow columns imports pyarrow.compute, together half
+    the start-up of a `csperf indicators` run."""
+    table = expr.as_table()
+    con = ibis.get_backend(table)
+    if con.name != "duckdb":
+        return table.to_pyarrow()
+    from ibis.backends.sql.datatypes import DuckDBType
+    from ibis.formats.pyarrow import PyArrowData, PyArrowSchema
+
+    con._run_pre_execute_hooks(table)  # registers the in-memory tables it reads, if any
+    schema = table.schema()
+    cols = ", ".join(
+        f"CAST({_quote(name)} AS {DuckDBType.to_string(dtype)}) AS {_quote(name)}"
+        for name, dtype in schema.items()
+    )
+    res = con.con.sql(f"SELECT {cols} FROM ({con.compile(table)})").to_arrow_table()
+    if res.schema != PyArrowSchema.from_ibis(schema):  # a type DuckDB gives Arrow otherwise
+        return PyArrowData.convert_table(res, schema)
+    return res
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def fetch_rows(expr: ibis.Expr) -> list[dict]:
+    """The rows of ``expr`` as dicts (:func:`fetch`)."""
+    return fetch(expr).to_pylist()
+
+
+def fetch_value(expr: ibis.Expr):
+    """The value of scalar ``expr`` (:func:`fetch`)."""
+    return fetch(expr).column(0)[0].as_py()
+
+
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
     if data_dir:
         return Path(data_dir)
@@ -53,6 +95,12 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
 def resolve_records_url(records_url: str | None = None) -> str | None:
     url = records_url or os.environ.get("CSPERF_RECORDS_URL", "").strip()
     return url or None
+
+
+def resolve_compute_url() -> str | None:
+    """``$CSPERF_COMPUTE_URL``: where :meth:`Engine.open` computes indicators when that is not
+    where imports write, e.g. ``spark://HOST:7077`` (csperf.ingest.spark, docs/spark.md)."""
+    return os.environ.get("CSPERF_COMPUTE_URL", "").strip() or None
 
 
 class _Reader:
@@ -184,24 +232,45 @@ class Store:
 
     def _define_view(self, name: str) -> None:
         assert self.lake is not None and self._reader is not None
+        pin = None
         if name == IMPORTS_TABLE:
             cols = list(IMPORTS_COLUMNS)
+        elif name == ROLLUP:
+            cols = rollup_columns()
+        elif name == MONTHLY:
+            cols = month_columns()
         elif name in RECORD_TYPES:
             cols = columns_of(RECORD_TYPES[name])
+            pin = self._logged_version(name)
         else:
             raise StoreError(f"{self.where}: no records table {name!r}")
         try:
-            sql, version = self.lake.view(name, cols)
+            sql, version = self.lake.view(name, cols, pin)
         except LakeError as exc:
             raise StoreError(str(exc)) from None
         self.con.raw_sql(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
         self._reader.versions[name] = version
 
+    def _logged_version(self, name: str) -> int | None:
+        """The version of table ``name`` to read: the newest, unless imports committed to it
+        are not in this store's import log yet (a writer between its data commit and its log
+        row), then the one before the first of them. A reader so never sees an import's rows
+        without its log row, nor (the log row following the data) the row without the rows."""
+        assert self.lake is not None
+        logged = fetch_value(self.table(IMPORTS_TABLE).id.max()) or 0
+        try:
+            pending = self.lake.unlogged_imports(name, int(logged))
+        except LakeError as exc:
+            raise StoreError(str(exc)) from None
+        return pending[0][0] - 1 if pending else None
+
     def refresh(self, *names: str) -> None:
         """Read the current version of lake tables ``names`` (default: every one asked for)."""
         if self.lake is None:
             return
-        for name in names or tuple(self._tables):
+        wanted = names or tuple(self._tables)
+        # the import log first: the other tables are read up to the imports it holds
+        for name in sorted(wanted, key=lambda n: n != IMPORTS_TABLE):
             self._tables[name] = self._lake_table(name)
 
     # -- writing to the lake (the importer calls these) ----------------------------------
@@ -224,25 +293,16 @@ class Store:
         self, rt: RecordType, con, relation: str, import_id: int, source: str, rows: int
     ) -> int:
         """Replace by key the stored rows of ``rt`` with relation ``relation`` of DuckDB
-        connection ``con`` (one Delta commit), log the import; returns the rows replaced."""
+        connection ``con`` (one Delta commit carrying the log row), log the import; returns the
+        rows replaced."""
         assert self.lake is not None
+        log = {"id": import_id, "type": rt.name, "source": source, "rows": rows}
+        log["imported_at"] = now()
         try:
-            replaced = self.lake.replace(con, rt, relation)
-            self.lake.log_imports(
-                [
-                    {
-                        "id": import_id,
-                        "type": rt.name,
-                        "source": source,
-                        "rows": rows,
-                        "replaced": replaced,
-                        "imported_at": now(),
-                    }
-                ]
-            )
+            replaced = self.lake.replace(con, rt, relation, log=log)
         except LakeError as exc:
             raise StoreError(str(exc)) from None
-        self.refresh(rt.name, IMPORTS_TABLE)  # the writer sees its own import
+        self.refresh(IMPORTS_TABLE, rt.name)  # the writer sees its own import, log first
         return replaced
 
     def clear(self, name: str) -> None:
@@ -296,7 +356,13 @@ def open_store(
 ) -> Store:
     """Open (and by default create) the records store."""
     url = resolve_records_url(records_url)
-    if url:
+    if spark.is_spark_url(url):  # the lake read by a SparkSession (csperf.ingest.spark)
+        try:
+            con = spark.connect(url, resolve_data_dir(data_dir))
+        except spark.SparkError as exc:
+            raise StoreError(str(exc)) from None
+        store = Store(con, where=url)
+    elif url:
         try:
             con = ibis.connect(url)
         except Exception as exc:

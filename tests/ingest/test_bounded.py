@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 
 from csperf.ingest import limits as limits_module
 from csperf.ingest.importer import ImportFailed, import_file
@@ -452,8 +453,26 @@ def test_limits_come_from_the_environment_without_django(monkeypatch):
     lim = limits_module.from_env()
     assert (lim.rows, lim.field_bytes, lim.columns) == (10, 2048, 200)
     monkeypatch.setenv("CSPERF_IMPORT_MAX_COLUMNS", "many")
-    with pytest.raises(ImproperlyConfigured, match="CSPERF_IMPORT_MAX_COLUMNS"):
+    with pytest.raises(limits_module.LimitsError, match="CSPERF_IMPORT_MAX_COLUMNS='many'"):
         limits_module.from_env()
+    monkeypatch.setenv("CSPERF_IMPORT_MAX_COLUMNS", "0")
+    with pytest.raises(
+        limits_module.LimitsError, match="CSPERF_IMPORT_MAX_COLUMNS=0: must be >= 1"
+    ):
+        limits_module.from_env()
+
+
+def test_ingest_imports_neither_django_nor_the_web_package_nor_metrics():
+    """ingest stands alone: the limits are passed in (issue 17)."""
+    code = (
+        "import sys, csperf.ingest, csperf.ingest.importer, csperf.ingest.queue_log;"
+        " bad = sorted(m for m in sys.modules if m == 'django' or m.startswith(('django.',"
+        " 'csperf.web', 'csperf.metrics')));"
+        " print(bad); sys.exit(1 if bad else 0)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_django_settings_hold_the_same_defaults_and_win(settings, monkeypatch):
@@ -462,6 +481,6 @@ def test_django_settings_hold_the_same_defaults_and_win(settings, monkeypatch):
     assert limits_module.from_env() == Limits()
     for name, (default, _) in limits_module.SETTINGS.items():
         assert getattr(settings, name) == default, name
-    assert limits_module.current() == Limits()
+    assert limits_module.from_settings(settings) == Limits()
     settings.CSPERF_IMPORT_MAX_ROWS = 7
-    assert limits_module.current().rows == 7
+    assert limits_module.from_settings(settings).rows == 7

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pyarrow as pa
 
 from csperf.ingest.demo.core import World
-from csperf.metrics.workdays import Workdays
+from csperf.kernel.workdays import Workdays
 
 
 def centre_days(world: World) -> dict[date, tuple[bool, str]]:

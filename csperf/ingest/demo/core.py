@@ -23,8 +23,8 @@ from csperf.ingest.importer import write_typed
 from csperf.ingest.lake import ARROW_TYPES
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store
-from csperf.metrics.periods import Period, parse_period
-from csperf.metrics.workdays import Workdays
+from csperf.kernel.periods import Period, parse_period
+from csperf.kernel.workdays import Workdays
 
 if TYPE_CHECKING:
     from csperf.ingest.demo.attendance import Rota

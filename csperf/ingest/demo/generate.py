@@ -22,7 +22,7 @@ from csperf.ingest.demo.tickets import write_tickets
 from csperf.ingest.demo.values import write_values
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store
-from csperf.metrics.periods import parse_period
+from csperf.kernel.periods import parse_period
 
 
 @dataclass

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from csperf.ingest.demo.core import World, dec, period_columns
-from csperf.metrics.periods import Period, parse_period
+from csperf.kernel.periods import Period, parse_period
 
 STAR = {"初级": 0, "中级": 50, "高级": 100, "资深": 200}  # 星级补贴 (元)
 TEAM_TARGETS = {  # team -> {item: target} for every month

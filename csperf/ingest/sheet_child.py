@@ -1,0 +1,176 @@
+"""The child process that reads a spreadsheet (see :mod:`csperf.ingest.sheets`).
+
+It reads the first sheet with calamine under a memory limit and writes its rows to stdout as an
+Arrow stream (c0..cN as text, _row), the header in the schema's metadata. A problem is written to
+stderr as one JSON line, and the exit code is 3. This module is run as the child's program from
+its source (``python -c``): it imports nothing of csperf, so the child starts small.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from datetime import date, datetime, time, timedelta
+
+PROBLEM_EXIT = 3
+
+
+def cell_text(v: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    t = type(v)
+    if t is str:
+        return v.strip()  # type: ignore[union-attr]
+    if t is float:
+        return str(int(v)) if v.is_integer() else repr(v)  # type: ignore[union-attr]
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, time):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        s = int(v.total_seconds())
+        return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return str(v).strip()
+
+
+class Problem(Exception):
+    """What the child reports on stderr: a message, with its row and column where known."""
+
+    def __init__(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+def _limit_memory(memory: int) -> None:
+    import resource
+
+    for limit, value in (("RLIMIT_AS", memory), ("RLIMIT_CORE", 0)):
+        # (not above a limit this process inherited, nor where the platform has none)
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            resource.setrlimit(getattr(resource, limit), (value, value))
+
+
+def _first_sheet(path: str):
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+    except MemoryError:
+        raise Problem("MEMORY") from None
+    except Exception as exc:  # calamine raises several error types for broken files
+        if "limit" in str(exc).lower():
+            raise Problem("MEMORY") from None
+        raise Problem(f"cannot read the spreadsheet: {exc}") from None
+
+
+def _check_extent(sheet, opts: dict) -> int:
+    """The sheet's number of rows (header included), or a Problem when it is too large."""
+    end = sheet.end
+    if end is None:
+        raise Problem("the first sheet is empty")
+    rows, cols = end[0] + 1, end[1] + 1
+    over = []
+    if rows - 1 > opts["rows"]:
+        over.append(f"{opts['rows']:,} rows")
+    if cols > opts["columns"]:
+        over.append(f"{opts['columns']} columns")
+    if sheet.height * sheet.width > opts["cells"]:
+        over.append(f"{opts['cells']:,} cells")
+    if over:
+        raise Problem(
+            f"the first sheet holds {rows:,} rows × {cols:,} columns, more than an import"
+            f" reads ({', '.join(over)}): remove what lies beyond the data, or save the sheet as"
+            " CSV"
+        )
+    return rows
+
+
+def _too_long(text: str, most: int) -> bool:
+    return len(text) > most // 4 and len(text.encode("utf-8", "surrogatepass")) > most
+
+
+def _header(rows, opts: dict) -> tuple[list[str], int]:
+    """The first non-blank row (trailing empty cells dropped) and its index."""
+    for i, r in enumerate(rows):
+        texts = [cell_text(c) for c in r]
+        if any(texts):
+            while texts and not texts[-1]:
+                texts.pop()
+            for j, h in enumerate(texts):
+                if _too_long(h, opts["field"]):
+                    raise Problem(opts["field_message"], i + 1, f"column {j + 1}")
+            return texts, i
+    raise Problem("the first sheet is empty")
+
+
+def _stream(rows, header: list[str], first: int, total: int, opts: dict) -> None:
+    """Write the data rows after the header as Arrow batches of text to stdout."""
+    import pyarrow as pa
+
+    ncols = len(header)
+    schema = pa.schema(
+        [pa.field(f"c{i}", pa.string()) for i in range(ncols)] + [pa.field("_row", pa.int64())],
+        metadata={"header": json.dumps(header), "total": str(max(total - first - 1, 0))},
+    )
+    out = pa.ipc.new_stream(sys.stdout.buffer, schema)
+    cols: list[list[str]] = [[] for _ in range(ncols)]
+    nums: list[int] = []
+
+    def flush() -> None:
+        arrays = [pa.array(c, pa.string()) for c in cols] + [pa.array(nums, pa.int64())]
+        out.write_batch(pa.record_batch(arrays, schema=schema))
+        for c in cols:
+            c.clear()
+        nums.clear()
+
+    try:
+        for i, r in enumerate(rows, start=first + 2):
+            texts = [cell_text(c) for c in r]
+            if not any(texts):
+                continue  # blank rows between data are skipped, as in a CSV
+            texts = texts[:ncols]
+            for j, t in enumerate(texts):
+                if _too_long(t, opts["field"]):
+                    raise Problem(opts["field_message"], i, header[j] or f"column {j + 1}")
+                cols[j].append(t)
+            for j in range(len(texts), ncols):
+                cols[j].append("")
+            nums.append(i)
+            if len(nums) >= opts["batch"]:
+                flush()
+        if nums:
+            flush()
+    finally:
+        out.close()
+    sys.stdout.flush()
+
+
+def main(path: str, opts: dict) -> int:
+    _limit_memory(opts["memory"])
+    try:
+        sheet = _first_sheet(path)
+        total = _check_extent(sheet, opts)
+        rows = sheet.iter_rows()
+        header, first = _header(rows, opts)
+        _stream(rows, header, first, total, opts)
+    except Problem as p:
+        line = json.dumps({"row": p.row, "column": p.column, "message": str(p)})
+        sys.stderr.write("\n" + line + "\n")
+        sys.stderr.flush()
+        return PROBLEM_EXIT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], json.loads(sys.argv[2])))
