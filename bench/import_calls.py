@@ -2,8 +2,10 @@
 
 Writes the CSV once (DuckDB COPY of generated rows, every column of the calls record type as
 a CDR export would carry them), imports the roster, then times the import of the CSV into a fresh
-store in a child process and reports rows/s and the child's peak memory (max RSS). Rerun (see
-docs/performance.md):
+store in a child process and reports rows/s and the child's peak memory (max RSS). Beside it, in
+its own child process and the same run, the reference: DuckDB's own copy of the same CSV to one
+Parquet file (types sniffed, no checks, zstd as the lake writes). The machine is shared, so the
+ratio of the two is the figure to compare between runs. Rerun (see docs/performance.md):
 
     python bench/import_calls.py --rows 30000000 --agents 10000 --dir /tmp/csperf-bench
 """
@@ -72,19 +74,39 @@ def make_csv(root: Path, rows: int, agents: int) -> tuple[Path, Path]:
     return csv_path, emp_path
 
 
+def reference(out_dir: Path, csv_path: Path) -> None:
+    """DuckDB's own CSV -> Parquet copy of the file, under the store's memory limit."""
+    import duckdb
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"memory_limit": "3GB", "preserve_insertion_order": False})
+    t0 = time.perf_counter()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}')) TO '{out_dir / 'copy.parquet'}'"
+        " (FORMAT parquet, COMPRESSION zstd)"
+    )
+    dt = time.perf_counter() - t0
+    rows = con.execute(f"SELECT count(*) FROM '{out_dir / 'copy.parquet'}'").fetchone()[0]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": dt, "peak_mib": peak}))
+
+
 def child(data_dir: Path, csv_path: Path, emp_path: Path, reimport: bool = False) -> None:
     from csperf.ingest.importer import import_file
+    from csperf.ingest.limits import Limits
     from csperf.ingest.store import open_store
 
     store = open_store(data_dir)
     import_file("employees", emp_path, store=store)
+    # the default row limit (5 M, CSPERF_IMPORT_MAX_ROWS) is lifted for the benchmark's file
+    limits = Limits(rows=max(Limits().rows, 100_000_000))
     t0 = time.perf_counter()
-    res = import_file("calls", csv_path, store=store)
+    res = import_file("calls", csv_path, store=store, limits=limits)
     dt = time.perf_counter() - t0
     out = {"rows": res.rows, "seconds": dt}
     if reimport:  # the same file again: every row replaces a stored one
         t0 = time.perf_counter()
-        again = import_file("calls", csv_path, store=store)
+        again = import_file("calls", csv_path, store=store, limits=limits)
         out.update(reimport_seconds=time.perf_counter() - t0, replaced=again.replaced)
     out["stored"] = store.count("calls")
     store.close()
@@ -100,35 +122,42 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--reimport", action="store_true", help="also time importing the file again")
     ap.add_argument("--child", nargs=4)
+    ap.add_argument("--reference", nargs=2)
     args = ap.parse_args()
     if args.child:
         child(*(Path(p) for p in args.child[:3]), reimport=args.child[3] == "1")
+        return
+    if args.reference:
+        reference(*(Path(p) for p in args.reference))
         return
     root = Path(args.dir)
     root.mkdir(parents=True, exist_ok=True)
     csv_path, emp_path = make_csv(root, args.rows, args.agents)
     for _ in range(args.repeat):
         data_dir = root / f"import-{args.rows}"
+        ref_dir = root / f"reference-{args.rows}"
+        shutil.rmtree(ref_dir, ignore_errors=True)
+        ref = _run_child(["--reference", str(ref_dir), str(csv_path)])
+        shutil.rmtree(ref_dir, ignore_errors=True)
+        print(
+            f"reference: DuckDB copied the CSV to Parquet in {ref['seconds']:.1f}s = "
+            f"{ref['rows'] / ref['seconds']:,.0f} rows/s, peak RSS {ref['peak_mib']:.0f} MiB"
+        )
         shutil.rmtree(data_dir, ignore_errors=True)
-        p = subprocess.run(
+        r = _run_child(
             [
-                sys.executable,
-                __file__,
                 "--child",
                 str(data_dir),
                 str(csv_path),
                 str(emp_path),
                 "1" if args.reimport else "0",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
+            ]
         )
-        r = json.loads(p.stdout.strip().splitlines()[-1])
         assert r["stored"] == args.rows, r
         print(
             f"imported {r['rows']} rows in {r['seconds']:.1f}s = {r['rows'] / r['seconds']:,.0f} rows/s, "
-            f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV)"
+            f"peak RSS {r['peak_mib']:.0f} MiB ({csv_path.stat().st_size / 2**30:.2f} GiB CSV); "
+            f"{ref['seconds'] / r['seconds']:.0%} of the reference's speed"
         )
         if "reimport_seconds" in r:
             print(
@@ -136,6 +165,15 @@ def main() -> None:
                 f"{r['rows'] / r['reimport_seconds']:,.0f} rows/s"
             )
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _run_child(argv: list[str]) -> dict:
+    p = subprocess.run(
+        [sys.executable, __file__, *argv], capture_output=True, text=True, check=False
+    )
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:2])}: failed\n{p.stderr[-4000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
