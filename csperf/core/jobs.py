@@ -17,6 +17,7 @@ atomic on SQLite and PostgreSQL alike, so a job never runs twice.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -24,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -33,6 +34,9 @@ from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError
 from csperf.core.models import Job
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger("csperf.jobs")
 
@@ -66,7 +70,15 @@ class Progress:
         self.job = job
         self._last = 0.0
 
-    def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
+    def __call__(
+        self,
+        done: int,
+        total: int | None = None,
+        message: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        """``message``: a msgid (marked with gettext_noop) and its ``params``, stored as such and
+        translated when shown (:attr:`Job.message_text`), in the reader's language."""
         now = time.monotonic()
         finished = total is not None and done >= total
         if not finished and now - self._last < 0.3 and message is None:
@@ -76,12 +88,21 @@ class Progress:
         if total is not None:
             fields["total"] = total
         if message is not None:
-            fields["message"] = message[:300]
+            fields["message"] = stored_message(message, params)
         Job.objects.filter(pk=self.job.pk).update(**fields)
 
 
+def stored_message(msgid: str, params: dict[str, Any] | None = None) -> str:
+    """A job message as stored: JSON of the msgid and its params (``Job.message`` holds 300
+    characters: a message that does not fit is kept untranslated, cut)."""
+    text = json.dumps({"msgid": msgid, "params": params or {}}, ensure_ascii=False, default=str)
+    if len(text) <= 300:
+        return text
+    return (msgid % params if params else msgid)[:300]
+
+
 def enqueue(
-    kind: str, params: dict | None = None, *, user: Any = None, cycle_id: int | None = None
+    kind: str, params: dict | None = None, *, user: User | None = None, cycle_id: int | None = None
 ) -> Job:
     """Store the job and enqueue its task, both or neither."""
     if kind not in _HANDLERS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,5 +174,26 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @property
+    def message_text(self) -> str:
+        """The running job's message in the reader's language: stored as its msgid and params
+        (csperf.core.jobs.stored_message); a message stored as plain text is shown as it is."""
+        return job_message(self.message)
+
     def __str__(self) -> str:
         return f"{self.kind}#{self.pk} {self.status}"
+
+
+def job_message(stored: str) -> str:
+    """A stored job message (``{"msgid": ..., "params": {...}}`` or plain text) translated."""
+    from django.utils.translation import gettext
+
+    if not stored.startswith('{"msgid"'):
+        return stored
+    try:
+        data = json.loads(stored)
+        text = gettext(str(data["msgid"]))
+        params = data.get("params") or {}
+        return text % params if params else text
+    except (ValueError, KeyError, TypeError):  # cut or not ours: shown as stored
+        return stored

@@ -209,12 +209,30 @@ def feed_for(name: str, *, template: str | None = None, item_feed: Any = None) -
     return Feed("values", name)
 
 
+def label_in(stored: str, lang: str | None) -> str:
+    """A stored (zh-Hans) feed label in ``lang`` when some registered feed has those words (the
+    label quoted in a card's flag: ``no data (label)``); else the stored words."""
+    if not stored or not lang or str(lang).lower().startswith("zh"):
+        return stored
+    return _english_labels().get(stored, stored)
+
+
+@cache
+def _english_labels() -> dict[str, str]:
+    out = {_LABELS_ZH["cards"]: _LABELS_EN["cards"]}
+    for feed in registry().values():
+        out.setdefault(feed.label(), feed.label("en"))
+    return out
+
+
 def shown_label(name: str, *, template: str, stored: str, lang: str | None) -> str:
     """The stored (zh-Hans) label of the feed that left input ``name`` of ``template`` empty,
     in ``lang``: worked out again from the registry, the stored words kept when the registry
     no longer says the same (an edited registry, an item's own ``x-feed``)."""
     if not stored or not lang or str(lang).lower().startswith("zh"):
         return stored
+    if stored == _LABELS_ZH["cards"]:  # an item's own x-feed: cards, the same words for all
+        return _LABELS_EN["cards"]
     try:
         feed = feed_for(name, template=template)
     except FeedError:

@@ -90,6 +90,7 @@ def card_full(card: Card, user: User) -> dict[str, Any]:
             "rank_label": (card.rank_label or None) if show else None,
             "pay": card.pay if view["show_pay"] else None,
             "flags": view["flags"],
+            "flags_code": view["flag_codes"],
             "alerts": view["alerts"],
             "moves": card.moves,
             "published_at": card.published_at,

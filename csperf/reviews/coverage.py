@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from csperf.metrics.feeds import feed_for
+from csperf.metrics.feeds import feed_for, shown_label
 from csperf.reviews.models import Card
 from csperf.scoring.coverage import coverage as result_coverage
 from csperf.scoring.coverage import uncovered as result_uncovered
@@ -40,12 +41,18 @@ def uncovered(card: Card) -> list[dict[str, str]]:
     if card.result is None:
         return []
     missing = (card.inputs or {}).get("missing") or {}
+    lang = get_language()
     return [
         {
             "code": item.code,
             "name": item.label,
             "value": item.value or "",
-            "feed": missing.get(item.value) or "",
+            "feed": shown_label(
+                item.value or "",
+                template=card.template.code,
+                stored=missing.get(item.value) or "",
+                lang=lang,
+            ),
         }
         for item in result_uncovered(card.template.parsed, card.result)
     ]

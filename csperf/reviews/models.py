@@ -130,7 +130,23 @@ class Card(models.Model):
 
     @property
     def flags(self) -> list[str]:
+        """The engine's flags in their stored machine form (English)."""
         return list((self.result or {}).get("flags") or [])
+
+    def flag_texts(self, names: dict[str, str] | None = None) -> list[str]:
+        """The flags in the reader's language; ``names``: the template's labels by code
+        (:func:`csperf.scoring.flags.names_of`), worked out here when not given."""
+        from django.utils.translation import get_language
+
+        from csperf.metrics.feeds import label_in
+        from csperf.scoring import flags as card_flags
+
+        stored = self.flags
+        if not stored:
+            return []
+        if names is None:
+            names = card_flags.names_of(self.template.parsed)
+        return card_flags.render_all(stored, get_language(), names, feeds=label_in)
 
 
 class Rating(models.Model):

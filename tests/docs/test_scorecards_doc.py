@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from csperf.kernel.decimals import jsonable
 from csperf.scoring import (
     ScoreRun,
     ScoringError,
@@ -31,7 +32,6 @@ from csperf.scoring import (
     load_input,
     load_template,
     score,
-    to_jsonable,
 )
 from csperf.scoring.formula import FormulaSyntaxError, compile_formula
 from csperf.scoring.numbers import plain, round2
@@ -218,7 +218,7 @@ def test_input_scores_as_documented(name: str) -> None:
 def test_json_output_is_the_engines(name: str) -> None:
     text = strip_marker(OUTPUTS[name])
     shown = json.loads(text)
-    assert shown == json.loads(json.dumps(to_jsonable(run_example(name).to_dict())))
+    assert shown == json.loads(json.dumps(jsonable(run_example(name).to_dict())))
     # the CLI writes rounded figures with their 2 decimals; the doc shows them that way
     for result in run_example(name).results:
         assert f'"total": {result.total},' in text
