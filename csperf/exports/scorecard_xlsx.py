@@ -24,10 +24,27 @@ from csperf.scoring import EmployeeResult, ScoreRun, describe_rule, figures
 from csperf.scoring import numbers as N
 from csperf.scoring.describe import describe_target
 from csperf.scoring.explain import ZH, render, role_label
+from csperf.scoring.flags import names_of, render_all
 from csperf.scoring.numbers import plain
 
 KIND_LABELS = {"base": "", "bonus": "加分项", "deduction": "扣分项", "multiplier": "系数"}
 SCORE_FORMAT = "0.00"  # results carry 2 decimals (the contract rounds once, half-up)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the reader may see of the card, decided by the caller (the web: the card page's
+    rules, csperf.reviews.workflow); the CLI's reader sees everything."""
+
+    roles: tuple[str, ...] | None = None  # the rater columns shown; None: all the template's
+    scores: bool = True  # 得分, 小计, 总分, 等级, 排名, 预警
+    pay: bool = True
+    # items whose value, score and 说明 come from a column the reader may not see
+    withheld: frozenset[str] = frozenset()
+
+
+EVERYTHING = Seen()
+HIDDEN = "—"
 
 
 def _num(value: Decimal | None) -> float | str:
@@ -84,12 +101,28 @@ def scorecard_workbook(run: ScoreRun, lang: str = ZH) -> bytes:
     buffer = io.BytesIO()
     wb = workbook(buffer)  # text is never a formula (csperf.exports.cells)
     f = _Formats(wb)
-    _summary_sheet(wb, f, run)
+    _summary_sheet(wb, f, run, lang)
     used: set[str] = {"汇总"}
     ratings = {e.id: e.ratings for e in run.inputs.employees} if run.inputs else {}
     for result in run.results:
         sheet = _sheet_name(result, used)
         _card_sheet(wb, f, run, result, sheet, ratings.get(result.id) or {}, lang)
+    wb.close()
+    return buffer.getvalue()
+
+
+def card_workbook(
+    run: ScoreRun,
+    result: EmployeeResult,
+    ratings: dict[str, Any],
+    seen: Seen = EVERYTHING,
+    lang: str = ZH,
+) -> bytes:
+    """One card of ``run`` as the CLI prints it (its sheet, without the 汇总), showing only
+    what ``seen`` lets the reader see; ``ratings`` are the raters' entries by item and role."""
+    buffer = io.BytesIO()
+    wb = workbook(buffer)
+    _card_sheet(wb, _Formats(wb), run, result, _sheet_name(result, set()), ratings, lang, seen)
     wb.close()
     return buffer.getvalue()
 
@@ -134,7 +167,7 @@ class _Formats:
         return self._numeric[num_format]
 
 
-def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun) -> None:
+def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun, lang: str = ZH) -> None:
     ws = wb.add_worksheet("汇总")
     t = run.template
     ws.merge_range(0, 0, 0, 9, f"{t.name or t.code} — {run.period.label} 考核汇总表", f.title)
@@ -162,7 +195,7 @@ def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun) -> None:
         write_cell(ws, row, 6, r.rank, f.numeric("0"))
         write_cell(ws, row, 7, r.rank_label or "", f.cell)
         write_cell(ws, row, 8, _num(r.pay), f.numeric("#,##0.00"))
-        write_cell(ws, row, 9, "; ".join([*r.alerts, *r.flags]), f.cell)
+        write_cell(ws, row, 9, _notes(r, run, lang), f.cell)
     ws.set_column(0, 3, 12)
     ws.set_column(4, 8, 10)
     ws.set_column(9, 9, 60)
@@ -171,6 +204,11 @@ def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun) -> None:
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(2)
+
+
+def _notes(r: EmployeeResult, run: ScoreRun, lang: str) -> str:
+    """The card's alerts (the template's own words) and its flags in ``lang``."""
+    return "; ".join([*r.alerts, *render_all(r.flags, lang, names_of(run.template))])
 
 
 def card_columns(roles: list[str], lang: str = ZH) -> list[str]:
@@ -229,6 +267,7 @@ class _Sheet:
     kinds: dict[str, str]
     labels: dict[str, str]
     specs: dict[str, Any]
+    seen: Seen = EVERYTHING
 
     @property
     def last(self) -> int:
@@ -280,7 +319,10 @@ def _item_row(
         target = describe_target(rule_target) if rule_target is not None else ""
         write_cell(ws, row, 3, target, f.cell)
     write_cell(ws, row, 4, describe_rule(spec_item, s.kinds, s.labels), f.cell)
-    if isinstance(item.value, dict) or item.value is None:
+    withheld = item.code in s.seen.withheld
+    if withheld:
+        write_cell(ws, row, 5, HIDDEN, f.cell)
+    elif isinstance(item.value, dict) or item.value is None:
         write_cell(ws, row, 5, _value_text(item.value), f.cell)
     else:
         _write_value(ws, f, row, 5, item.value, unit)
@@ -290,6 +332,10 @@ def _item_row(
             _write_value(ws, f, row, 6 + k, Decimal(str(cell)))
         else:
             write_cell(ws, row, 6 + k, cell, f.cell)
+    if withheld or not s.seen.scores:
+        write_cell(ws, row, s.score_col, HIDDEN, f.cell)
+        write_cell(ws, row, s.last, "", f.cell)
+        return
     write_cell(ws, row, s.score_col, _num(item.contribution), f.number)
     write_cell(ws, row, s.last, render(item.explain_parts, s.lang) or item.explain, f.cell)
 
@@ -301,26 +347,32 @@ def _subtotal_row(s: _Sheet, row: int, section: Any) -> None:
     for col in range(1, s.last + 1):
         ws.write_blank(row, col, None, f.sub)
     ws.write_number(row, 2, float(section.full), f.sub_number)
-    ws.write_number(row, s.score_col, float(N.round2(section.score)), f.sub_number)
+    # a section with a withheld item would give that item's score away
+    shown = s.seen.scores and not any(i.code in s.seen.withheld for i in section.items)
+    if shown and section.score is not None:
+        ws.write_number(row, s.score_col, float(N.round2(section.score)), f.sub_number)
+    else:
+        ws.write(row, s.score_col, HIDDEN, f.sub)
 
 
 def _card_totals(s: _Sheet, row: int, r: EmployeeResult) -> int:
     """总分, 等级, 排名, 绩效工资 and the alerts; the next free row."""
-    ws, f = s.ws, s.f
+    ws, f, scores = s.ws, s.f, s.seen.scores
     rank = f"{r.rank}" + (f"（{r.rank_label}）" if r.rank_label else "")
+    shown_pay = s.seen.pay and r.pay is not None
     summary: list[tuple[str, Any, Any]] = [
-        ("总分", _num(r.total), f.total),
-        ("等级", r.grade or "—", f.cell),
-        ("排名", rank if r.rank is not None else "—", f.cell),
-        ("绩效工资", _num(r.pay) if r.pay is not None else "—", f.numeric("#,##0.00")),
+        ("总分", _num(r.total) if scores and r.total is not None else HIDDEN, f.total),
+        ("等级", (r.grade if scores else "") or HIDDEN, f.cell),
+        ("排名", rank if scores and r.rank is not None else HIDDEN, f.cell),
+        ("绩效工资", _num(r.pay) if shown_pay else HIDDEN, f.numeric("#,##0.00")),
     ]
     for label, value, fmt in summary:
         write_cell(ws, row, 0, label, f.label)
         write_cell(ws, row, 1, value, fmt if isinstance(value, float) else f.cell)
         row += 1
-    if r.alerts or r.flags:
+    if scores and (r.alerts or r.flags):
         write_cell(ws, row, 0, "预警 / 备注", f.label)
-        ws.merge_range(row, 1, row, s.last, "; ".join([*r.alerts, *r.flags]), f.cell)
+        ws.merge_range(row, 1, row, s.last, _notes(r, s.run, s.lang), f.cell)
         row += 1
     return row
 
@@ -361,9 +413,10 @@ def _card_sheet(
     name: str,
     ratings: dict[str, Any],
     lang: str,
+    seen: Seen = EVERYTHING,
 ) -> None:
     t = run.template
-    roles = t.rater_roles()
+    roles = [r for r in t.rater_roles() if seen.roles is None or r in seen.roles]
     s = _Sheet(
         ws=wb.add_worksheet(name),
         f=f,
@@ -374,6 +427,7 @@ def _card_sheet(
         kinds=kind_names(),
         labels=input_labels(t),
         specs=t.input_specs(),
+        seen=seen,
     )
     _card_head(s, r)
     row = 4

@@ -15,12 +15,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from csperf.exports.cells import workbook
 from csperf.reports.tables import plain
 from csperf.reviews import workflow
 from csperf.reviews.models import RELEASED
+from csperf.scoring.flags import render_all
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -187,7 +189,8 @@ def _pay_note(card: Any) -> str:
         return _("Pay not computed: %(why)s") % {"why": card.score_error.splitlines()[0][:200]}
     flags = [f for f in card.flags if str(f).startswith("pay")]
     if flags:
-        return _("Pay not computed: %(why)s") % {"why": "; ".join(map(str, flags))[:200]}
+        shown = render_all(flags, get_language())
+        return _("Pay not computed: %(why)s") % {"why": "; ".join(shown)[:200]}
     return _("Pay not computed: rescore the card.")
 
 

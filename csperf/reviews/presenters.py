@@ -256,6 +256,8 @@ def _item_view(seen: _Seen, it: Any) -> tuple[dict[str, Any], bool]:
         "levels": _levels(it),
         "editable": bool(seen.editable_role) and seen.editable_role in it.entry_roles,
         "evidence": seen.evidence.get(it.code, []),
+        # value, score and explanation withheld with a hidden column (the printed card says so)
+        "withheld": derived_hidden,
     }
     return row, derived_hidden
 
@@ -317,7 +319,8 @@ def card_detail(user: User, card: Any) -> dict[str, Any]:
         "current_role": workflow.current_role(card),
         "editable_role": seen.editable_role,
         "actions": available_actions(user, card),
-        "flags": card.flags if show_scores else [],
+        "flags": card.flag_texts() if show_scores else [],
+        "flag_codes": card.flags if show_scores else [],
         "alerts": (card.result or {}).get("alerts", []) if show_scores else [],
         "coverage": coverage_view(card),
     }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from csperf.reviews.access import (
 )
 from csperf.reviews.models import Evidence
 from csperf.reviews.presenters import appeal_preview, appeal_view, card_detail
+from csperf.reviews.printed import CONTENT_TYPE, card_xlsx
 from csperf.reviews.transitions import run_step
 
 
@@ -115,59 +114,10 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @login_required
 def export_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    """The card as a printable workbook with signature lines (考核人/被考核人/复核人)."""
-    from csperf.exports.cells import FigureCells, workbook
-
+    """The card as the CLI's printable workbook (评分标准, rater columns, signature lines with
+    dates, print setup), holding only what the card page shows this user."""
     card = get_card_for_user(request.user, card_id, purpose=AuditEvent.Kind.EXPORT)
-    view = card_detail(request.user, card)
-    buf = io.BytesIO()
-    wb = workbook(buf)  # names and comments are text, never formulas
-    ws = wb.add_worksheet(card.cycle.period)
-    figs = FigureCells(wb)  # numbers as numbers in their unit's format (0.00%, 0.00)
-    bold = wb.add_format({"bold": True})
-    title = wb.add_format({"bold": True, "font_size": 14})
-    ws.write(0, 0, f"{card.template.name} · {card.cycle.period}", title)
-    ws.write(1, 0, f"{_('Employee')}: {card.employee.name} ({card.employee.code})")
-    ws.write(2, 0, f"{_('Team')}: {card.team.name}  {_('Position')}: {card.position.name}")
-    row = 4
-    headers = [
-        _("Section"),
-        _("Item"),
-        _("Points"),
-        _("Value"),
-        _("Score"),
-        *[str(c["label"]) for c in view["columns"]],
-    ]
-    for col, h in enumerate(headers):
-        ws.write(row, col, h, bold)
-    for sec in view["sections"]:
-        for it in sec["items"]:
-            row += 1
-            ws.write(row, 0, sec["name"])
-            ws.write(row, 1, it["name"])
-            figs.write(ws, row, 2, it["points"])
-            figs.write(ws, row, 3, it["value"], it.get("unit"))
-            figs.write(ws, row, 4, it["score"], "score")
-            for i, cell in enumerate(it["cells"]):
-                if cell["applies"] and cell.get("value") is not None:
-                    figs.write(ws, row, 5 + i, cell["value"])
-    row += 2
-    if view["show_scores"]:
-        ws.write(row, 0, _("Total"), bold)
-        figs.write(ws, row, 1, card.total, "score")
-        ws.write(row, 2, _("Grade"), bold)
-        ws.write(row, 3, card.grade)
-        row += 1
-    row += 1
-    for i, label in enumerate([_("Assessor"), _("Assessed employee"), _("Reviewer")]):
-        ws.write(row, i * 2, f"{label}: ____________", bold)
-    ws.set_column(0, 1, 22)
-    ws.set_column(2, 8, 12)
-    wb.close()
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(card_xlsx(card_detail(request.user, card)), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="card-{card.pk}-{card.cycle.period}.xlsx"'
     )

@@ -111,12 +111,12 @@ def test_the_card_export_holds_numbers_in_their_units_format(card, client, perso
     resp = client.get(f"/cards/{card.pk}/export.xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(resp.content)).active
     rows = {r[1].value: r for r in ws.iter_rows() if r[1].value in ("接通率", "平均处理时长")}
-    keep = rows["接通率"]
-    assert keep[3].data_type == "n" and keep[3].value == pytest.approx(0.7016)
-    assert keep[3].number_format == "0.00%"
-    assert keep[4].data_type == "n" and keep[4].number_format == "0.00"
-    assert keep[4].value == round(keep[4].value, 2)
-    assert rows["平均处理时长"][3].value == 128 and rows["平均处理时长"][3].number_format == "0"
+    keep = rows["接通率"]  # the CLI's card: 实际值 in column 5, 得分 in 6 (no raters)
+    assert keep[5].data_type == "n" and keep[5].value == pytest.approx(0.7016)
+    assert keep[5].number_format == "0.00%"
+    assert keep[6].data_type == "n" and keep[6].number_format == "0.00"
+    assert keep[6].value == round(keep[6].value, 2)
+    assert rows["平均处理时长"][5].value == 128 and rows["平均处理时长"][5].number_format == "0"
 
 
 def test_the_scorecard_workbook_rounds_ratios_to_their_percentage():
