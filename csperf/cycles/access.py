@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -10,8 +10,11 @@ from django.http import Http404
 from csperf.cycles.models import Cycle, ScorecardTemplate
 from csperf.org.access import scope_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def cycles_for_user(user: Any, *, archived: bool | None = False) -> QuerySet[Cycle]:
+
+def cycles_for_user(user: User, *, archived: bool | None = False) -> QuerySet[Cycle]:
     """Staff roles see every cycle (their cards are scoped separately); agents see the cycles
     they have a card in. Archived cycles drop out of the lists (``archived=False``); True gives
     only them, None every cycle."""
@@ -31,7 +34,7 @@ def cycles_for_user(user: Any, *, archived: bool | None = False) -> QuerySet[Cyc
     return found.exclude(status=Cycle.Status.ARCHIVED)
 
 
-def get_cycle_for_user(user: Any, cycle_id: Any) -> Cycle:
+def get_cycle_for_user(user: User, cycle_id: Any) -> Cycle:
     """Any cycle the user may see, archived ones too (links to them keep working)."""
     try:
         return cycles_for_user(user, archived=None).get(pk=int(cycle_id))
@@ -39,11 +42,11 @@ def get_cycle_for_user(user: Any, cycle_id: Any) -> Cycle:
         raise Http404("no such cycle") from None
 
 
-def can_manage_cycles(user: Any) -> bool:
+def can_manage_cycles(user: User) -> bool:
     return scope_for(user).hr
 
 
-def templates_for_user(user: Any) -> QuerySet[ScorecardTemplate]:
+def templates_for_user(user: User) -> QuerySet[ScorecardTemplate]:
     """Templates are the rules everyone is scored by: any logged-in staff or agent may read them."""
     scope = scope_for(user)
     if not (scope.is_staff_role or scope.employee_id):
@@ -51,7 +54,7 @@ def templates_for_user(user: Any) -> QuerySet[ScorecardTemplate]:
     return ScorecardTemplate.objects.all()
 
 
-def get_template_for_user(user: Any, template_id: Any) -> ScorecardTemplate:
+def get_template_for_user(user: User, template_id: Any) -> ScorecardTemplate:
     try:
         return templates_for_user(user).get(pk=int(template_id))
     except (ScorecardTemplate.DoesNotExist, ValueError, TypeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -20,17 +20,22 @@ from csperf.core.errors import (
     NotAllowed,
     require_reason,
 )
+from csperf.core.locking import lock
 from csperf.core.models import Job
 from csperf.cycles import gates
 from csperf.cycles.models import Cycle, CycleOverride, CycleTemplate, InputValue, ScorecardTemplate
 from csperf.cycles.scope import CycleScope
 from csperf.org.access import scope_for
 from csperf.org.models import Department, Employee, Position, Team
+from csperf.reviews import coverage as card_gate
 from csperf.reviews import workflow
 from csperf.scoring import Period, TemplateError, load_template
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_hr(actor: Any) -> None:
+
+def _require_hr(actor: User) -> None:
     if not scope_for(actor).hr:
         raise NotAllowed(_("Only HR may manage templates and cycles."))
 
@@ -45,7 +50,7 @@ def default_deadline(period: str) -> dt.date:
 
 
 def add_template(
-    actor: Any, text: str, *, source: str = "<template>", builtin: bool = False
+    actor: User, text: str, *, source: str = "<template>", builtin: bool = False
 ) -> ScorecardTemplate:
     """Store a new template version; the text must load, and its version must be new."""
     if not builtin:
@@ -134,7 +139,7 @@ def _refuse_overlap(label: str, scope: CycleScope) -> None:
 
 
 def create_cycle(
-    actor: Any,
+    actor: User,
     *,
     period: str,
     name: str = "",
@@ -225,12 +230,12 @@ def _check_period_kind(cycle: Cycle, template: ScorecardTemplate, field: str) ->
 
 
 def assign_template(
-    actor: Any, cycle: Cycle, position: Position, template: ScorecardTemplate | None
+    actor: User, cycle: Cycle, position: Position, template: ScorecardTemplate | None
 ) -> None:
     """Pin a template version for a position in this cycle (None removes it)."""
     _require_hr(actor)
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle = lock(cycle)
         _require_draft_or_open(cycle)
         current = CycleTemplate.objects.filter(cycle=cycle, position=position).first()
         old = str(current.template) if current else None
@@ -254,7 +259,7 @@ def assign_template(
 
 
 def set_override(
-    actor: Any,
+    actor: User,
     cycle: Cycle,
     employee: Employee,
     template: ScorecardTemplate | None,
@@ -263,7 +268,7 @@ def set_override(
     """Give one employee another template in this cycle (None removes the override)."""
     _require_hr(actor)
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle = lock(cycle)
         _require_draft_or_open(cycle)
         current = CycleOverride.objects.filter(cycle=cycle, employee=employee).first()
         old = str(current.template) if current else None
@@ -288,7 +293,7 @@ def set_override(
 
 
 def set_input_value(
-    actor: Any, cycle: Cycle, employee: Employee, name: str, value: Any, note: str = ""
+    actor: User, cycle: Cycle, employee: Employee, name: str, value: Any, note: str = ""
 ) -> None:
     """Enter a value by hand (e.g. a count the records do not hold); it wins over computed ones."""
     _require_hr(actor)
@@ -300,7 +305,7 @@ def set_input_value(
             _("The value must be a number, a map of counts, or empty."), field="value"
         )
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle = lock(cycle)
         _require_draft_or_open(cycle)
         current = InputValue.objects.filter(cycle=cycle, employee=employee, name=name).first()
         InputValue.objects.update_or_create(
@@ -320,7 +325,7 @@ def set_input_value(
         )
 
 
-def request_compute(actor: Any, cycle: Cycle) -> Job:
+def request_compute(actor: User, cycle: Cycle) -> Job:
     """Queue the background job that builds and scores the cycle's cards."""
     _require_hr(actor)
     _require_draft_or_open(cycle)
@@ -334,7 +339,7 @@ def request_compute(actor: Any, cycle: Cycle) -> Job:
     return job
 
 
-def resync_feeds(actor: Any, cycle: Cycle) -> dict[str, int]:
+def resync_feeds(actor: User, cycle: Cycle) -> dict[str, int]:
     """Write the QC reviews and survey rows that missed the records store, before a recompute."""
     from csperf.cycles import feeds
 
@@ -354,7 +359,7 @@ CardDecisions = Iterable[tuple[Any, str]]
 
 
 def open_cycle(
-    actor: Any,
+    actor: User,
     cycle: Cycle,
     reason: str = "",
     *,
@@ -373,7 +378,7 @@ def open_cycle(
 
     _require_hr(actor)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         _require_draft_or_open(c)
         if not c.cards.exists():
             raise InvalidTransition(_("Compute the cycle first: it has no cards."))
@@ -413,7 +418,7 @@ def _cycle_card(cycle: Cycle, card: Any, field: str) -> Any:
     return locked
 
 
-def _exclude(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
+def _exclude(actor: User, cycle: Cycle, decisions: CardDecisions) -> int:
     from csperf.reviews.models import EDITABLE, CardStatus
 
     n = 0
@@ -425,7 +430,7 @@ def _exclude(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
         if c.status not in EDITABLE:
             raise InvalidTransition(
                 _("%(who)s is %(status)s: reopen the card before excluding it.")
-                % {"who": gates.who(c), "status": c.get_status_display()}
+                % {"who": card_gate.who(c), "status": c.get_status_display()}
             )
         old = c.status
         c.status = CardStatus.EXCLUDED
@@ -436,7 +441,7 @@ def _exclude(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
     return n
 
 
-def _override(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
+def _override(actor: User, cycle: Cycle, decisions: CardDecisions) -> int:
     holders = gates.Holders.load()
     n = 0
     seen: set[int] = set()
@@ -450,7 +455,7 @@ def _override(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
         if not problems:
             raise InvalidInput(
                 _("%(who)s is not held back by any gate: there is nothing to override.")
-                % {"who": gates.who(c)},
+                % {"who": card_gate.who(c)},
                 field=f"override[{i}].card",
             )
         overrides = dict(c.gate_overrides or {})
@@ -469,25 +474,25 @@ def _override(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
     return n
 
 
-def exclude_cards(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
+def exclude_cards(actor: User, cycle: Cycle, decisions: CardDecisions) -> int:
     """Leave cards out of the cycle, each with a reason: they are not rated or published."""
     _require_hr(actor)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         _require_draft_or_open(c)
         return _exclude(actor, c, decisions)
 
 
-def override_gates(actor: Any, cycle: Cycle, decisions: CardDecisions) -> int:
+def override_gates(actor: User, cycle: Cycle, decisions: CardDecisions) -> int:
     """Let held-back cards go ahead, each with a reason; the cards show the override."""
     _require_hr(actor)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         _require_draft_or_open(c)
         return _override(actor, c, decisions)
 
 
-def include_card(actor: Any, card: Any, reason: str = "") -> None:
+def include_card(actor: User, card: Any, reason: str = "") -> None:
     """An excluded card back into its cycle, as a draft (rescored; opening starts it)."""
     from csperf.reviews.models import CardStatus
     from csperf.reviews.scoring import rescore
@@ -498,7 +503,7 @@ def include_card(actor: Any, card: Any, reason: str = "") -> None:
         _require_draft_or_open(cycle)
         c = _cycle_card(cycle, card, "card")
         if c.status != CardStatus.EXCLUDED:
-            raise InvalidTransition(_("%(who)s is not excluded.") % {"who": gates.who(c)})
+            raise InvalidTransition(_("%(who)s is not excluded.") % {"who": card_gate.who(c)})
         c.status = CardStatus.DRAFT
         c.excluded_reason = ""
         c.save(update_fields=["status", "excluded_reason", "updated_at"])
@@ -515,11 +520,11 @@ def include_card(actor: Any, card: Any, reason: str = "") -> None:
     card.refresh_from_db()
 
 
-def set_min_coverage(actor: Any, cycle: Cycle, value: Any, reason: str = "") -> None:
+def set_min_coverage(actor: User, cycle: Cycle, value: Any, reason: str = "") -> None:
     _require_hr(actor)
     share = check_min_coverage(value)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         _require_draft_or_open(c)
         old = c.min_coverage
         if old == share:
@@ -547,7 +552,7 @@ def _disclosure_state(c: Cycle) -> dict[str, Any]:
 
 
 def set_disclosure(
-    actor: Any,
+    actor: User,
     cycle: Cycle,
     enabled: bool,
     first: dt.date | None,
@@ -573,7 +578,7 @@ def set_disclosure(
                 field="disclose_until",
             )
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         if c.status == Cycle.Status.ARCHIVED:
             raise InvalidTransition(_("An archived cycle's results are not published."))
         old = _disclosure_state(c)
@@ -590,14 +595,14 @@ def set_disclosure(
     cycle.refresh_from_db()
 
 
-def delete_cycle(actor: Any, cycle: Cycle, reason: str) -> int:
+def delete_cycle(actor: User, cycle: Cycle, reason: str) -> int:
     """Delete a cycle still being set up, with its cards (audited). Returns the cards deleted."""
     from csperf.reviews.models import Card, CardStatus
 
     _require_hr(actor)
     reason = require_reason(reason)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         if c.status != Cycle.Status.DRAFT:
             raise InvalidTransition(
                 _("Only a cycle still being set up can be deleted; archive this one instead.")
@@ -627,12 +632,12 @@ def delete_cycle(actor: Any, cycle: Cycle, reason: str) -> int:
     return n
 
 
-def archive_cycle(actor: Any, cycle: Cycle, reason: str) -> None:
+def archive_cycle(actor: User, cycle: Cycle, reason: str) -> None:
     """An opened or closed cycle leaves the lists; it and its cards are kept, read-only."""
     _require_hr(actor)
     reason = require_reason(reason)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         if c.status == Cycle.Status.DRAFT:
             raise InvalidTransition(_("A cycle still being set up is deleted, not archived."))
         if c.status == Cycle.Status.ARCHIVED:
@@ -648,13 +653,13 @@ def archive_cycle(actor: Any, cycle: Cycle, reason: str) -> None:
     cycle.refresh_from_db()
 
 
-def close_cycle(actor: Any, cycle: Cycle, reason: str = "") -> None:
+def close_cycle(actor: User, cycle: Cycle, reason: str = "") -> None:
     """open -> closed, once every card is closed (or excluded)."""
     from csperf.reviews.models import CardStatus
 
     _require_hr(actor)
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock(cycle)
         if c.status != Cycle.Status.OPEN:
             raise InvalidTransition(_("Only an open cycle can be closed."))
         unsettled = c.cards.exclude(status__in=[CardStatus.CLOSED, CardStatus.EXCLUDED]).count()

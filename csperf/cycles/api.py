@@ -1,18 +1,19 @@
-"""API endpoints of the cycle gates (mounted on the main API in ``csperf.api.api``): archive a
+"""API endpoints of the cycle gates (mounted on the main API by ``csperf.api.api``): archive a
 cycle, what holds its cards back, and HR's decision on one held-back card."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from csperf.api.api import CycleOut, _card_full
 from csperf.cycles import actions, gates
 from csperf.cycles.access import get_cycle_for_user
+from csperf.cycles.schemas import CycleOut
+from csperf.kernel.decimals import jsonable
 from csperf.reviews.access import cards_for_user, get_card_for_user
+from csperf.reviews.card_json import card_full
 
 router = Router()
 
@@ -35,7 +36,7 @@ def archive_cycle(request: HttpRequest, cycle_id: int, payload: ReasonIn):
 
 
 def _numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: float(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
+    return [jsonable(r) for r in rows]
 
 
 @router.get("/cycles/{cycle_id}/gate", tags=["cycles"])
@@ -74,4 +75,4 @@ def card_gate(request: HttpRequest, card_id: int, payload: CardGateIn) -> dict[s
     else:
         actions.include_card(request.user, card, payload.reason)
     card.refresh_from_db()
-    return _card_full(card, request.user)
+    return card_full(card, request.user)

@@ -11,7 +11,7 @@ This is the one place that reads cards for the disclosure page.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -21,8 +21,11 @@ from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
 from csperf.org.models import Team
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def member_departments(user: Any, cycle: Any) -> set[int]:
+
+def member_departments(user: User, cycle: Any) -> set[int]:
     """The departments whose results the user sees as a member (HR and the auditor: all)."""
     from csperf.reviews.models import Card
 
@@ -43,7 +46,7 @@ def member_departments(user: Any, cycle: Any) -> set[int]:
     return depts
 
 
-def disclosed_results(user: Any, cycle: Any, day: dt.date | None = None) -> list[dict[str, Any]]:
+def disclosed_results(user: User, cycle: Any, day: dt.date | None = None) -> list[dict[str, Any]]:
     """The departments' released results this user may see, or Http404 when there are none for
     them (the page does not exist outside the dates, or for someone of no department)."""
     from csperf.reviews.models import RELEASED, Card

@@ -34,12 +34,8 @@ def manual_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str])
 
 
 def metrics_provider(cycle: Cycle, template: ScorecardTemplate, codes: list[str]) -> Inputs:
-    try:
-        from csperf.metrics.scorecard import build_score_input
-    except ImportError as exc:
-        raise ActionError(
-            _("The indicator engine is not available: %(err)s") % {"err": exc}
-        ) from None
+    from csperf.metrics.scorecard import build_score_input
+
     parsed = template.parsed
     try:
         data = build_score_input(

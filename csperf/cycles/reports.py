@@ -8,21 +8,31 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from csperf.cycles import missing
 from csperf.cycles.models import Cycle
 from csperf.org.models import Employee, Membership, Role
 from csperf.reviews import workflow
 from csperf.reviews.models import REVIEW_STATUSES, Card, CardStatus
+from csperf.scoring import flags as card_flags
 
 
 def missing_data(cycle: Cycle, cards: QuerySet[Card]) -> dict[str, Any]:
     """People left out of the cycle, and cards whose items had no data (flagged by the engine)."""
     flagged = []
+    names: dict[int, dict[str, str]] = {}  # one template's labels, worked out once per page
     for card in cards.exclude(result__isnull=True).order_by("team__code", "employee__code"):
-        flags = card.flags
-        if flags:
-            flagged.append({"card": card, "flags": flags})
+        if not card.flags:
+            continue
+        if card.template_id not in names:
+            names[card.template_id] = card_flags.names_of(card.template.parsed)
+        flagged.append({"card": card, "flags": card.flag_texts(names[card.template_id])})
     not_scored = cards.filter(result__isnull=True).count()
-    return {"left_out": cycle.compute_report or {}, "flagged": flagged, "not_scored": not_scored}
+    return {
+        "left_out": cycle.compute_report or {},
+        "flagged": flagged,
+        "not_scored": not_scored,
+        "by_feed": missing.by_feed(cycle.pk, cards),
+    }
 
 
 def _responsible(card: Card, role: str) -> list[str]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError, InvalidInput, optional_date
 from csperf.core.models import Job
+from csperf.core.params import query_choice, query_int
+from csperf.core.views import action_view
 from csperf.cycles import actions, feeds, gates, reports
 from csperf.cycles.access import (
     can_manage_cycles,
@@ -29,10 +31,11 @@ from csperf.cycles.scope import CycleScope
 from csperf.events import feed as events_feed
 from csperf.org.access import departments_for_user, get_employee_for_user, scope_for, teams_for_user
 from csperf.org.models import Position
+from csperf.reviews import coverage as card_gate
 from csperf.reviews.access import cards_for_user, log_list_view, mark_visibility
+from csperf.reviews.bulk import CANDIDATES
+from csperf.reviews.bulk_pages import confirm_or_run
 from csperf.reviews.models import EDITABLE, Card, CardStatus
-from csperf.web.params import query_choice, query_int
-from csperf.web.views import action_view
 
 
 @login_required
@@ -141,7 +144,7 @@ def _gate_context(cycle: Cycle, cards, manage: bool) -> dict:
     for card in rows:
         if card.status not in EDITABLE:
             continue  # excluded, or released before (a reopen brings it back here)
-        problem = gates.data_problem(
+        problem = card_gate.data_problem(
             card, cycle.min_coverage, opening=cycle.status == Cycle.Status.DRAFT
         )
         if problem is not None:
@@ -150,8 +153,8 @@ def _gate_context(cycle: Cycle, cards, manage: bool) -> dict:
                     "card": card,
                     "kind": problem[0],
                     "why": problem[1],
-                    "coverage": gates.percent(gates.card_coverage(card)),
-                    "override": (card.gate_overrides or {}).get(gates.DATA),
+                    "coverage": card_gate.percent(card_gate.card_coverage(card)),
+                    "override": (card.gate_overrides or {}).get(card_gate.DATA),
                 }
             )
     if rows:
@@ -414,13 +417,9 @@ def bulk(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Approve, publish or close the eligible cards of a team, a department or the whole cycle.
 
     First what will be done and what skipped (by card and item names), then — confirmed with a
-    reason — the step on the cards that page listed: the board's bulk steps, shared.
+    reason — the step on the cards that page listed: the bulk steps the board uses too.
     """
-    # Imported here: the board builds on cycles, not the other way round.
     from django.urls import reverse
-
-    from csperf.board.bulk import CANDIDATES
-    from csperf.board.bulk_pages import confirm_or_run
 
     cycle = get_cycle_for_user(request.user, cycle_id)
     step = request.POST.get("step", "")
