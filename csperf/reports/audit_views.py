@@ -13,13 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csperf.core import audit
 from csperf.core.errors import InvalidInput
-from csperf.core.models import AuditEvent
 from csperf.cycles.access import cycles_for_user
 from csperf.cycles.models import Cycle
 from csperf.exports.cells import workbook, write_cell
-from csperf.reports import audit_log
+from csperf.reports import actions, audit_log
 from csperf.reports.tables import XLSX_TYPE, safe_filename
 
 
@@ -78,12 +76,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         picked = list(events[: audit_log.EXPORT_LIMIT + 1])
         more = len(picked) > audit_log.EXPORT_LIMIT
         picked = picked[: audit_log.EXPORT_LIMIT]
-        data = _xlsx(audit_log.rows(picked), filters, more)
-        audit.record_access(
+        data = actions.export_audit_log(
             request.user,
-            AuditEvent.Kind.EXPORT,
-            request.user,
-            detail=f"audit log ({len(picked)}) {urlencode(query)}"[:500],
+            data=_xlsx(audit_log.rows(picked), filters, more),
+            rows=len(picked),
+            query=urlencode(query),
         )
         resp = HttpResponse(data, content_type=XLSX_TYPE)
         name = safe_filename(f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")

@@ -15,7 +15,7 @@ from csperf.core.errors import InvalidInput
 from csperf.core.models import AuditEvent
 from csperf.cycles.access import cycles_for_user, get_cycle_for_user
 from csperf.org.access import scope_for
-from csperf.reports import dashboards, drill, exports
+from csperf.reports import actions, dashboards, drill, exports
 from csperf.reports.access import levels_for_user, require_units, units_for_user
 from csperf.reports.pdf import card_pdf, rules_in_words, signature_labels
 from csperf.reports.tables import XLSX_TYPE, Table, download, safe_filename
@@ -201,16 +201,10 @@ def cycle_results(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_summary(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, cycle_id)
     cards = _scored_cards(request, cycle)
-    from csperf.core import audit
-
-    audit.record_access(
-        request.user, AuditEvent.Kind.EXPORT, cycle, detail=f"summary ({len(cards)})"
-    )
     # Pay is confidential: supervisors and managers get the summary without the pay column.
     with_pay = exports.shows_pay(request.user, cards)
-    return _attachment(
-        exports.summary_xlsx(cycle, cards, with_pay=with_pay), f"summary-{cycle.period}.xlsx"
-    )
+    data = actions.export_summary(request.user, cycle=cycle, cards=cards, with_pay=with_pay)
+    return _attachment(data, f"summary-{cycle.period}.xlsx")
 
 
 @login_required
@@ -220,12 +214,8 @@ def pay_sheet(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if not scope_for(request.user).sees_everything:
         raise Http404("no pay sheet")
     cards = _scored_cards(request, cycle)
-    from csperf.core import audit
-
-    audit.record_access(
-        request.user, AuditEvent.Kind.EXPORT, cycle, detail=f"pay sheet ({len(cards)})"
-    )
-    return _attachment(exports.pay_sheet_xlsx(cycle, cards), f"pay-{cycle.period}.xlsx")
+    data = actions.export_pay_sheet(request.user, cycle=cycle, cards=cards)
+    return _attachment(data, f"pay-{cycle.period}.xlsx")
 
 
 def _card_view(request: HttpRequest, card_id: int, purpose: str) -> dict[str, Any]:
