@@ -130,3 +130,10 @@ def test_a_month_in_the_browser(session):
     agent.shot("19-agent-appealed")
     agent.go("/reports/me/")
     agent.shot("22-agent-trend")
+    # The item scores read the template's item names (never codes) and scores to 2 decimals.
+    rows = agent.page.locator("section[aria-labelledby='items-title'] tbody tr")
+    assert rows.count() >= 1
+    names = rows.locator("td:first-child").all_inner_texts()
+    assert not [n for n in names if re.fullmatch(r"[a-z0-9_]+", n)], names
+    scores = [t for t in rows.locator("td.num").all_inner_texts() if t != "—"]
+    assert scores and all(re.fullmatch(r"-?[\d,]+\.\d\d", t) for t in scores), scores
