@@ -39,6 +39,26 @@ def _links(obj: models.Model) -> tuple[int | None, int | None]:
     return card_id, cycle_id
 
 
+def _event(
+    actor: User | None, action: AuditEvent.Action | str, obj: models.Model, **fields: Any
+) -> AuditEvent:
+    """The unsaved row of ``action`` on ``obj``; ``fields``: kind, field, old, new, reason."""
+    if action not in AuditEvent.Action.values:
+        # A programming error, not a person's: every action has a label on the audit log page.
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
+    card_id, cycle_id = _links(obj)
+    return AuditEvent(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        card_id=card_id,
+        cycle_id=cycle_id,
+        **fields,
+    )
+
+
 def record(
     actor: User | None,  # None or anonymous: recorded without a user
     action: AuditEvent.Action | str,
@@ -50,50 +70,26 @@ def record(
     reason: str = "",
     kind: str = AuditEvent.Kind.CHANGE,
 ) -> AuditEvent:
-    if action not in AuditEvent.Action.values:
-        # A programming error, not a person's: every action has a label on the audit log page.
-        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
-    card_id, cycle_id = _links(obj)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
+    event = _event(
+        actor,
+        action,
+        obj,
         kind=kind,
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        card_id=card_id,
-        cycle_id=cycle_id,
         field=field,
         old=_jsonable(old),
         new=_jsonable(new),
         reason=reason or "",
     )
+    event.save(force_insert=True)
+    return event
 
 
 def record_many(
     actor: User | None, action: AuditEvent.Action | str, objs: list[models.Model], *, new: Any
 ) -> None:
     """:func:`record` of one action on many objects (a cycle's new cards): one INSERT a batch."""
-    if action not in AuditEvent.Action.values:
-        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    events = []
-    for obj in objs:
-        card_id, cycle_id = _links(obj)
-        events.append(
-            AuditEvent(
-                actor=user,
-                kind=AuditEvent.Kind.CHANGE,
-                action=action,
-                object_type=obj._meta.model_name,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                card_id=card_id,
-                cycle_id=cycle_id,
-                new=_jsonable(new),
-            )
-        )
+    stored = _jsonable(new)
+    events = [_event(actor, action, obj, kind=AuditEvent.Kind.CHANGE, new=stored) for obj in objs]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
