@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 
 def _jsonable(value: Any) -> Any:
+    """The trail's form of a value. Unlike csperf.kernel.decimals (numbers as JSON numbers), a
+    Decimal stays text with the digits as entered ("12.50", "4"): the trail quotes what a person
+    typed and is never read back as a number."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

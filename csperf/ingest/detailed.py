@@ -30,7 +30,7 @@ class _Found:
 
     def add(self, row: int | None, col: str | None, msg: str) -> None:
         label = self.plan.label(col) if col else None
-        problem = Problem(self.source_name, row, label, msg)
+        problem = Problem(path="", file=self.source_name, row=row, column=label, message=msg)
         self.found.append((row or 0, self.order.get(col or "", -1), problem))
 
     def result(self, reason: str) -> tuple[list[Problem], int]:
@@ -38,7 +38,7 @@ class _Found:
         problems = [p for _, _, p in self.found[:MAX_PROBLEMS]]
         if not problems:  # the fast pass saw a problem: say so rather than hide it
             why = reason or "the file was rejected but no problem could be located"
-            return [Problem(self.source_name, None, None, why)], 1
+            return [Problem(path="", file=self.source_name, row=None, column=None, message=why)], 1
         return problems, max(self.total, len(problems))
 
 
@@ -69,7 +69,10 @@ def detailed_problems(
             # rows of another width than the header: the file's rows do not line up, so the
             # other problems' row numbers cannot be trusted; these are what to fix first
             placed = sorted(src.invalid_rows, key=lambda x: x[0] or 0)
-            problems = [Problem(source_name, r, None, m) for r, m in placed[:MAX_PROBLEMS]]
+            problems = [
+                Problem(path="", file=source_name, row=r, column=None, message=m)
+                for r, m in placed[:MAX_PROBLEMS]
+            ]
             return problems, max(len(placed), src.invalid_total)
         _duplicate_problems(con, rt, found)
         _reference_problems(con, rt, found)

@@ -28,16 +28,23 @@ def resolve_header(
         if dst.strip() not in fields:
             problems.append(
                 Problem(
-                    fname,
-                    None,
-                    None,
-                    f"--map {src}={dst}: {dst!r} is not a column of {rt.name}"
+                    path="",
+                    file=fname,
+                    row=None,
+                    column=None,
+                    message=f"--map {src}={dst}: {dst!r} is not a column of {rt.name}"
                     f" (columns: {', '.join(fields)})",
                 )
             )
         if _norm(src) not in {_norm(h) for h in header}:
             problems.append(
-                Problem(fname, 1, None, f"--map {src}={dst}: the file has no column {src!r}")
+                Problem(
+                    path="",
+                    file=fname,
+                    row=1,
+                    column=None,
+                    message=f"--map {src}={dst}: the file has no column {src!r}",
+                )
             )
     colmap: dict[str, int] = {}
     ignored: list[str] = []
@@ -52,13 +59,23 @@ def resolve_header(
         if name in colmap:
             other = header[colmap[name]]
             problems.append(
-                Problem(fname, 1, h, f"column {name!r} is given twice (also as {other!r})")
+                Problem(
+                    path="",
+                    file=fname,
+                    row=1,
+                    column=h,
+                    message=f"column {name!r} is given twice (also as {other!r})",
+                )
             )
             continue
         colmap[name] = i
     for c in rt.columns:
         if c.required and c.name not in colmap and not _derivable(rt, c.name):
-            problems.append(Problem(fname, 1, c.name, "required column missing"))
+            problems.append(
+                Problem(
+                    path="", file=fname, row=1, column=c.name, message="required column missing"
+                )
+            )
     if problems:
         raise ImportFailed(problems)
     return colmap, ignored

@@ -71,7 +71,17 @@ def import_file(
 
         return import_queue_log(path, store=store, agent_map=mapping, progress=progress)
     if kind not in RECORD_TYPES:
-        raise ImportFailed([Problem(str(path), None, None, f"unknown record type {kind!r}")])
+        raise ImportFailed(
+            [
+                Problem(
+                    path="",
+                    file=str(path),
+                    row=None,
+                    column=None,
+                    message=f"unknown record type {kind!r}",
+                )
+            ]
+        )
     rt = RECORD_TYPES[kind]
     fname = str(path)
     lim = limits or from_env()
@@ -101,7 +111,9 @@ def import_file(
 def _read_problems(fname: str, exc: ReadError) -> tuple[list[Problem], int]:
     """The problems of a ReadError, each placed at its row and column where it has one."""
     if exc.problems:
-        return [Problem(fname, r, c, m) for r, c, m in exc.problems], exc.total
+        return [
+            Problem(path="", file=fname, row=r, column=c, message=m) for r, c, m in exc.problems
+        ], exc.total
     return [_read_problem(fname, str(exc))], 1
 
 
@@ -110,8 +122,8 @@ def _read_problem(fname: str, msg: str) -> Problem:
     rest = msg[len(fname) :] if msg.startswith(fname) else ": " + msg
     if rest.startswith(":") and rest[1:].split(":", 1)[0].isdigit():
         line, text = rest[1:].split(":", 1)
-        return Problem(fname, int(line), None, text.strip())
-    return Problem(fname, None, None, rest.lstrip(": ").strip())
+        return Problem(path="", file=fname, row=int(line), column=None, message=text.strip())
+    return Problem(path="", file=fname, row=None, column=None, message=rest.lstrip(": ").strip())
 
 
 def latest_date(rt: RecordType, limits: Limits, today: dt.date | None = None) -> dt.date:

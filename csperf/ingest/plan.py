@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from csperf.ingest.hooks import HOOKS
 from csperf.ingest.schema import SQL_TYPES, Column, RecordType, lower_strings
+from csperf.kernel.words import NO_WORDS, YES_WORDS
 
 BAD_ROW = "csperf-bad-row"
 STRICT = "csperf-not-canonical"
 NOT_CANONICAL = "not canonical"
 
-TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "对", "√", "有")
-FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "无", "×")
+# the kernel's yes/no words, in a fixed order so that the generated SQL is the same every run
+TRUE_WORDS = tuple(sorted(YES_WORDS))
+FALSE_WORDS = tuple(sorted(NO_WORDS))
 
 
 def q(name: str) -> str:

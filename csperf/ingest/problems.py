@@ -4,25 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from csperf.kernel.problems import Problem  # the one Problem: file, row, column, message
+
 MAX_PROBLEMS = 100
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f":{self.row}"
-            if self.column is not None:
-                where += f":{self.column}"
-        elif self.column is not None:
-            where += f":{self.column}"
-        return f"{where}: {self.message}"
 
 
 class ImportFailed(Exception):

@@ -131,7 +131,15 @@ def _tz() -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ImportFailed(
-            [Problem("CSPERF_TIMEZONE", None, None, f"unknown time zone {name!r}")]
+            [
+                Problem(
+                    path="",
+                    file="CSPERF_TIMEZONE",
+                    row=None,
+                    column=None,
+                    message=f"unknown time zone {name!r}",
+                )
+            ]
         ) from None
 
 
@@ -142,9 +150,17 @@ def parse_queue_log(path: str | Path) -> tuple[list[Call], list[Problem], list[s
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise ImportFailed([Problem(fname, None, None, "no such file")]) from None
+        raise ImportFailed(
+            [Problem(path="", file=fname, row=None, column=None, message="no such file")]
+        ) from None
     except IsADirectoryError:
-        raise ImportFailed([Problem(fname, None, None, "is a directory, not a file")]) from None
+        raise ImportFailed(
+            [
+                Problem(
+                    path="", file=fname, row=None, column=None, message="is a directory, not a file"
+                )
+            ]
+        ) from None
     log = _LogReader(fname, _tz())
     for line_no, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
         if line.strip():
@@ -176,10 +192,26 @@ class _LogReader:
         try:
             d = Decimal(v)
         except InvalidOperation:
-            self.problems.append(Problem(self.fname, line, col, f"{what} {v!r} is not a number"))
+            self.problems.append(
+                Problem(
+                    path="",
+                    file=self.fname,
+                    row=line,
+                    column=col,
+                    message=f"{what} {v!r} is not a number",
+                )
+            )
             return None
         if d < 0:
-            self.problems.append(Problem(self.fname, line, col, f"{what} {v} is negative"))
+            self.problems.append(
+                Problem(
+                    path="",
+                    file=self.fname,
+                    row=line,
+                    column=col,
+                    message=f"{what} {v} is negative",
+                )
+            )
             return None
         return d
 
@@ -198,14 +230,18 @@ class _LogReader:
             return datetime.fromisoformat(ts_s).replace(microsecond=0)
         except ValueError:
             msg = f"{ts_s!r} is not a Unix time or a date and time"
-            self.problems.append(Problem(self.fname, line_no, "time", msg))
+            self.problems.append(
+                Problem(path="", file=self.fname, row=line_no, column="time", message=msg)
+            )
             return None
 
     def line(self, line_no: int, line: str) -> None:
         parts = line.rstrip("\r").split("|")
         if len(parts) < 5:
             msg = f"expected time|callid|queue|agent|event|data…, found {len(parts)} fields"
-            self.problems.append(Problem(self.fname, line_no, None, msg))
+            self.problems.append(
+                Problem(path="", file=self.fname, row=line_no, column=None, message=msg)
+            )
             return
         ts_s, callid, queue, agent, event = (x.strip() for x in parts[:5])
         if callid in ("", "NONE") or event not in EVENTS:

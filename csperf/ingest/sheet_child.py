@@ -43,7 +43,7 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
-class Problem(Exception):
+class SheetProblem(Exception):
     """What the child reports on stderr: a message, with its row and column where known."""
 
     def __init__(self, message: str, row: int | None = None, column: str | None = None) -> None:
@@ -67,18 +67,18 @@ def _first_sheet(path: str):
 
         return CalamineWorkbook.from_path(path).get_sheet_by_index(0)
     except MemoryError:
-        raise Problem("MEMORY") from None
+        raise SheetProblem("MEMORY") from None
     except Exception as exc:  # calamine raises several error types for broken files
         if "limit" in str(exc).lower():
-            raise Problem("MEMORY") from None
-        raise Problem(f"cannot read the spreadsheet: {exc}") from None
+            raise SheetProblem("MEMORY") from None
+        raise SheetProblem(f"cannot read the spreadsheet: {exc}") from None
 
 
 def _check_extent(sheet, opts: dict) -> int:
-    """The sheet's number of rows (header included), or a Problem when it is too large."""
+    """The sheet's number of rows (header included), or a SheetProblem when it is too large."""
     end = sheet.end
     if end is None:
-        raise Problem("the first sheet is empty")
+        raise SheetProblem("the first sheet is empty")
     rows, cols = end[0] + 1, end[1] + 1
     over = []
     if rows - 1 > opts["rows"]:
@@ -88,7 +88,7 @@ def _check_extent(sheet, opts: dict) -> int:
     if sheet.height * sheet.width > opts["cells"]:
         over.append(f"{opts['cells']:,} cells")
     if over:
-        raise Problem(
+        raise SheetProblem(
             f"the first sheet holds {rows:,} rows × {cols:,} columns, more than an import"
             f" reads ({', '.join(over)}): remove what lies beyond the data, or save the sheet as"
             " CSV"
@@ -109,9 +109,9 @@ def _header(rows, opts: dict) -> tuple[list[str], int]:
                 texts.pop()
             for j, h in enumerate(texts):
                 if _too_long(h, opts["field"]):
-                    raise Problem(opts["field_message"], i + 1, f"column {j + 1}")
+                    raise SheetProblem(opts["field_message"], i + 1, f"column {j + 1}")
             return texts, i
-    raise Problem("the first sheet is empty")
+    raise SheetProblem("the first sheet is empty")
 
 
 def _stream(rows, header: list[str], first: int, total: int, opts: dict) -> None:
@@ -142,7 +142,7 @@ def _stream(rows, header: list[str], first: int, total: int, opts: dict) -> None
             texts = texts[:ncols]
             for j, t in enumerate(texts):
                 if _too_long(t, opts["field"]):
-                    raise Problem(opts["field_message"], i, header[j] or f"column {j + 1}")
+                    raise SheetProblem(opts["field_message"], i, header[j] or f"column {j + 1}")
                 cols[j].append(t)
             for j in range(len(texts), ncols):
                 cols[j].append("")
@@ -164,7 +164,7 @@ def main(path: str, opts: dict) -> int:
         rows = sheet.iter_rows()
         header, first = _header(rows, opts)
         _stream(rows, header, first, total, opts)
-    except Problem as p:
+    except SheetProblem as p:
         line = json.dumps({"row": p.row, "column": p.column, "message": str(p)})
         sys.stderr.write("\n" + line + "\n")
         sys.stderr.flush()
