@@ -18,11 +18,8 @@ PROBLEM_EXIT = 3
 
 def cell_text(v: object) -> str:
     """A spreadsheet cell as the text a CSV export would hold."""
-    t = type(v)
-    if t is str:
-        return v.strip()  # type: ignore[union-attr]
-    if t is float:
-        return str(int(v)) if v.is_integer() else repr(v)  # type: ignore[union-attr]
+    if isinstance(v, str):
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, bool):
