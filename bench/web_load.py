@@ -267,6 +267,7 @@ def start_server(
         command += ["--workers", str(workers)]
     if threads:
         command += ["--threads", str(threads)]
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:  # the child keeps its own copy of the file
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -325,7 +326,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=30.0, help="length of the load (default 30)")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between one's requests")
     p.add_argument(
-        "--server-log", type=Path, default=Path("web_load_server.log"), help="--serve's output"
+        "--server-log",
+        type=Path,
+        default=Path("bench/out/web_load_server.log"),
+        help="--serve's output",
     )
     p.add_argument("--data", type=Path, help="demo data directory to read the logins from")
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
