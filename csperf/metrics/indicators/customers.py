@@ -29,7 +29,7 @@ from csperf.metrics.indicators.model import (
     Param,
     as_decimal,
     as_list,
-    ratio,
+    share,
     total,
     truthy,
 )
@@ -147,21 +147,17 @@ def _share(
     direction: Direction = "higher",
 ) -> Indicator:
     """The customers where ``num`` holds ÷ the customers where ``den`` holds."""
-    return Indicator(
+    return share(
         code=code,
         name_zh=name_zh,
         name_en=name_en,
-        unit="ratio",
-        direction=direction,
-        record="customers",
         formula_zh=formula_zh,
         formula_en=formula_en,
-        parts={
-            "numerator": (Agg("customers", where=num),),
-            "denominator": (Agg("customers", where=den),),
-        },
-        combine=ratio(),
+        num=num,
+        den=den,
+        source="customers",
         params=params,
+        direction=direction,
         category="satisfaction",
     )
 

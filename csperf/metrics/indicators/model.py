@@ -162,6 +162,49 @@ def total(role: str = "value"):
     return f
 
 
+def share(
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    formula_zh: str,
+    formula_en: str,
+    num: Expr,
+    den: Expr,
+    source: str = "surveys",
+    value: Expr | None = None,
+    unit: Unit = "ratio",
+    params: tuple[Param, ...] = (),
+    direction: Direction = "higher",
+    subject: str | None = None,
+    needs: frozenset[str] = frozenset(),
+    div: int = 1,
+    notes: str = "",
+    category: str = "satisfaction",
+) -> Indicator:
+    """Σ (value or count) of the ``source`` rows where ``num`` holds ÷ (count of the rows where
+    ``den`` holds × ``div``): a share, or a mean when ``value`` is given. Every domain's shares
+    are built here (surveys, customers, tickets)."""
+    return Indicator(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        unit=unit,
+        direction=direction,
+        record=source,
+        formula_zh=formula_zh,
+        formula_en=formula_en,
+        parts={
+            "numerator": (Agg(source, where=num, value=value, subject=subject, needs=needs),),
+            "denominator": (Agg(source, where=den, subject=subject, needs=needs),),
+        },
+        combine=ratio(div=div),
+        params=params,
+        category=category,
+        notes=notes,
+    )
+
+
 # ------------------------------------------------------------------- expression help
 
 

@@ -21,17 +21,16 @@ from csperf.metrics.indicators.customers import P_KEY_TIERS, key_held_in_period
 from csperf.metrics.indicators.model import (
     Agg,
     Ctx,
-    Direction,
     Expr,
     Indicator,
     Param,
-    Unit,
     answered,
     answered_calls,
     as_decimal,
     as_list,
     rated_calls,
     ratio,
+    share,
     total,
     truthy,
 )
@@ -260,48 +259,7 @@ _FROM_SURVEYS = ("source", "surveys")
 _FROM_CALLS = ("source", "calls")
 
 
-def _share(
-    *,
-    code: str,
-    name_zh: str,
-    name_en: str,
-    formula_zh: str,
-    formula_en: str,
-    num: Expr,
-    den: Expr,
-    source: str = "surveys",
-    value: Expr | None = None,
-    unit: Unit = "ratio",
-    params: tuple[Param, ...] = (),
-    direction: Direction = "higher",
-    subject: str | None = None,
-    needs: frozenset[str] = frozenset(),
-    div: int = 1,
-    notes: str = "",
-) -> Indicator:
-    """Σ (value or count) of the rows where ``num`` holds ÷ (count of the rows where ``den``
-    holds × ``div``): a share, or a mean when ``value`` is given."""
-    return Indicator(
-        code=code,
-        name_zh=name_zh,
-        name_en=name_en,
-        unit=unit,
-        direction=direction,
-        record=source,
-        formula_zh=formula_zh,
-        formula_en=formula_en,
-        parts={
-            "numerator": (Agg(source, where=num, value=value, subject=subject, needs=needs),),
-            "denominator": (Agg(source, where=den, subject=subject, needs=needs),),
-        },
-        combine=ratio(div=div),
-        params=params,
-        category="satisfaction",
-        notes=notes,
-    )
-
-
-DEALER_CS = _share(
+DEALER_CS = share(
     code="dealer_cs_index",
     name_zh="销售顾问CS(客户满意指数)",
     name_en="Dealer CS index",
@@ -373,7 +331,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name_zh="客户满意指数(CS)",
         notes="the same as dealer_cs_index (the name earlier versions used)",
     ),
-    _share(
+    share(
         code="sa_cs_index",
         name_zh="服务顾问(SA)综合得分",
         name_en="Service advisor CS index",
@@ -388,7 +346,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="points",
         params=(P_CALLBACK_KINDS,),
     ),
-    _share(
+    share(
         code="sa_question_cs",
         name_zh="服务顾问单项CS",
         name_en="Service advisor CS of one question",
@@ -411,7 +369,7 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
         ),
     ),
-    _share(
+    share(
         code="workshop_cs_index",
         name_zh="车间维修质量CS",
         name_en="Workshop repair quality CS",
@@ -507,7 +465,7 @@ INDICATORS: tuple[Indicator, ...] = (
         notes="with denominator=plan a customer called back twice by the same person counts once, "
         "and the plan rows belong to the unit they name (org_unit), as every plan row does",
     ),
-    _share(
+    share(
         code="callback_authenticity_rate",
         name_zh="回访真实度",
         name_en="Callback authenticity",
@@ -531,7 +489,7 @@ INDICATORS: tuple[Indicator, ...] = (
         params=(P_KEY_TIERS,),
         category="satisfaction",
     ),
-    _share(
+    share(
         code="key_customer_callback_rate",
         name_zh="重点客户回访覆盖率",
         name_en="Key customers called back",
@@ -545,7 +503,7 @@ INDICATORS: tuple[Indicator, ...] = (
         needs=_CALLED_BACK,
         notes="any completed callback with the customer's customer_id counts, whoever made it",
     ),
-    _share(
+    share(
         code="collaboration_satisfaction",
         name_zh="部门协作满意度",
         name_en="Collaboration satisfaction",
@@ -556,7 +514,7 @@ INDICATORS: tuple[Indicator, ...] = (
         value=_score,
         unit="score",
     ),
-    _share(
+    share(
         code="complaint_repair_satisfaction",
         name_zh="投诉修复满意度",
         name_en="Complaint repair satisfaction",
@@ -580,7 +538,7 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
         ),
     ),
-    _share(
+    share(
         code="owned_customer_satisfaction",
         name_zh="个人挂钩客户满意度",
         name_en="Owned customers' satisfaction",
@@ -593,7 +551,7 @@ INDICATORS: tuple[Indicator, ...] = (
         subject="_owner",
         needs=_OWNERS,
     ),
-    _share(
+    share(
         code="owned_customer_awareness",
         name_zh="个人挂钩客户知晓度",
         name_en="Owned customers' awareness",

@@ -32,6 +32,7 @@ from csperf.metrics.indicators.model import (
     ratio,
     scheduled,
     secs,
+    share,
     total,
     truthy,
 )
@@ -296,23 +297,19 @@ def _rate(
     notes: str = "",
 ) -> Indicator:
     """A share of tickets: Σ tickets where ``num`` holds ÷ Σ tickets where ``den`` holds."""
-    return Indicator(
+    return share(
         code=code,
         name_zh=name_zh,
         name_en=name_en,
-        unit="ratio",
-        direction=direction,
-        record="tickets",
         formula_zh=formula_zh,
         formula_en=formula_en,
-        parts={
-            "numerator": (Agg("tickets", where=num),),
-            "denominator": (Agg("tickets", where=den),),
-        },
-        combine=ratio(),
+        num=num,
+        den=den,
+        source="tickets",
         params=params,
-        category="tickets",
+        direction=direction,
         notes=notes,
+        category="tickets",
     )
 
 
