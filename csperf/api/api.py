@@ -598,3 +598,5 @@ api.add_router("/board", "csperf.board.api.router")
 api.add_router("/appeals", "csperf.reviews.api.router")
 # Archive, the gates of a cycle and HR's decisions on held-back cards (issue 13).
 api.add_router("", "csperf.cycles.api.router")
+# 结果公示: a cycle's disclosure setting and the results it shows the caller.
+api.add_router("", "csperf.api.disclosure.router")

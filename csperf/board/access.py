@@ -74,9 +74,20 @@ def plans_for_user(user: User) -> QuerySet[ImprovementPlan]:
 
 def get_plan_for_user(user: User, plan_id: Any) -> ImprovementPlan:
     try:
-        return plans_for_user(user).get(pk=int(plan_id))
+        plan = plans_for_user(user).get(pk=int(plan_id))
     except (ImprovementPlan.DoesNotExist, ValueError, TypeError):
         raise Http404("no such plan") from None
+    return mark_plans(user, [plan])[0]
+
+
+def mark_plans(user: User, plans: Any) -> list[ImprovementPlan]:
+    """Attach ``card.show_scores`` to each plan's card: a plan is seen by more people than the
+    card's result (an earlier rater sees the plan while the reviewer still rates), so its
+    card's total and grade are shown only where ``workflow.sees_scores`` says so."""
+    out = list(plans)
+    for p in out:
+        p.card.show_scores = workflow.sees_scores(user, p.card)
+    return out
 
 
 def can_manage_plans(user: User, card: Card) -> bool:

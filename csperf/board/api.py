@@ -20,6 +20,7 @@ from csperf.board import insights
 from csperf.board.access import (
     get_plan_for_user,
     get_team_for_user,
+    mark_plans,
     plans_for_user,
     require_board,
 )
@@ -126,6 +127,11 @@ def _effect(user: User, plan: ImprovementPlan) -> dict[str, Any]:
     }
 
 
+def _shown(user: User, plan: ImprovementPlan) -> bool:
+    shown = getattr(plan.card, "show_scores", None)
+    return mark_plans(user, [plan])[0].card.show_scores if shown is None else shown
+
+
 def _plan_out(user: User, plan: ImprovementPlan) -> dict[str, Any]:
     return {
         "id": plan.pk,
@@ -135,8 +141,9 @@ def _plan_out(user: User, plan: ImprovementPlan) -> dict[str, Any]:
         "employee_code": plan.employee.code,
         "employee_name": plan.employee.name,
         "team": plan.card.team.code,
-        "card_total": plan.card.total,
-        "card_grade": plan.card.grade,
+        # only where the reader sees the card's result (access.mark_plans)
+        "card_total": plan.card.total if _shown(user, plan) else None,
+        "card_grade": plan.card.grade if _shown(user, plan) else "",
         "owner": plan.owner.username,
         "problem": plan.problem,
         "actions": plan.action_lines,

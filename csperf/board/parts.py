@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from csperf.board.access import plans_for_user
+from csperf.board.access import mark_plans, plans_for_user
 
 
 def card_plans(request: HttpRequest, card: Any) -> dict[str, Any]:
     """The card page: the improvement plans of a failing card, for whoever may see them (the
     employee once the result is released)."""
-    return {"plans": list(plans_for_user(request.user).filter(card=card).order_by("-id"))}
+    plans = plans_for_user(request.user).filter(card=card).order_by("-id")
+    return {"plans": mark_plans(request.user, plans)}

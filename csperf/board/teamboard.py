@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from csperf.board import insights
-from csperf.board.access import board_cards, can_manage_plans, plans_for_user, sees_scores
+from csperf.board.access import (
+    board_cards,
+    can_manage_plans,
+    mark_plans,
+    plans_for_user,
+    sees_scores,
+)
 from csperf.board.models import ImprovementPlan, PlanStatus
 from csperf.cycles.models import Cycle
 from csperf.org.models import Team
@@ -145,10 +151,11 @@ def ranking_table(cards: list[Card]) -> Table:
 
 def team_plans(user: User, team: Team, period: str) -> list[ImprovementPlan]:
     """The team's plans up to this cycle: open ones first, then the latest."""
-    plans = list(
+    plans = mark_plans(
+        user,
         plans_for_user(user)
         .filter(card__team=team, card__cycle__period__lte=period)
-        .order_by("-card__cycle__period", "-id")[:100]
+        .order_by("-card__cycle__period", "-id")[:100],
     )
     plans.sort(key=lambda p: p.status != PlanStatus.OPEN)
     for p in plans:

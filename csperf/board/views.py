@@ -26,6 +26,7 @@ from csperf.board.access import (
     can_manage_plans,
     get_plan_for_user,
     get_team_for_user,
+    mark_plans,
     owner_choices,
     plans_for_user,
     require_board,
@@ -37,9 +38,10 @@ from csperf.core.models import AuditEvent
 from csperf.core.views import action_view
 from csperf.cycles.access import cycles_for_user, get_cycle_for_user
 from csperf.reports.tables import download
-from csperf.reviews import rating_form
+from csperf.reviews import rating_form, workflow
 from csperf.reviews.access import cards_for_user, get_card_for_user
 from csperf.reviews.bulk_pages import confirm_or_run
+from csperf.reviews.models import Card
 from csperf.reviews.transitions import run_step
 
 
@@ -154,6 +156,18 @@ def _plan_form_data(request: HttpRequest) -> dict[str, Any]:
     return {k: request.POST.get(k, "") for k in plan_actions.FIELDS}
 
 
+def _problem_of(card: Card) -> str:
+    """The plan's first line, offered to its author: the result only where the author sees it
+    (``card.show_scores``); the author decides what the plan's readers read."""
+    if not card.show_scores:
+        return _("Card of %(period)s.") % {"period": card.cycle.period}
+    return _("Grade %(grade)s (total %(total)s) in %(period)s.") % {
+        "grade": card.grade,
+        "total": card.total,
+        "period": card.cycle.period,
+    }
+
+
 @login_required
 def plan_new(request: HttpRequest, card_id: int) -> HttpResponse:
     require_board(request.user)
@@ -167,15 +181,15 @@ def plan_new(request: HttpRequest, card_id: int) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect(_board_url(card.cycle_id, card.team_id))
+    card.show_scores = workflow.sees_scores(request.user, card)
     data: dict[str, Any] = {
         "owner": request.user.pk,
-        "problem": _("Grade %(grade)s (total %(total)s) in %(period)s.")
-        % {"grade": card.grade, "total": card.total, "period": card.cycle.period},
+        "problem": _problem_of(card),
         "actions": "",
         "target": "",
         "deadline": "",
     }
-    alerts = insights.alerts([card])
+    alerts = insights.alerts([card]) if card.show_scores else []
     if alerts:
         data["problem"] += "\n" + "\n".join(a.message for a in alerts)
     error = None
@@ -251,7 +265,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(status=status)
     else:
         status = ""
-    plans = list(plans[:300])
+    plans = mark_plans(request.user, plans[:300])
     for p in plans:
         p.effect = insights.effect(request.user, p)
     return render(

@@ -16,8 +16,14 @@ from django.utils import timezone
 from csperf.core import audit
 from csperf.core.models import AuditEvent
 from csperf.org.access import scope_for
-from csperf.reviews.models import WAITING, Appeal, AppealStage, Card
-from csperf.reviews.workflow import MANAGER_ROLES, hidden_columns, sees_scores
+from csperf.reviews.models import WAITING, Appeal, AppealStage, Card, Evidence
+from csperf.reviews.workflow import (
+    MANAGER_ROLES,
+    hidden_columns,
+    sees_evidence,
+    sees_item_scores,
+    sees_scores,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -65,7 +71,9 @@ def log_list_view(user: User, cycle: Any, count: int) -> None:
 
 
 def mark_visibility(user: User, cards: Any) -> list[Card]:
-    """Attach ``show_scores`` to each card of a list (own unpublished cards hide their scores).
+    """Attach ``show_scores`` to each card of a list: its total, grade and rank are shown only
+    where ``workflow.sees_scores`` says so (not to the employee, nor to an earlier rater, before
+    publication).
 
     Every list of cards a page shows goes through here; the shared cards table shows scores only
     where this said so.
@@ -76,17 +84,46 @@ def mark_visibility(user: User, cards: Any) -> list[Card]:
     return out
 
 
+# History rows that carry the card's result (old and new total, rank, label).
+RESULT_ACTIONS = ("rescore", "rerank")
+
+
+def get_evidence_for_user(user: User, evidence_id: Any) -> Evidence:
+    """A file attached to a card, or Http404 when its card is out of scope or the file belongs
+    to a column the user may not read yet (``workflow.sees_evidence``). Logged as an export."""
+    ev = Evidence.objects.select_related("uploaded_by").filter(pk=evidence_id).first()
+    if ev is None:
+        raise Http404("no such file")
+    card = get_card_for_user(user, ev.card_id, log=False)
+    if not sees_evidence(user, card, ev):
+        raise Http404("no such file")
+    if card.employee.user_id != getattr(user, "pk", None):
+        audit.record_access(user, AuditEvent.Kind.EXPORT, card)
+    return ev
+
+
 def history_for_user(user: User, card: Card) -> QuerySet[AuditEvent]:
     """The card's change history, for someone already allowed to see the card.
 
     The history carries old and new totals, so the employee sees it only once the scores are
-    released to them, as with the scores themselves. Ratings of columns the user may not read
-    (``workflow.hidden_columns``: a later rater's, before the card is released) are left out,
-    and so are the rescores those ratings caused.
+    released to them, as with the scores themselves; a rater who may not read the result yet
+    (``workflow.sees_scores``) sees it without the rescores and reranks. Ratings of columns the
+    user may not read (``workflow.hidden_columns``: a later rater's, before the card is
+    released) are left out, and so are the rescores those ratings caused and the files attached
+    for those columns.
     """
     events = AuditEvent.objects.filter(card_id=card.pk).select_related("actor")
-    if not sees_scores(user, card):
+    if not sees_item_scores(user, card):
         return events.none()
+    if not sees_scores(user, card):
+        events = events.exclude(action__in=RESULT_ACTIONS)
+    hidden_files = [
+        str(ev.pk)
+        for ev in card.evidence.select_related("uploaded_by")
+        if not sees_evidence(user, card, ev)
+    ]
+    if hidden_files:
+        events = events.exclude(action="evidence", object_id__in=hidden_files)
     hidden = hidden_columns(user, card)
     if hidden:
         codes = [it.code for _s, it in card.template.parsed.items]

@@ -678,7 +678,12 @@ def add_evidence(actor: User, card: Card, item_code: str, upload: Any) -> Eviden
         if upload.size > settings.CSPERF_EVIDENCE_MAX_BYTES:
             raise InvalidInput(_("The file is too large."), field="file")
         name = upload.name.rsplit("/", 1)[-1][:200]
-        ev = Evidence(card=c, item_code=item_code, name=name, size=upload.size, uploaded_by=actor)
+        # the stage it is attached for (the one being rated, else the latest the actor holds)
+        current = workflow.current_role(c)
+        role = current if current in roles else roles[-1]
+        ev = Evidence(
+            card=c, item_code=item_code, name=name, size=upload.size, uploaded_by=actor, role=role
+        )
         ev.file.save(name, upload, save=True)
         audit.record(actor, "evidence", ev, field=item_code, new=name)
     return ev

@@ -46,7 +46,7 @@ def _float(value: Any) -> float | None:
 def card_full(card: Card, user: User) -> dict[str, Any]:
     """A card with its sections, items, ratings, workflow and coverage, as the API returns it."""
     view = card_detail(user, card)
-    show = view["show_scores"]
+    show = view["show_total"]
     sections = []
     for sec in view["sections"]:
         sections.append(

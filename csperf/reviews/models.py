@@ -192,6 +192,9 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The chain role it was attached for: who may read it before publication is who reads
+    # that rater's column (reviews.workflow.sees_evidence). Blank on files attached before.
+    role = models.CharField(max_length=40, blank=True, default="")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -274,10 +274,12 @@ def _seen(user: User, card: Any) -> _Seen:
         for it in sec.get("items", [])
     }
     evidence: dict[str, list] = {}
-    for ev in card.evidence.all().order_by("uploaded_at"):
-        evidence.setdefault(ev.item_code, []).append(ev)
+    for ev in card.evidence.select_related("uploaded_by").order_by("uploaded_at"):
+        # a later rater's file stays with their column (workflow.sees_evidence)
+        if workflow.sees_evidence(user, card, ev):
+            evidence.setdefault(ev.item_code, []).append(ev)
     return _Seen(
-        show_scores=workflow.sees_scores(user, card),
+        show_scores=workflow.sees_item_scores(user, card),
         columns=columns,
         hidden=set(workflow.hidden_columns(user, card)),
         editable_role=current if current in workflow.rater_roles_of(user, card) else None,
@@ -290,9 +292,14 @@ def _seen(user: User, card: Any) -> _Seen:
 
 
 def card_detail(user: User, card: Any) -> dict[str, Any]:
-    """Sections and items with the columns and scores this user may see."""
+    """Sections and items with the columns and scores this user may see.
+
+    ``show_scores``: item and section figures; ``show_total``: the card's result (total, grade,
+    rank, flags, alerts: ``workflow.sees_scores``); ``show_pay``: its pay.
+    """
     seen = _seen(user, card)
     show_scores = seen.show_scores
+    show_total = workflow.sees_scores(user, card)
     result_sections = {sec["code"]: sec for sec in (card.result or {}).get("sections", [])}
     sections = []
     for sec in card.template.parsed.sections:
@@ -315,13 +322,14 @@ def card_detail(user: User, card: Any) -> dict[str, Any]:
         "sections": sections,
         "columns": [{"role": r, "label": workflow.ROLE_LABELS.get(r, r)} for r in seen.columns],
         "show_scores": show_scores,
+        "show_total": show_total,
         "show_pay": workflow.sees_pay(user, card),
         "current_role": workflow.current_role(card),
         "editable_role": seen.editable_role,
         "actions": available_actions(user, card),
-        "flags": card.flag_texts() if show_scores else [],
-        "flag_codes": card.flags if show_scores else [],
-        "alerts": (card.result or {}).get("alerts", []) if show_scores else [],
+        "flags": card.flag_texts() if show_total else [],
+        "flag_codes": card.flags if show_total else [],
+        "alerts": (card.result or {}).get("alerts", []) if show_total else [],
         "coverage": coverage_view(card),
     }
 

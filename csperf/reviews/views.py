@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,9 +15,9 @@ from csperf.core.views import action_view
 from csperf.reviews import actions, rating_form, workflow
 from csperf.reviews.access import (
     get_card_for_user,
+    get_evidence_for_user,
     history_for_user,
 )
-from csperf.reviews.models import Evidence
 from csperf.reviews.presenters import appeal_preview, appeal_view, card_detail
 from csperf.reviews.printed import CONTENT_TYPE, card_xlsx
 from csperf.reviews.transitions import run_step
@@ -105,10 +105,7 @@ def upload_evidence(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @login_required
 def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    ev = Evidence.objects.filter(pk=evidence_id).first()
-    if ev is None:
-        raise Http404("no such file")
-    get_card_for_user(request.user, ev.card_id, purpose=AuditEvent.Kind.EXPORT)
+    ev = get_evidence_for_user(request.user, evidence_id)
     return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from csperf.core.errors import InvalidInput
 from csperf.org.access import Scope, scope_for
-from csperf.reviews.models import RELEASED, Card, CardStatus
+from csperf.reviews.models import RELEASED, Card, CardStatus, Evidence
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -129,12 +129,53 @@ def hidden_columns(user: User, card: Card) -> list[str]:
     return [role for role in card.chain if role not in shown]
 
 
+def _own_unreleased(scope: Scope, card: Card) -> bool:
+    """The employee's own card before publication (HR excepted)."""
+    return scope.employee_id == card.employee_id and not scope.hr and card.status not in RELEASED
+
+
+def sees_item_scores(user: User, card: Card) -> bool:
+    """Item and section figures (each still subject to ``hidden_columns``): everyone who may see
+    the card, except the employee before the card is published."""
+    return not _own_unreleased(scope_for(user), card)
+
+
 def sees_scores(user: User, card: Card) -> bool:
-    """The employee sees totals, grade and rank only once the card is published."""
+    """The card's result (total, grade, rank, flags, alerts), on every page, print, export, list
+    and API answer.
+
+    Once published: everyone who may see the card. Before that: HR and the auditor, and whoever
+    reads every rating column (the last rater of the chain, a department manager over the card);
+    never the employee, nor an earlier rater (the supervisor while the reviewer rates), nor an
+    inspector outside the chain: the result still depends on ratings they may not read.
+    """
     scope = scope_for(user)
-    if scope.employee_id == card.employee_id and not scope.hr:
-        return card.status in RELEASED
-    return True
+    if card.status in RELEASED:
+        return True
+    if _own_unreleased(scope, card):  # an auditor's own card too; HR's is theirs to read
+        return False
+    return scope.sees_everything or not hidden_columns(user, card)
+
+
+def evidence_role(card: Card, uploader: User | None, role: str) -> str | None:
+    """The chain role a file was attached for: as stored, else (files attached before the
+    role was kept) the latest chain role its uploader holds on the card, else None."""
+    if role:
+        return role
+    if uploader is None:
+        return None
+    held = rater_roles_of(uploader, card)
+    return held[-1] if held else None
+
+
+def sees_evidence(user: User, card: Card, ev: Evidence) -> bool:
+    """A file attached by a rater is read by those who read that rater's column
+    (``visible_columns``); a file whose role is unknown only by those who read every column."""
+    role = evidence_role(card, ev.uploaded_by, ev.role)
+    shown = visible_columns(user, card)
+    if role is None:
+        return not hidden_columns(user, card)
+    return role in shown
 
 
 def sees_pay(user: User, card: Card) -> bool:

@@ -31,7 +31,10 @@ def _self_rate(w, who="agent", level=2):
 
 def test_ranking_labels_grades_pending_and_alerts(board_world, client):
     w = board_world
-    r = _board(client, w)
+    # Before publication the totals are read only by whoever reads every rating column
+    # (workflow.sees_scores): the department manager here, not the supervisor.
+    assert _board(client, w).context["ranked"] == []
+    r = _board(client, w, who="reviewer")
     ctx = r.context
     assert [(c.employee.code, c.team_place, c.rank_label, c.label_kind) for c in ctx["ranked"]] == [
         ("E002", 1, "标兵", "top"),
@@ -63,7 +66,7 @@ def test_ranking_labels_grades_pending_and_alerts(board_world, client):
 
 def test_ranking_download_matches_the_table(board_world, client):
     w = board_world
-    client.force_login(w.users["supervisor"])
+    client.force_login(w.users["reviewer"])
     r = client.get(
         "/board/",
         {"cycle": w.cycle.pk, "team": w.teams["T1"].pk, "table": "ranking", "format": "csv"},
@@ -84,7 +87,8 @@ def test_rating_in_place_goes_through_the_reviews_action(board_world, client):
     row = r.content.decode()
     assert row.lstrip().startswith(f'<tr id="rate-{card.pk}"')
     card.refresh_from_db()
-    assert card.total > before and str(card.total) in row
+    # rescored, but the total is not the supervisor's to read before publication
+    assert card.total > before and str(card.total) not in row
     assert card.status == CardStatus.SUPERVISOR_REVIEW
     saved = dict(
         Rating.objects.filter(card=card, role="supervisor").values_list("item_code", "value")

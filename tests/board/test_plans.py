@@ -30,7 +30,13 @@ def test_plan_lifecycle_through_the_pages(board_world, client):
     card = w.card("agent")
     client.force_login(w.users["supervisor"])
     r = client.get(f"/board/plans/new/{card.pk}/")
-    assert "本月考核不合格" in r.content.decode()  # the alert is offered as the problem
+    # Before publication the supervisor (an earlier rater) is not told the result ...
+    assert "本月考核不合格" not in r.content.decode()
+    # ... HR is, and the alert is offered as the problem.
+    client.force_login(w.users["hr"])
+    r = client.get(f"/board/plans/new/{card.pk}/")
+    assert "本月考核不合格" in r.content.decode()
+    client.force_login(w.users["supervisor"])
     r = client.post(f"/board/plans/new/{card.pk}/", {**_data(deadline="2020-01-01"), "owner": ""})
     assert r.status_code == 422 and not ImprovementPlan.objects.exists()
     r = client.post(f"/board/plans/new/{card.pk}/", {**_data(), "owner": w.users["reviewer"].pk})
