@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--format", choices=("json", "table", "xlsx"), default="json")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    p.add_argument(
+        "--lang",
+        choices=("zh-hans", "en"),
+        default="zh-hans",
+        help="language of the xlsx card's headings, labels and explanations (default zh-hans)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -122,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
             )
     except ScoringError as exc:
         raise CliError(exc.render()) from None
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, args.lang)
     held = [r for r in result.results if r.errors]
     for r in held:
         for error in r.errors:
@@ -130,7 +136,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if held else 0
 
 
-def emit(result: ScoreRun, fmt: str, output: str | None) -> None:
+def card_words(lang: str) -> dict[str, str] | None:
+    """The printed card's words in ``lang`` (csperf.reviews.print_labels, Django's gettext);
+    None for Chinese, the workbook's own words, so that a Chinese card needs no Django."""
+    if lang.startswith("zh"):
+        return None
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    if not settings.configured:
+        # Translations only (whatever DJANGO_SETTINGS_MODULE says: no secret key, database or
+        # app is needed): the catalogue the printed words live in.
+        locale = Path(__file__).resolve().parent.parent / "web" / "locale"
+        settings.configure(USE_I18N=True, LANGUAGE_CODE="zh-hans", LOCALE_PATHS=[locale])
+    django.setup()
+    from csperf.reviews.print_labels import card_words as words_in
+
+    with translation.override(lang):
+        return words_in()
+
+
+def emit(result: ScoreRun, fmt: str, output: str | None, lang: str = "zh-hans") -> None:
     if fmt == "json":
         # Decimals go out as exact JSON numbers: totals carry their 2 decimals (92.20), values
         # are written as they came in (0.70).
@@ -146,4 +173,4 @@ def emit(result: ScoreRun, fmt: str, output: str | None) -> None:
         if output is None:
             output = f"{result.template.code}-{result.period.label}.xlsx"
             print(f"csperf: wrote {output}", file=sys.stderr)
-        write_output(scorecard_workbook(result), output)
+        write_output(scorecard_workbook(result, lang, card_words(lang)), output)

@@ -6,12 +6,17 @@ Each card has the header (考核期间, 姓名, 岗位, 部门), one row per ite
 lines 被考核人 / 考核人 / 复核人 with dates. Numbers are stored as numbers: values and targets of a
 percentage unit as ratios with the format 0.00%, money as #,##0.00, scores rounded to 2 decimals
 as the results are (csperf.scoring.figures).
+
+The fixed words (headings, labels, signature lines) are Chinese unless the caller passes
+``words``: the reader's words by the Chinese ones (:data:`PRINTED_WORDS`). The Django side builds
+them with gettext (csperf.reviews.print_labels); this package has no Django.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,6 +33,48 @@ from csperf.scoring.flags import names_of, render_all
 from csperf.scoring.numbers import plain
 
 KIND_LABELS = {"base": "", "bonus": "加分项", "deduction": "扣分项", "multiplier": "系数"}
+SUMMARY = "汇总"
+CARD_HEADINGS = (
+    "考核维度",
+    "考核项目",
+    "权重/分值",
+    "目标值",
+    "评分标准",
+    "实际值",
+    "得分",
+    "说明",
+)
+SUMMARY_HEADINGS = (
+    "工号",
+    "姓名",
+    "班组",
+    "部门",
+    "总分",
+    "等级",
+    "排名",
+    "奖惩",
+    "绩效工资",
+    "预警 / 备注",
+)
+SIGNERS = ("被考核人", "考核人", "复核人")
+# Every fixed word of the workbooks, by its Chinese (the default); "{…}" are str.format fields.
+PRINTED_WORDS = (
+    *CARD_HEADINGS,
+    *SUMMARY_HEADINGS,
+    *SIGNERS,
+    *[k for k in KIND_LABELS.values() if k],
+    SUMMARY,
+    "{title} — {period} 考核汇总表",
+    "考核期间",
+    "岗位",
+    "（{kind}）",
+    "（权重 {weight}%）",
+    "{name} 小计",
+    "{signer}(签字):",
+    "日期:",
+    "无数据",
+)
+Words = Mapping[str, str] | None
 SCORE_FORMAT = "0.00"  # results carry 2 decimals (the contract rounds once, half-up)
 
 
@@ -45,6 +92,13 @@ class Seen:
 
 EVERYTHING = Seen()
 HIDDEN = "—"
+
+
+def say(words: Words, zh: str, **fields: Any) -> str:
+    """The printed word ``zh`` in the reader's words (Chinese without ``words``), its fields
+    filled in."""
+    text = (words or {}).get(zh, zh)
+    return text.format(**fields) if fields else text
 
 
 def _num(value: Decimal | None) -> float | str:
@@ -66,9 +120,9 @@ def number_format(value: Decimal, percent: bool) -> str:
     return "0" + ("." + "0" * places if places else "")
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, words: Words = None) -> str:
     if value is None:
-        return "无数据"
+        return say(words, "无数据")
     if isinstance(value, dict):
         return "、".join(f"{k} {plain(v, 4)}" for k, v in value.items()) or "0"
     return plain(value, 6)
@@ -96,17 +150,19 @@ def _sheet_name(result: EmployeeResult, used: set[str]) -> str:
     return name
 
 
-def scorecard_workbook(run: ScoreRun, lang: str = ZH) -> bytes:
-    """The whole run as an .xlsx file (bytes); explanations in ``lang`` (zh-Hans by default)."""
+def scorecard_workbook(run: ScoreRun, lang: str = ZH, words: Words = None) -> bytes:
+    """The whole run as an .xlsx file (bytes); explanations in ``lang`` (zh-Hans by default),
+    the fixed words from ``words`` (Chinese by default)."""
     buffer = io.BytesIO()
     wb = workbook(buffer)  # text is never a formula (csperf.exports.cells)
     f = _Formats(wb)
-    _summary_sheet(wb, f, run, lang)
-    used: set[str] = {"汇总"}
+    _summary_sheet(wb, f, run, lang, words)
+    used: set[str] = {say(words, SUMMARY).lower()}
     ratings = {e.id: e.ratings for e in run.inputs.employees} if run.inputs else {}
     for result in run.results:
         sheet = _sheet_name(result, used)
-        _card_sheet(wb, f, run, result, sheet, ratings.get(result.id) or {}, lang)
+        given = ratings.get(result.id) or {}
+        _card_sheet(wb, f, run, result, sheet, given, lang, words=words)
     wb.close()
     return buffer.getvalue()
 
@@ -117,12 +173,14 @@ def card_workbook(
     ratings: dict[str, Any],
     seen: Seen = EVERYTHING,
     lang: str = ZH,
+    words: Words = None,
 ) -> bytes:
     """One card of ``run`` as the CLI prints it (its sheet, without the 汇总), showing only
     what ``seen`` lets the reader see; ``ratings`` are the raters' entries by item and role."""
     buffer = io.BytesIO()
     wb = workbook(buffer)
-    _card_sheet(wb, _Formats(wb), run, result, _sheet_name(result, set()), ratings, lang, seen)
+    name = _sheet_name(result, set())
+    _card_sheet(wb, _Formats(wb), run, result, name, ratings, lang, seen, words)
     wb.close()
     return buffer.getvalue()
 
@@ -167,22 +225,14 @@ class _Formats:
         return self._numeric[num_format]
 
 
-def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun, lang: str = ZH) -> None:
-    ws = wb.add_worksheet("汇总")
+def _summary_sheet(wb: Any, f: _Formats, run: ScoreRun, lang: str, words: Words) -> None:
+    ws = wb.add_worksheet(say(words, SUMMARY))
     t = run.template
-    ws.merge_range(0, 0, 0, 9, f"{t.name or t.code} — {run.period.label} 考核汇总表", f.title)
-    headers = [
-        "工号",
-        "姓名",
-        "班组",
-        "部门",
-        "总分",
-        "等级",
-        "排名",
-        "奖惩",
-        "绩效工资",
-        "预警 / 备注",
-    ]
+    title = say(
+        words, "{title} — {period} 考核汇总表", title=t.name or t.code, period=run.period.label
+    )
+    ws.merge_range(0, 0, 0, 9, title, f.title)
+    headers = [say(words, h) for h in SUMMARY_HEADINGS]
     for col, h in enumerate(headers):
         ws.write(2, col, h, f.head)
     for row, r in enumerate(run.results, start=3):
@@ -211,20 +261,17 @@ def _notes(r: EmployeeResult, run: ScoreRun, lang: str) -> str:
     return "; ".join([*r.alerts, *render_all(r.flags, lang, names_of(run.template))])
 
 
-def card_columns(roles: list[str], lang: str = ZH) -> list[str]:
+def card_columns(roles: list[str], lang: str = ZH, words: Words = None) -> list[str]:
     """The card's columns, shared by the xlsx and the PDF card: the raters' columns (自评 / 上级
     / 复评 …) stand between 实际值 and 得分 when the template has raters."""
-    return [
-        "考核维度",
-        "考核项目",
-        "权重/分值",
-        "目标值",
-        "评分标准",
-        "实际值",
-        *[role_label(r, lang) for r in roles],
-        "得分",
-        "说明",
-    ]
+    head = [say(words, h) for h in CARD_HEADINGS]
+    return [*head[:6], *rater_headings(roles, lang), *head[6:]]
+
+
+def rater_headings(roles: list[str], lang: str = ZH) -> list[str]:
+    """The raters' column headings: 自评 / 上级 …, or "Self-rating" / "Supervisor" (the
+    explanations' words, which are lower case in their sentences)."""
+    return [(w := role_label(r, lang))[:1].upper() + w[1:] for r in roles]
 
 
 def _write_value(
@@ -268,6 +315,7 @@ class _Sheet:
     labels: dict[str, str]
     specs: dict[str, Any]
     seen: Seen = EVERYTHING
+    words: Words = None  # the printed words (say)
 
     @property
     def last(self) -> int:
@@ -290,17 +338,19 @@ def _card_head(s: _Sheet, r: EmployeeResult) -> None:
         ("部门", " / ".join(x for x in (r.department, r.team) if x)),
     ]
     for i, (label, value) in enumerate(info):
-        write_cell(ws, 1, i * 2, label, f.label)
+        write_cell(ws, 1, i * 2, say(s.words, label), f.label)
         write_cell(ws, 1, i * 2 + 1, value, f.cell)
     for col, h in enumerate(s.headers):
         ws.write(3, col, h, f.head)
 
 
-def _section_label(spec: Any, section: Any) -> str:
+def _section_label(spec: Any, section: Any, words: Words = None) -> str:
     """业绩（加分项）（权重 40%）: the section's name, its kind and weight where it has them."""
     kind = KIND_LABELS[spec.kind]
-    weight = f"（权重 {plain(spec.weight * 100)}%）" if spec.weight is not None else ""
-    return f"{section.name}{('（' + kind + '）') if kind else ''}{weight}"
+    kind = say(words, "（{kind}）", kind=say(words, kind)) if kind else ""
+    weight = plain(spec.weight * 100) if spec.weight is not None else None
+    weight = say(words, "（权重 {weight}%）", weight=weight) if weight is not None else ""
+    return f"{section.name}{kind}{weight}"
 
 
 def _item_row(
@@ -323,7 +373,7 @@ def _item_row(
     if withheld:
         write_cell(ws, row, 5, HIDDEN, f.cell)
     elif isinstance(item.value, dict) or item.value is None:
-        write_cell(ws, row, 5, _value_text(item.value), f.cell)
+        write_cell(ws, row, 5, _value_text(item.value, s.words), f.cell)
     else:
         _write_value(ws, f, row, 5, item.value, unit)
     for k, role in enumerate(s.roles):
@@ -343,7 +393,7 @@ def _item_row(
 def _subtotal_row(s: _Sheet, row: int, section: Any) -> None:
     """小计: the section's full points and score on a shaded row."""
     ws, f = s.ws, s.f
-    write_cell(ws, row, 0, f"{section.name} 小计", f.sub)
+    write_cell(ws, row, 0, say(s.words, "{name} 小计", name=section.name), f.sub)
     for col in range(1, s.last + 1):
         ws.write_blank(row, col, None, f.sub)
     ws.write_number(row, 2, float(section.full), f.sub_number)
@@ -367,22 +417,23 @@ def _card_totals(s: _Sheet, row: int, r: EmployeeResult) -> int:
         ("绩效工资", _num(r.pay) if shown_pay else HIDDEN, f.numeric("#,##0.00")),
     ]
     for label, value, fmt in summary:
-        write_cell(ws, row, 0, label, f.label)
+        write_cell(ws, row, 0, say(s.words, label), f.label)
         write_cell(ws, row, 1, value, fmt if isinstance(value, float) else f.cell)
         row += 1
     if scores and (r.alerts or r.flags):
-        write_cell(ws, row, 0, "预警 / 备注", f.label)
+        write_cell(ws, row, 0, say(s.words, "预警 / 备注"), f.label)
         ws.merge_range(row, 1, row, s.last, _notes(r, s.run, s.lang), f.cell)
         row += 1
     return row
 
 
 def _card_signatures(s: _Sheet, row: int) -> None:
-    for label in ("被考核人", "考核人", "复核人"):
-        s.ws.write(row, 0, f"{label}(签字):", s.f.plain)
+    for signer in SIGNERS:
+        label = say(s.words, "{signer}(签字):", signer=say(s.words, signer))
+        s.ws.write(row, 0, label, s.f.plain)
         s.ws.write(row, 1, "", s.f.sign)
         s.ws.write(row, 2, "", s.f.sign)
-        s.ws.write(row, 4, "日期:", s.f.plain)
+        s.ws.write(row, 4, say(s.words, "日期:"), s.f.plain)
         s.ws.write(row, 5, "", s.f.sign)
         row += 2
 
@@ -414,6 +465,7 @@ def _card_sheet(
     ratings: dict[str, Any],
     lang: str,
     seen: Seen = EVERYTHING,
+    words: Words = None,
 ) -> None:
     t = run.template
     roles = [r for r in t.rater_roles() if seen.roles is None or r in seen.roles]
@@ -422,17 +474,18 @@ def _card_sheet(
         f=f,
         run=run,
         roles=roles,
-        headers=card_columns(roles, lang),
+        headers=card_columns(roles, lang, words),
         lang=lang,
         kinds=kind_names(),
         labels=input_labels(t),
         specs=t.input_specs(),
         seen=seen,
+        words=words,
     )
     _card_head(s, r)
     row = 4
     for spec, section in zip(t.sections, r.sections, strict=True):
-        label = _section_label(spec, section)
+        label = _section_label(spec, section, words)
         for spec_item, item in zip(spec.items, section.items, strict=True):
             _item_row(s, row, label, spec_item, item, ratings.get(item.code) or {})
             row += 1

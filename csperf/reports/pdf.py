@@ -18,11 +18,13 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from csperf.exports.scorecard_xlsx import input_labels, kind_names
+from csperf.exports.scorecard_xlsx import input_labels, kind_names, rater_headings
 from csperf.reports.tables import display
+from csperf.reviews.print_labels import card_words
 from csperf.scoring import describe_rule, figures
-from csperf.scoring.explain import money, role_label
+from csperf.scoring.explain import money
 
 EMBEDDED = "CsperfCJK"
 FALLBACK = "STSong-Light"
@@ -82,15 +84,14 @@ def rules_in_words(parsed: Any) -> dict[str, str]:
 
 
 def signature_labels() -> list[str]:
-    """考核人 / 被考核人 / 复核人, with the English words when the page is in English."""
-    out = []
-    for zh, label in (
-        ("考核人", _("Assessor")),
-        ("被考核人", _("Assessed employee")),
-        ("复核人", _("Reviewer")),
-    ):
-        out.append(zh if str(label) == zh else f"{zh} {label}")
-    return out
+    """考核人 / 被考核人 / 复核人 in the reader's language (the xlsx card's words)."""
+    words = card_words()
+    return [words[signer] for signer in ("考核人", "被考核人", "复核人")]
+
+
+def labelled(label: str, value: Any) -> str:
+    """``label: value`` with the reader's colon (the full-width "：" in Chinese)."""
+    return pgettext("printed card", "{label}: {value}").format(label=label, value=value)
 
 
 def shown(value: Any, unit: str | None = None) -> str:
@@ -130,8 +131,11 @@ def _heading(card: Any, ps: _Paragraphs) -> list[Any]:
     return [
         ps.p(f"{card.template.name}", ps.title),
         ps.p(
-            f"{_('Period')} {card.cycle.period} · {card.employee.name}（{card.employee.code}）· "
-            f"{card.department.name} / {card.team.name} · {card.position.name} · "
+            f"{_('Period')} {card.cycle.period} · "
+            + pgettext("printed card", "{name} ({code})").format(
+                name=card.employee.name, code=card.employee.code
+            )
+            + f" · {card.department.name} / {card.team.name} · {card.position.name} · "
             f"{card.get_status_display()}",
             ps.sub,
         ),
@@ -148,7 +152,7 @@ def _header_row(cols: list[dict[str, Any]], ps: _Paragraphs) -> list[Any]:
         _("Target"),
         _("Rule"),
         _("Value"),
-        *[role_label(c["role"], lang) for c in cols],
+        *rater_headings([c["role"] for c in cols], lang),
         _("Score"),
         _("Explanation"),
     ]
@@ -205,8 +209,8 @@ def _items_table(view: dict[str, Any], ps: _Paragraphs) -> Any:
         data.append(_subtotal_row(sec, len(cols), show, ps))
     # Rater headings ("Supervisor") and scores such as 11713.00 fit their column on one line;
     # four or more raters share what the 273 mm of a landscape A4 leave them.
-    rater = min(21, 54 / max(1, len(cols)))
-    widths = [22, 30, 13, 16, 62, 18, *([rater] * len(cols)), 18]
+    rater = min(21, 55 / max(1, len(cols)))  # "Supervisor" is 13.9 mm at 8.5 pt, plus padding
+    widths = [22, 30, 13, 16, 61, 18, *([rater] * len(cols)), 18]
     widths.append(max(40, 273 - sum(widths)))
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
@@ -216,6 +220,8 @@ def _items_table(view: dict[str, Any], ps: _Paragraphs) -> Any:
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEF2F7")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 *[("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F5F5F5")) for r in subtotals],
+                # "业绩 Subtotal" over the item column too, not broken inside its word
+                *[("SPAN", (0, r), (1, r)) for r in subtotals],
             ]
         )
     )
@@ -228,20 +234,21 @@ def _totals(view: dict[str, Any], ps: _Paragraphs) -> list[Any]:
     from reportlab.platypus import Spacer, Table
 
     p, card = ps.p, view["card"]
-    if not view["show_scores"]:
+    if not view["show_total"]:  # the result: workflow.sees_scores
         return [p(_("Scores are shown once the card is published."))]
     pay = money(card.pay) if view.get("show_pay") and card.pay is not None else "—"
     summary = [
         [
-            p(f"{_('Total')}：{figures.score(card.total)}"),
-            p(f"{_('Grade')}：{card.grade or '—'}"),
-            p(f"{_('Rank')}：{display(card.rank) or '—'} {card.rank_label}"),
-            p(f"{_('Performance pay')}：{pay}"),
+            p(labelled(_("Total"), figures.score(card.total))),
+            p(labelled(_("Grade"), card.grade or "—")),
+            p(labelled(_("Rank"), f"{display(card.rank) or '—'} {card.rank_label}")),
+            p(labelled(_("Performance pay"), pay)),
         ]
     ]
     out = [Table(summary, colWidths=[68 * mm] * 4), Spacer(1, 2 * mm)]
     if view.get("alerts"):
-        out.append(p(f"{_('Alerts')}：" + "；".join(str(a) for a in view["alerts"]), ps.small))
+        alerts = "；".join(str(a) for a in view["alerts"])
+        out.append(p(labelled(_("Alerts"), alerts), ps.small))
     return out
 
 
@@ -251,8 +258,10 @@ def _signing(card: Any, ps: _Paragraphs) -> list[Any]:
     from reportlab.platypus import KeepTogether, Spacer, Table
 
     p = ps.p
+    # Translators: a date left blank, to fill in by hand beside a signature.
+    blank_date = pgettext("printed card", "________ / ____ / ____")
     sign_rows = [
-        [p(f"{label}：________________"), p(f"{_('Date')}：______年____月____日")]
+        [p(labelled(label, "________________")), p(labelled(_("Date"), blank_date))]
         for label in signature_labels()
     ]
     # The three signature lines print on one page (a new one if need be), never split.

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from csperf.exports.scorecard_xlsx import Seen, card_workbook
 from csperf.kernel.decimals import to_decimal
+from csperf.reviews.print_labels import card_words
 from csperf.scoring import EmployeeResult, ScoreRun
 from csperf.scoring.results import ItemResult, SectionResult
 
@@ -63,7 +64,7 @@ def _section(sec: dict[str, Any]) -> SectionResult:
 
 def _result(view: dict[str, Any]) -> EmployeeResult:
     """The card as the engine's result, holding only the figures ``view`` shows."""
-    card, scores = view["card"], view["show_scores"]
+    card, scores = view["card"], view["show_total"]  # the result: workflow.sees_scores
     return EmployeeResult(
         id=card.employee.code,
         name=card.employee.name,
@@ -106,9 +107,10 @@ def seen_of(view: dict[str, Any]) -> Seen:
 
 
 def card_xlsx(view: dict[str, Any]) -> bytes:
-    """``view`` (csperf.reviews.presenters.card_detail) as the printable workbook."""
+    """``view`` (csperf.reviews.presenters.card_detail) as the printable workbook, its
+    headings, labels and explanations in the reader's language."""
     card = view["card"]
     result = _result(view)
     run = ScoreRun(template=card.template.parsed, period=card.cycle.period_obj, results=[result])
     lang = translation.get_language() or "zh-hans"
-    return card_workbook(run, result, _ratings(view), seen_of(view), lang)
+    return card_workbook(run, result, _ratings(view), seen_of(view), lang, card_words())

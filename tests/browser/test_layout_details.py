@@ -63,9 +63,9 @@ def _first_card(s) -> int:
     return int(match.group(1))
 
 
-# A line to sign on and a date to fill in, as the PDF prints them.
-SIGNATURE_LINE = re.compile(r"：_{12,}")
-DATE_LINE = re.compile(r"：_+年_+月_+日")
+# A line to sign on and a date to fill in, as the PDF prints them (Chinese, English).
+SIGNATURE_LINE = re.compile(r"(?:：|: )_{12,}")
+DATE_LINE = re.compile(r"(?:：_+年_+月_+日|: _+ / _+ / _+)")
 
 
 def _pdf_pages(pdf: bytes) -> list[str]:
@@ -97,7 +97,7 @@ def test_the_printed_card_keeps_its_signature_lines_together(session, locale, si
     text = "\n".join(pages)
     assert "☒" not in text and "\ufffd" not in text
     # Total, grade, rank and pay each read something, "—" when there is nothing yet.
-    rank = re.search(r"(排名|Rank)：(\S*)", text)
+    rank = re.search(r"(排名：|Rank: )(\S*)", text)
     assert rank and rank.group(2), f"card {card}: an empty rank in the totals line"
 
 

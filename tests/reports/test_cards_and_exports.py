@@ -52,8 +52,13 @@ def test_printable_card_and_pdf_have_rules_and_signature_lines(client, world, ra
     r = client.get(f"/reports/cards/{card.pk}/print/")
     html = r.content.decode()
     assert r.status_code == 200
-    for word in ("考核人", "被考核人", "复核人", "分段线性"):
+    for word in ("考核人", "被考核人", "复核人", "分段线性", "日期：", f"（{card.employee.code}）"):
         assert word in html, word
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/reports/cards/{card.pk}/print/").content.decode()
+    del client.cookies["django_language"]
+    assert "Date:" in english and f" ({card.employee.code})" in english
+    assert "日期：" not in english and "（" not in english
     pdf = client.get(f"/reports/cards/{card.pk}/card.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and b"/FontFile2" in pdf.content  # CJK embedded

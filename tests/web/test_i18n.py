@@ -15,12 +15,14 @@ def _po_entries() -> dict[str, str]:
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     out = {}
     for m in re.finditer(
-        r'\nmsgid ((?:"(?:[^"\\]|\\.)*"\n)+)(?:msgid_plural (?:"(?:[^"\\]|\\.)*"\n)+msgstr\[0\] |msgstr )((?:"(?:[^"\\]|\\.)*"\n)+)',
+        r'\n(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid ((?:"(?:[^"\\]|\\.)*"\n)+)(?:msgid_plural (?:"(?:[^"\\]|\\.)*"\n)+msgstr\[0\] |msgstr )((?:"(?:[^"\\]|\\.)*"\n)+)',
         text,
     ):
-        mid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
-        mstr = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+        mid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+        mstr = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(3)))
         if mid:
+            # a message with a context is "context\x04msgid" in a compiled catalogue (pgettext)
+            mid = (m.group(1) + "\x04" if m.group(1) else "") + mid
             out[mid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")] = mstr
     return out
 

@@ -3,6 +3,8 @@
 //   <select data-autosubmit data-clear="S">  first clears the selection of the form's S field;
 //   <select data-navigate>                   goes to the chosen option's value (a URL);
 //   <button data-print>                      prints the page;
+//   <input type=file class="file-pick-input"> shows the chosen file's name beside its button
+//                                            (web/_file_input.html);
 //   header <details class="navgroup">         one drop-down open at a time, closed by a click
 //                                            elsewhere or Escape;
 //   <table> with a <thead>                   each cell gets its column heading as data-label,
@@ -11,6 +13,10 @@
   "use strict";
   document.addEventListener("change", function (event) {
     var el = event.target;
+    if (el instanceof HTMLInputElement && el.classList.contains("file-pick-input")) {
+      showChosen(el);
+      return;
+    }
     if (!(el instanceof HTMLSelectElement)) return;
     if (el.hasAttribute("data-navigate")) {
       window.location.href = el.value;
@@ -32,6 +38,16 @@
     document.querySelectorAll("details.navgroup[open]").forEach(function (d) {
       if (d !== inside && isDropDown(d)) d.removeAttribute("open");
     });
+  });
+  function showChosen(input) {
+    var out = document.getElementById(input.id + "-chosen");
+    if (!out) return;
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    out.textContent = names.length ? names.join(", ") : out.getAttribute("data-none");
+  }
+  // A page restored from the back/forward cache keeps the chosen file: say so again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("input.file-pick-input").forEach(showChosen);
   });
   // On a laptop a group is a drop-down over the page; in the phone menu it opens in place.
   function isDropDown(details) {
