@@ -394,7 +394,17 @@ def open_cycle(request: HttpRequest, cycle_id: int, payload: OpenIn | None = Non
 
 @api.get("/jobs/{job_id}", response=JobOut, tags=["cycles"])
 def get_job(request: HttpRequest, job_id: int):
-    return get_job_for_user(request.user, job_id)
+    """A job; an import's ``result.problems`` each keep ``msgid`` and ``params`` (stable, for
+    programs) and add ``text`` in the caller's language (Accept-Language)."""
+    from csperf.records_ui.actions import KIND
+    from csperf.records_ui.problems import rendered_problems
+
+    job = get_job_for_user(request.user, job_id)
+    problems = (job.result or {}).get("problems") if job.kind == KIND else None
+    if problems:  # shown, not saved
+        kind = (job.params or {}).get("kind", "")
+        job.result = {**job.result, "problems": rendered_problems(problems, kind=kind)}
+    return job
 
 
 @api.post(
@@ -420,7 +430,8 @@ def start_import(
     """Import a record file (csv, xlsx, xls, ods) as a background job; follow it at /jobs/{id}.
 
     A file with problems is rejected whole: the job fails and its ``result.problems`` lists
-    each one as file, row, column and message.
+    each one as file, row, column and message (English), with its ``msgid`` and ``params`` (stable,
+    for programs); ``GET /jobs/{id}`` adds ``text``, the message in the caller's language.
     """
     from csperf.records_ui.actions import start_import as start
 

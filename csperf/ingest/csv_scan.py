@@ -9,7 +9,14 @@ import re
 from pathlib import Path
 
 from csperf.ingest.limits import Limits
-from csperf.ingest.sources import MAX_PROBLEMS, PlaceProblem, field_too_long, too_many_rows
+from csperf.ingest.sources import (
+    MAX_PROBLEMS,
+    PlaceProblem,
+    expected_fields,
+    field_too_long,
+    too_many_rows,
+)
+from csperf.kernel.i18n import Message, gettext_noop
 
 QUOTE = '"'
 CHUNK = 1 << 22
@@ -62,7 +69,7 @@ class _Walk:
             return  # a blank line is not a record
         self.end_field()
         if self.row >= 2 and self.col + 1 != self.ncols:
-            self.add(self.row, None, f"expected {self.ncols} fields, found {self.col + 1}")
+            self.add(self.row, None, expected_fields(self.ncols, self.col + 1))
         self.row += 1
         self.col = 0
         self.empty = True
@@ -139,7 +146,11 @@ class _Walk:
         if not self.going:
             return
         if self.in_quotes and not self.quote_seen:
-            self.add(self.row, self.label(self.col), "a quoted field is not closed")
+            self.add(
+                self.row,
+                self.label(self.col),
+                Message(gettext_noop("a quoted field is not closed")),
+            )
         elif not (self.empty and self.col == 0 and self.fstart):
             self.end_record()
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import duckdb
 
 from csperf.ingest.hooks import apply_hooks
-from csperf.ingest.plan import Plan, q
+from csperf.ingest.plan import Plan, message_of, q
 from csperf.ingest.problems import MAX_PROBLEMS, Problem
 from csperf.ingest.readers import Source
 from csperf.ingest.schema import SQL_TYPES, RecordType
 from csperf.ingest.store import Store
 from csperf.ingest.target import define_macros, keys_sql, ref_columns
+from csperf.kernel.i18n import Message, gettext_noop
 
 
 class _Found:
@@ -30,14 +31,18 @@ class _Found:
 
     def add(self, row: int | None, col: str | None, msg: str) -> None:
         label = self.plan.label(col) if col else None
-        problem = Problem(path="", file=self.source_name, row=row, column=label, message=msg)
+        problem = Problem(
+            path="", file=self.source_name, row=row, column=label, message=message_of(msg)
+        )
         self.found.append((row or 0, self.order.get(col or "", -1), problem))
 
     def result(self, reason: str) -> tuple[list[Problem], int]:
         self.found.sort(key=lambda x: (x[0], x[1]))
         problems = [p for _, _, p in self.found[:MAX_PROBLEMS]]
         if not problems:  # the fast pass saw a problem: say so rather than hide it
-            why = reason or "the file was rejected but no problem could be located"
+            why = reason or Message(
+                gettext_noop("the file was rejected but no problem could be located")
+            )
             return [Problem(path="", file=self.source_name, row=None, column=None, message=why)], 1
         return problems, max(self.total, len(problems))
 
@@ -148,7 +153,14 @@ def _duplicate_problems(con, rt: RecordType, found: _Found) -> None:
     for rec in dups:
         r, *kv, first, _ = rec
         label = ", ".join(f"{k}={v}" for k, v in zip(rt.key, kv, strict=True))
-        found.add(r, rt.key[0], f"duplicate key {label} (already in row {first})")
+        found.add(
+            r,
+            rt.key[0],
+            Message(
+                gettext_noop("duplicate key %(key)s (already in row %(first)s)"),
+                {"key": label, "first": first},
+            ),
+        )
 
 
 def _reference_problems(con, rt: RecordType, found: _Found) -> None:
@@ -164,4 +176,13 @@ def _reference_problems(con, rt: RecordType, found: _Found) -> None:
         if res:
             found.total += int(res[0][2])
         for r, v, _ in res:
-            found.add(r, col, f"{v!r} is not an employee id of the roster (import employees first)")
+            found.add(
+                r,
+                col,
+                Message(
+                    gettext_noop(
+                        "'%(value)s' is not an employee id of the roster (import employees first)"
+                    ),
+                    {"value": v},
+                ),
+            )

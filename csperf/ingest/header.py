@@ -5,6 +5,9 @@ from __future__ import annotations
 from csperf.ingest.plan import DERIVE
 from csperf.ingest.problems import ImportFailed, Problem
 from csperf.ingest.schema import RecordType
+from csperf.kernel.i18n import Message, gettext_noop
+
+MISSING_COLUMN = "missing_column"  # the code of a required column the file lacks
 
 
 def _norm(h: str) -> str:
@@ -32,8 +35,13 @@ def resolve_header(
                     file=fname,
                     row=None,
                     column=None,
-                    message=f"--map {src}={dst}: {dst!r} is not a column of {rt.name}"
-                    f" (columns: {', '.join(fields)})",
+                    message=Message(
+                        gettext_noop(
+                            "--map %(src)s=%(dst)s: '%(dst)s' is not a column of %(type)s"
+                            " (columns: %(columns)s)"
+                        ),
+                        {"src": src, "dst": dst, "type": rt.name, "columns": ", ".join(fields)},
+                    ),
                 )
             )
         if _norm(src) not in {_norm(h) for h in header}:
@@ -43,7 +51,10 @@ def resolve_header(
                     file=fname,
                     row=1,
                     column=None,
-                    message=f"--map {src}={dst}: the file has no column {src!r}",
+                    message=Message(
+                        gettext_noop("--map %(src)s=%(dst)s: the file has no column '%(src)s'"),
+                        {"src": src, "dst": dst},
+                    ),
                 )
             )
     colmap: dict[str, int] = {}
@@ -64,7 +75,10 @@ def resolve_header(
                     file=fname,
                     row=1,
                     column=h,
-                    message=f"column {name!r} is given twice (also as {other!r})",
+                    message=Message(
+                        gettext_noop("column '%(field)s' is given twice (also as '%(other)s')"),
+                        {"field": name, "other": other},
+                    ),
                 )
             )
             continue
@@ -73,7 +87,12 @@ def resolve_header(
         if c.required and c.name not in colmap and not _derivable(rt, c.name):
             problems.append(
                 Problem(
-                    path="", file=fname, row=1, column=c.name, message="required column missing"
+                    path="",
+                    file=fname,
+                    row=1,
+                    column=c.name,  # the field: the file has no header for it
+                    message=Message(gettext_noop("required column missing")),
+                    code=MISSING_COLUMN,
                 )
             )
     if problems:

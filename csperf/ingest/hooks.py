@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import pyarrow as pa
 
 from csperf.ingest.schema import RecordType
+from csperf.kernel.i18n import Message, gettext_noop
 from csperf.kernel.periods import PeriodError, parse_period
 
 LABEL_SCORES = {
@@ -36,9 +37,11 @@ def parse_answers(text: str) -> tuple[dict[str, Decimal], Decimal]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON: {exc.msg}") from None
+            raise ValueError(
+                Message(gettext_noop("not valid JSON: %(error)s"), {"error": exc.msg})
+            ) from None
         if not isinstance(obj, dict):
-            raise ValueError("must be an object of question -> answer")
+            raise ValueError(Message(gettext_noop("must be an object of question -> answer")))
         items = list(obj.items())
     else:
         items = []
@@ -48,7 +51,9 @@ def parse_answers(text: str) -> tuple[dict[str, Decimal], Decimal]:
                 continue
             sep = "=" if "=" in part else (":" if ":" in part else "：" if "：" in part else None)
             if sep is None:
-                raise ValueError(f"{part!r} is not question=answer")
+                raise ValueError(
+                    Message(gettext_noop("'%(part)s' is not question=answer"), {"part": part})
+                )
             k, v = part.split(sep, 1)
             items.append((k.strip(), v.strip()))
     scores: dict[str, Decimal] = {}
@@ -60,10 +65,21 @@ def parse_answers(text: str) -> tuple[dict[str, Decimal], Decimal]:
                 s = Decimal(str(v).strip())
             except InvalidOperation:
                 raise ValueError(
-                    f"answer {k}={v!r} is neither a score 0–100 nor one of {', '.join(LABEL_SCORES)}"
+                    Message(
+                        gettext_noop(
+                            "answer %(question)s='%(answer)s' is neither a score 0–100 nor one"
+                            " of %(labels)s"
+                        ),
+                        {"question": k, "answer": v, "labels": ", ".join(LABEL_SCORES)},
+                    )
                 ) from None
             if not Decimal(0) <= s <= Decimal(100):
-                raise ValueError(f"answer {k}={v} is outside 0–100")
+                raise ValueError(
+                    Message(
+                        gettext_noop("answer %(question)s=%(answer)s is outside 0–100"),
+                        {"question": k, "answer": v},
+                    )
+                )
         scores[str(k)] = s
     cs = sum((Decimal(25) * s / Decimal(100) for s in scores.values()), Decimal(0))
     return scores, cs
@@ -107,7 +123,7 @@ def _hook_surveys(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
             try:
                 scores, _ = parse_answers(text)
             except ValueError as exc:
-                errs[i] = str(exc)
+                errs[i] = stored_error(exc)
                 continue
             vals[i] = json.dumps(
                 {k: float(v) if v != v.to_integral() else int(v) for k, v in scores.items()},
@@ -131,6 +147,15 @@ def _hook_surveys(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
     return tbl
 
 
+def stored_error(exc: Exception) -> str:
+    """A cell's problem as the hook's error column holds it: JSON of a Message's msgid and params
+    (read back by csperf.ingest.plan.message_of), or the exception's text."""
+    message = exc.args[0] if exc.args else None
+    if isinstance(message, Message):
+        return json.dumps({"msgid": message.msgid, "params": message.params}, ensure_ascii=False)
+    return str(exc)
+
+
 def _hook_plans(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
     n = tbl.num_rows
     labels: list[str | None] = [None] * n
@@ -143,7 +168,7 @@ def _hook_plans(tbl: pa.Table, colmap: dict[str, int]) -> pa.Table:
         try:
             p = parse_period(text.strip(), 1)
         except PeriodError as exc:
-            errs[i] = str(exc)
+            errs[i] = stored_error(exc)
             continue
         labels[i], starts[i], ends[i] = p.label, p.start.isoformat(), p.end.isoformat()
     none = pa.array([None] * n, pa.string())

@@ -11,11 +11,13 @@ form); the flexible form is canonical, else lenient, and a cell that neither rea
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from csperf.ingest.hooks import HOOKS
 from csperf.ingest.schema import SQL_TYPES, Column, RecordType, lower_strings
+from csperf.kernel.i18n import Message, gettext_noop
 from csperf.kernel.words import NO_WORDS, YES_WORDS
 
 BAD_ROW = "csperf-bad-row"
@@ -42,14 +44,40 @@ def lit(v: object) -> str:
 
 
 KIND_HINT = {
-    "int": "not a whole number",
-    "duration": "not a duration (seconds or HH:MM:SS)",
-    "decimal": "not a number",
-    "money": "not an amount",
-    "bool": "not a yes/no value (1/0, true/false, 是/否)",
-    "timestamp": "not a date and time (YYYY-MM-DD HH:MM:SS)",
-    "date": "not a date (YYYY-MM-DD)",
+    "int": gettext_noop("not a whole number: %(value)s"),
+    "duration": gettext_noop("not a duration (seconds or HH:MM:SS): %(value)s"),
+    "decimal": gettext_noop("not a number: %(value)s"),
+    "money": gettext_noop("not an amount: %(value)s"),
+    "bool": gettext_noop("not a yes/no value (1/0, true/false, 是/否): %(value)s"),
+    "timestamp": gettext_noop("not a date and time (YYYY-MM-DD HH:MM:SS): %(value)s"),
+    "date": gettext_noop("not a date (YYYY-MM-DD): %(value)s"),
 }
+
+
+def message_sql(msgid: str, **params: str) -> str:
+    """SQL of a problem's message: JSON of its msgid and its params (each an SQL expression),
+    so that a page can show it in the reader's language; :func:`message_of` reads it back."""
+    if not params:
+        return lit(json.dumps({"msgid": msgid, "params": {}}, ensure_ascii=False))
+    pairs = ", ".join(f"{lit(k)}, CAST({v} AS VARCHAR)" for k, v in params.items())
+    return f"json_object('msgid', {lit(msgid)}, 'params', json_object({pairs}))"
+
+
+def message_of(text: str) -> str:
+    """A message from SQL (:func:`message_sql`) or a hook as a Message; other text as it is."""
+    if not text.startswith('{"msgid"'):
+        return text
+    try:
+        data = json.loads(text)
+        return Message(str(data["msgid"]), data.get("params") or {})
+    except (ValueError, KeyError, TypeError):
+        return text
+
+
+MISSING = gettext_noop("required value missing")
+AT_LEAST = gettext_noop("must be at least %(min)s, not %(value)s")
+AT_MOST = gettext_noop("must be at most %(max)s, not %(value)s")
+TOO_LATE = gettext_noop("must not be after %(last)s (implausibly far in the future), not %(value)s")
 
 
 @dataclass(frozen=True)
@@ -84,13 +112,18 @@ def cell_sql(c: Column, raw: str) -> CellSQL:
         return CellSQL(
             f"CASE WHEN list_contains([{canon}], {raw}) THEN {raw} END",
             f"CASE {whens} END" if whens else "NULL",
-            f"quote_cell({raw}) || {lit(' is not one of ' + allowed)}",
+            message_sql(
+                gettext_noop("%(value)s is not one of %(allowed)s"),
+                value=f"quote_cell({raw})",
+                allowed=lit(allowed),
+            ),
         )
     if k == "int":
         d = f"TRY_CAST(replace({s}, ',', '') AS DECIMAL(38,6))"
         return CellSQL(
             f"CASE WHEN NOT contains({raw}, '.') THEN TRY_CAST({raw} AS BIGINT) END",
-            f"CASE WHEN {d} = trunc({d}) THEN CAST({d} AS BIGINT) END",
+            # (TRY_: a whole number beyond 64 bits is a problem of its cell, not a failed import)
+            f"CASE WHEN {d} = trunc({d}) THEN TRY_CAST({d} AS BIGINT) END",
         )
     if k in ("decimal", "money"):
         t = SQL_TYPES[k]
@@ -145,7 +178,8 @@ def flexible_sql(c: Column, raw: str, table: str) -> tuple[str, str | None, str 
     if c.kind == "str":  # any text is a string
         return expr, None, None
     s = f"NULLIF(trim({raw}), '')"
-    msg = cell.message or f"{lit(KIND_HINT.get(c.kind, 'not valid') + ': ')} || quote_cell({raw})"
+    hint = KIND_HINT.get(c.kind, gettext_noop("not valid: %(value)s"))
+    msg = cell.message or message_sql(hint, value=f"quote_cell({raw})")
     return expr, f"({expr}) IS NULL AND {s} IS NOT NULL", msg
 
 
@@ -274,13 +308,13 @@ class Plan:
         for c in self.rt.columns:
             n = q(c.name)
             if c.required:
-                out.append((c.name, f"{n} IS NULL", lit("required value missing")))
+                out.append((c.name, f"{n} IS NULL", message_sql(MISSING)))
             if c.min is not None:
                 out.append(
                     (
                         c.name,
                         f"{n} < {c.min}",
-                        f"{lit(f'must be at least {c.min}, not ')} || CAST({n} AS VARCHAR)",
+                        message_sql(AT_LEAST, min=lit(str(c.min)), value=n),
                     )
                 )
             if c.max is not None:
@@ -288,7 +322,7 @@ class Plan:
                     (
                         c.name,
                         f"{n} > {c.max}",
-                        f"{lit(f'must be at most {c.max}, not ')} || CAST({n} AS VARCHAR)",
+                        message_sql(AT_MOST, max=lit(str(c.max)), value=n),
                     )
                 )
         if self.not_after is not None:
@@ -307,12 +341,11 @@ class Plan:
                     (
                         field_name,
                         f"CAST({n} AS DATE) > DATE {lit(last)}",
-                        f"{lit(f'must not be after {last} (implausibly far in the future), not ')}"
-                        f" || CAST({n} AS VARCHAR)",
+                        message_sql(TOO_LATE, last=lit(last), value=n),
                     )
                 )
         for col, cond, msg in self.rt.checks:
-            out.append((col, f"COALESCE({cond}, FALSE)", lit(msg)))
+            out.append((col, f"COALESCE({cond}, FALSE)", message_sql(msg)))
         return out
 
     def _hooked(self, name: str) -> bool:

@@ -38,11 +38,13 @@ from csperf.ingest.sources import (
     RawBatch,
     ReadError,
     Source,
+    expected_fields,
     fail,
     fail_many,
     field_too_long,
     too_many_rows,
 )
+from csperf.kernel.i18n import Message, gettext_noop
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 BLOCK_BYTES = 1 << 24  # pyarrow reads a CSV in blocks of this size; a row must fit in one
@@ -58,9 +60,9 @@ def open_table(
     lim = limits or from_env()
     p = Path(path)
     if not p.exists():
-        raise ReadError(f"{p}: no such file")
+        raise fail(p, Message(gettext_noop("no such file")))
     if p.is_dir():
-        raise ReadError(f"{p}: is a directory, not a file")
+        raise fail(p, Message(gettext_noop("is a directory, not a file")))
     if p.suffix.lower() in SPREADSHEET_SUFFIXES:
         return open_sheet(p, lim)
     return _open_csv(p, encoding, lim)
@@ -110,12 +112,18 @@ def sniff_text(p: Path, head: bytes, encoding: str | None) -> str:
 
 
 def _not_text(p: Path, head: bytes) -> ReadError:
-    hint = ""
     if head.startswith(b"PK\x03\x04"):
-        hint = " (it looks like a zipped file, such as an .xlsx or .ods workbook: name it so)"
+        msgid = gettext_noop(
+            "not a text table: binary data (it looks like a zipped file, such as an .xlsx or"
+            " .ods workbook: name it so)"
+        )
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        hint = " (it looks like an old Excel .xls workbook: name it so)"
-    return fail(p, f"not a text table: binary data{hint}")
+        msgid = gettext_noop(
+            "not a text table: binary data (it looks like an old Excel .xls workbook: name it so)"
+        )
+    else:
+        msgid = gettext_noop("not a text table: binary data")
+    return fail(p, Message(msgid))
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -136,10 +144,12 @@ def _open_csv(p: Path, encoding: str | None, lim: Limits) -> Source:
     try:
         text = codecs.getincrementaldecoder(enc)(errors="ignore").decode(head, final=False)
     except LookupError:
-        raise fail(p, f"unknown text encoding {enc!r}") from None
+        raise fail(
+            p, Message(gettext_noop("unknown text encoding '%(encoding)s'"), {"encoding": enc})
+        ) from None
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise ReadError(f"{p}: the file is empty")
+        raise fail(p, Message(gettext_noop("the file is empty")))
     whole = len(head) == size_
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = _sniff_delimiter(first_line)
@@ -147,21 +157,23 @@ def _open_csv(p: Path, encoding: str | None, lim: Limits) -> Source:
     try:
         header = next(csv.reader(buf, delimiter=delimiter))
     except StopIteration:
-        raise ReadError(f"{p}: the file has no header row") from None
+        raise fail(p, Message(gettext_noop("the file has no header row"))) from None
     except csv.Error as exc:
-        raise fail(p, f"the header row cannot be read: {exc}", row=1) from None
+        why = Message(gettext_noop("the header row cannot be read: %(error)s"), {"error": str(exc)})
+        raise fail(p, why, row=1) from None
     if not whole and buf.tell() >= len(text) and not text.endswith(("\n", "\r")):
         # the header row does not end within the first MB: count its columns on (bounded)
         n, ended = _count_header_fields(p, enc, delimiter)
         if n > lim.columns:
             more = "" if ended else "more than "
             raise fail(p, _too_many_columns(f"{more}{n:,}", lim), row=1)
-        raise fail(p, f"the header row is longer than {size(HEAD_BYTES)}", row=1)
+        longer = gettext_noop("the header row is longer than %(size)s")
+        raise fail(p, Message(longer, {"size": size(HEAD_BYTES)}), row=1)
     header = [h.strip() for h in header]
     if len(header) > lim.columns:
         raise fail(p, _too_many_columns(f"{len(header):,}", lim), row=1)
     if not any(header):
-        raise ReadError(f"{p}:1: the header row is empty", [(1, None, "the header row is empty")])
+        raise fail(p, Message(gettext_noop("the header row is empty")), row=1)
     src = Source(path=p, header=header, total=size_, unit="bytes", limits=lim)
     if enc.lower().replace("-", "") in ("utf8", "utf8sig") and delimiter in (",", "\t", ";", "|"):
         src.duckdb_csv = (str(p), delimiter)
@@ -190,7 +202,10 @@ def _count_header_fields(p: Path, enc: str, delimiter: str, most: int = 64 << 20
 
 
 def _too_many_columns(n: str, lim: Limits) -> str:
-    return f"{n} columns: an import reads at most {lim.columns}"
+    return Message(
+        gettext_noop("%(count)s columns: an import reads at most %(most)s"),
+        {"count": n, "most": lim.columns},
+    )
 
 
 def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> Iterator[RawBatch]:
@@ -216,7 +231,7 @@ def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> 
     try:
         reader = _open_reader(p, names, enc, delimiter, on_invalid)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ReadError(_explain_arrow_error(p, enc, str(exc))) from None
+        raise _explain_arrow_error(p, enc, str(exc)) from None
     row = 2
     pos = 0
     batches = iter(reader)
@@ -230,7 +245,7 @@ def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> 
                 err = structure(ragged_ok=False)
                 if err is not None:
                     raise err from None
-            raise ReadError(_explain_arrow_error(p, enc, str(exc))) from None
+            raise _explain_arrow_error(p, enc, str(exc)) from None
         n = batch.num_rows
         if n == 0:
             continue
@@ -254,7 +269,7 @@ def _csv_batches(p: Path, src: Source, enc: str, delimiter: str, ncols: int) -> 
         if err is not None:
             raise err
         if not src.invalid_rows:  # the walk found nothing: say what the reader saw
-            src.invalid_rows = [(None, f"expected {ncols} fields, found {n}") for n in ragged]
+            src.invalid_rows = [(None, expected_fields(ncols, n)) for n in ragged]
 
 
 def _open_reader(p, names, enc, delimiter, on_invalid):
@@ -278,21 +293,23 @@ def _open_reader(p, names, enc, delimiter, on_invalid):
     )
 
 
-def _explain_arrow_error(p: Path, enc: str, msg: str) -> str:
-    """A readable message for a CSV pyarrow cannot read, with the line when it can be found."""
+def _explain_arrow_error(p: Path, enc: str, msg: str) -> ReadError:
+    """A readable problem for a CSV pyarrow cannot read, with the line when it can be found."""
     if "UTF8" in msg or "UTF-8" in msg or "decod" in msg.lower() or "codec" in msg:
         if enc.lower().startswith(("utf-16", "utf-32", "utf16", "utf32")):
-            return f"{p}: not valid {enc} text"
+            return fail(p, Message(gettext_noop("not valid %(encoding)s text"), {"encoding": enc}))
         with p.open("rb") as f:
             for n, line in enumerate(f, start=1):
                 try:
                     line.decode(enc)
                 except UnicodeDecodeError:
-                    return (
-                        f"{p}:{n}: not valid {enc} text (save the file as UTF-8 or GB18030, "
-                        "or name its encoding with --encoding)"
+                    why = gettext_noop(
+                        "not valid %(encoding)s text (save the file as UTF-8 or GB18030,"
+                        " or name its encoding with --encoding)"
                     )
-    return f"{p}: cannot read the CSV: {msg.splitlines()[0] if msg else msg}"
+                    return fail(p, Message(why, {"encoding": enc}), row=n)
+    first = msg.splitlines()[0] if msg else msg
+    return fail(p, Message(gettext_noop("cannot read the CSV: %(error)s"), {"error": first}))
 
 
 __all__ = [

@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from csperf.ingest.events import kind_choices
+from csperf.kernel.i18n import gettext_noop
 
 # Column kinds and their storage types. Durations and amounts are exact decimals so that sums,
 # and therefore every indicator, are identical on DuckDB, PostgreSQL and the distributed engines.
@@ -131,7 +132,7 @@ EMPLOYEES = RecordType(
             doc="on probation until this day (not assessed while on probation)",
         ),
     ),
-    checks=(("left_at", "left_at < hired_at", "left_at is before hired_at"),),
+    checks=(("left_at", "left_at < hired_at", gettext_noop("left_at is before hired_at")),),
 )
 
 CALL_OUTCOMES = {
@@ -181,22 +182,26 @@ CALLS = RecordType(
         _c("transcript_url", "str", "转写文本", "文字记录", "转写链接"),
     ),
     checks=(
-        ("answered_at", "answered_at < offered_at", "answered_at is before offered_at"),
-        ("ended_at", "ended_at < offered_at", "ended_at is before offered_at"),
+        (
+            "answered_at",
+            "answered_at < offered_at",
+            gettext_noop("answered_at is before offered_at"),
+        ),
+        ("ended_at", "ended_at < offered_at", gettext_noop("ended_at is before offered_at")),
         (
             "outcome",
             "direction = 'inbound' AND list_contains(['connected', 'no_answer', 'busy'], outcome)",
-            "is an outbound outcome on an inbound call",
+            gettext_noop("is an outbound outcome on an inbound call"),
         ),
         (
             "outcome",
             "direction = 'outbound' AND list_contains(['answered', 'abandoned', 'blocked', 'timeout', 'exited'], outcome)",
-            "is an inbound outcome on an outbound call",
+            gettext_noop("is an inbound outcome on an outbound call"),
         ),
         (
             "wait_s",
             "outcome = 'answered' AND wait_s IS NULL",
-            "an answered call needs wait_s or answered_at",
+            gettext_noop("an answered call needs wait_s or answered_at"),
         ),
     ),
 )
@@ -241,10 +246,14 @@ TICKETS = RecordType(
         _c("recording_url", "str", "录音地址", "录音链接"),
     ),
     checks=(
-        ("first_response_at", "first_response_at < created_at", "is before created_at"),
-        ("resolved_at", "resolved_at < created_at", "is before created_at"),
-        ("closed_at", "closed_at < created_at", "is before created_at"),
-        ("forwarded_at", "forwarded_at < created_at", "is before created_at"),
+        (
+            "first_response_at",
+            "first_response_at < created_at",
+            gettext_noop("is before created_at"),
+        ),
+        ("resolved_at", "resolved_at < created_at", gettext_noop("is before created_at")),
+        ("closed_at", "closed_at < created_at", gettext_noop("is before created_at")),
+        ("forwarded_at", "forwarded_at < created_at", gettext_noop("is before created_at")),
     ),
 )
 
@@ -363,9 +372,9 @@ QC_REVIEWS = RecordType(
         ),
     ),
     checks=(
-        ("score", "score > max_score", "is above max_score"),
-        ("recheck_score", "recheck_score > max_score", "is above max_score"),
-        ("max_score", "max_score = 0", "must be above 0"),
+        ("score", "score > max_score", gettext_noop("is above max_score")),
+        ("recheck_score", "recheck_score > max_score", gettext_noop("is above max_score")),
+        ("max_score", "max_score = 0", gettext_noop("must be above 0")),
     ),
 )
 
@@ -406,7 +415,7 @@ ATTENDANCE = RecordType(
         _c("missed_clock", "int", "未打卡次数", "漏打卡", min=0, default=0),
         _c("overtime_h", "decimal", "加班小时", "应急加班", min=0, default=0),
     ),
-    checks=(("handling_s", "handling_s > logged_in_s", "is above logged_in_s"),),
+    checks=(("handling_s", "handling_s > logged_in_s", gettext_noop("is above logged_in_s")),),
 )
 
 # The kinds by their accepted spellings (used by the feed of older indicators).
@@ -476,8 +485,8 @@ SALES = RecordType(
         _c("concurrent_avg", "decimal", "同时接待客数", "平均同时接待", min=0),
     ),
     checks=(
-        ("paid_orders", "paid_orders > orders", "is above orders"),
-        ("replied", "replied > inquiries", "is above inquiries"),
+        ("paid_orders", "paid_orders > orders", gettext_noop("is above orders")),
+        ("replied", "replied > inquiries", gettext_noop("is above inquiries")),
     ),
 )
 
@@ -523,7 +532,7 @@ CUSTOMERS = RecordType(
         _c("bundled", "bool", "已捆绑", "捆绑业务", doc="holds a bundled product (捆绑率)"),
         _c("second_contact", "bool", "第二联系方式", doc="a second contact is on file"),
     ),
-    checks=(("lost_at", "lost_at < acquired_at", "is before acquired_at"),),
+    checks=(("lost_at", "lost_at < acquired_at", gettext_noop("is before acquired_at")),),
 )
 
 VALUES = RecordType(

@@ -40,13 +40,29 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
-class SheetProblem(Exception):
-    """What the child reports on stderr: a message, with its row and column where known."""
+def gettext_noop(message: str) -> str:
+    """Marks a msgid (csperf.kernel.i18n's marker; this module imports nothing of csperf)."""
+    return message
 
-    def __init__(self, message: str, row: int | None = None, column: str | None = None) -> None:
+
+class SheetProblem(Exception):
+    """What the child reports on stderr: a msgid and its params, with its row and column where
+    known; ``library``: a library's own text instead (the parent words it)."""
+
+    def __init__(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        *,
+        params: dict | None = None,
+        library: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.row = row
         self.column = column
+        self.params = params or {}
+        self.library = library
 
 
 def _limit_memory(memory: int) -> None:
@@ -68,14 +84,14 @@ def _first_sheet(path: str):
     except Exception as exc:  # calamine raises several error types for broken files
         if "limit" in str(exc).lower():
             raise SheetProblem("MEMORY") from None
-        raise SheetProblem(f"cannot read the spreadsheet: {exc}") from None
+        raise SheetProblem("", library=str(exc)) from None
 
 
 def _check_extent(sheet, opts: dict) -> int:
     """The sheet's number of rows (header included), or a SheetProblem when it is too large."""
     end = sheet.end
     if end is None:
-        raise SheetProblem("the first sheet is empty")
+        raise SheetProblem(gettext_noop("the first sheet is empty"))
     rows, cols = end[0] + 1, end[1] + 1
     over = []
     if rows - 1 > opts["rows"]:
@@ -86,9 +102,11 @@ def _check_extent(sheet, opts: dict) -> int:
         over.append(f"{opts['cells']:,} cells")
     if over:
         raise SheetProblem(
-            f"the first sheet holds {rows:,} rows × {cols:,} columns, more than an import"
-            f" reads ({', '.join(over)}): remove what lies beyond the data, or save the sheet as"
-            " CSV"
+            gettext_noop(
+                "the first sheet holds %(rows)s rows × %(columns)s columns, more than an import"
+                " reads (%(over)s): remove what lies beyond the data, or save the sheet as CSV"
+            ),
+            params={"rows": f"{rows:,}", "columns": f"{cols:,}", "over": ", ".join(over)},
         )
     return rows
 
@@ -106,9 +124,11 @@ def _header(rows, opts: dict) -> tuple[list[str], int]:
                 texts.pop()
             for j, h in enumerate(texts):
                 if _too_long(h, opts["field"]):
-                    raise SheetProblem(opts["field_message"], i + 1, f"column {j + 1}")
+                    raise SheetProblem(
+                        opts["field_message"], i + 1, f"column {j + 1}", params=opts["field_params"]
+                    )
             return texts, i
-    raise SheetProblem("the first sheet is empty")
+    raise SheetProblem(gettext_noop("the first sheet is empty"))
 
 
 def _stream(rows, header: list[str], first: int, total: int, opts: dict) -> None:
@@ -139,7 +159,12 @@ def _stream(rows, header: list[str], first: int, total: int, opts: dict) -> None
             texts = texts[:ncols]
             for j, t in enumerate(texts):
                 if _too_long(t, opts["field"]):
-                    raise SheetProblem(opts["field_message"], i, header[j] or f"column {j + 1}")
+                    raise SheetProblem(
+                        opts["field_message"],
+                        i,
+                        header[j] or f"column {j + 1}",
+                        params=opts["field_params"],
+                    )
                 cols[j].append(t)
             for j in range(len(texts), ncols):
                 cols[j].append("")
@@ -162,7 +187,15 @@ def main(path: str, opts: dict) -> int:
         header, first = _header(rows, opts)
         _stream(rows, header, first, total, opts)
     except SheetProblem as p:
-        line = json.dumps({"row": p.row, "column": p.column, "message": str(p)})
+        line = json.dumps(
+            {
+                "row": p.row,
+                "column": p.column,
+                "message": str(p),
+                "params": p.params,
+                "library": p.library,
+            }
+        )
         sys.stderr.write("\n" + line + "\n")
         sys.stderr.flush()
         return PROBLEM_EXIT

@@ -19,7 +19,16 @@ import pyarrow as pa
 
 from csperf.ingest import sheet_child
 from csperf.ingest.limits import Limits, size
-from csperf.ingest.sources import RawBatch, ReadError, Source, fail, field_too_long
+from csperf.ingest.sources import (
+    RawBatch,
+    ReadError,
+    Source,
+    fail,
+    field_too_long,
+    library_error,
+    not_a_workbook,
+)
+from csperf.kernel.i18n import Message, gettext_noop
 
 ZIPPED_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 BATCH_ROWS = 200_000
@@ -72,9 +81,20 @@ def check_extent(p: Path, rows: int, cols: int, lim: Limits, what: str) -> None:
     if over:
         raise fail(
             p,
-            f"{what} reaches cell {column_letters(cols)}{rows} ({rows:,} rows × {cols:,} columns),"
-            f" more than an import reads ({', '.join(over)}): remove what lies beyond the data,"
-            " or save the sheet as CSV",
+            Message(
+                gettext_noop(
+                    "%(what)s reaches cell %(cell)s (%(rows)s rows × %(columns)s columns), more"
+                    " than an import reads (%(over)s): remove what lies beyond the data, or save"
+                    " the sheet as CSV"
+                ),
+                {
+                    "what": what,
+                    "cell": f"{column_letters(cols)}{rows}",
+                    "rows": f"{rows:,}",
+                    "columns": f"{cols:,}",
+                    "over": ", ".join(over),
+                },
+            ),
         )
 
 
@@ -85,16 +105,17 @@ def check_zipped_sheet(p: Path, lim: Limits) -> None:
     try:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise fail(p, f"not a {p.suffix.lower()} workbook (it is not a zip archive)") from None
+        raise fail(p, not_a_workbook(p.suffix.lower())) from None
     with zf:
         try:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > lim.unzipped_bytes:
+                most = gettext_noop(
+                    "unpacks to %(size)s, more than the %(most)s a workbook may hold unpacked"
+                )
                 raise fail(
-                    p,
-                    f"unpacks to {size(total)}, more than the {size(lim.unzipped_bytes)} a"
-                    " workbook may hold unpacked",
+                    p, Message(most, {"size": size(total), "most": size(lim.unzipped_bytes)})
                 )
             suffix = p.suffix.lower()
             skip: set[str] = set()
@@ -113,9 +134,10 @@ def check_zipped_sheet(p: Path, lim: Limits) -> None:
         except ReadError:
             raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise fail(p, f"a damaged or unsupported workbook: {exc}") from None
+            damaged = gettext_noop("a damaged or unsupported workbook: %(error)s")
+            raise fail(p, Message(damaged, {"error": str(exc)})) from None
         except (NotImplementedError, RuntimeError) as exc:  # encrypted, unknown compression
-            raise fail(p, f"cannot read the workbook: {exc}") from None
+            raise fail(p, library_error(exc, suffix=p.suffix.lower())) from None
 
 
 def _verify_member(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -202,9 +224,8 @@ def _check_dimension(p: Path, zf: zipfile.ZipFile, member: str, lim: Limits) -> 
     if not m:
         return
     letters, digits = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-    check_extent(
-        p, int(digits), column_number(letters.decode()), lim, "the first sheet's used range"
-    )
+    what = Message(gettext_noop("the first sheet's used range"))
+    check_extent(p, int(digits), column_number(letters.decode()), lim, what)
 
 
 # -- the child process that reads a sheet
@@ -224,7 +245,8 @@ def _read_sheet_in_child(p: Path, lim: Limits) -> Source:
         "columns": lim.columns,
         "cells": lim.sheet_cells,
         "field": lim.field_bytes,
-        "field_message": field_too_long(lim),
+        "field_message": field_too_long(lim).msgid,
+        "field_params": field_too_long(lim).params,
         "batch": BATCH_ROWS,
     }
     env = {
@@ -299,19 +321,27 @@ def _child_error(p: Path, proc, err, lim: Limits) -> ReadError:
                 d = json.loads(line)
             except ValueError:
                 continue
-            if d.get("message") != "MEMORY":
-                return fail(p, d["message"], d.get("row"), d.get("column"))
-            return _too_large(p, lim)
+            if d.get("message") == "MEMORY":
+                return _too_large(p, lim)
+            return fail(p, _child_message(p, d), d.get("row"), d.get("column"))
     if (proc.returncode is not None and proc.returncode < 0) or "memory" in text.lower():
         return _too_large(p, lim)  # calamine aborts its process when memory runs out
     last = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), "")
-    return fail(p, f"cannot read the spreadsheet: {last or f'exit code {proc.returncode}'}")
+    return fail(p, library_error(last or f"exit code {proc.returncode}", suffix=p.suffix.lower()))
+
+
+def _child_message(p: Path, line: dict) -> str:
+    """The child's problem (sheet_child.main): its msgid and params, or a library's text."""
+    if line.get("library") is not None:
+        return library_error(line["library"], suffix=p.suffix.lower())
+    return Message(str(line["message"]), line.get("params") or {})
 
 
 def _too_large(p: Path, lim: Limits) -> ReadError:
+    too_large = gettext_noop(
+        "the sheet is too large to read within %(memory)s of memory (an import reads at most"
+        " %(cells)s cells of a sheet): remove what lies beyond the data, or save the sheet as CSV"
+    )
     return fail(
-        p,
-        f"the sheet is too large to read within {size(sheet_memory(lim))} of memory"
-        f" (an import reads at most {lim.sheet_cells:,} cells of a sheet): remove what lies"
-        " beyond the data, or save the sheet as CSV",
+        p, Message(too_large, {"memory": size(sheet_memory(lim)), "cells": f"{lim.sheet_cells:,}"})
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from csperf.ingest.limits import Limits, size
+from csperf.kernel.i18n import Message, gettext_noop
 
 MAX_PROBLEMS = 100
 
@@ -72,11 +73,41 @@ class Source:
         return self._batches
 
 
-def too_many_rows(limits: Limits) -> str:
-    return (
-        f"more than {limits.rows:,} rows: split the file (an import reads at most {limits.rows:,})"
+def too_many_rows(limits: Limits) -> Message:
+    return Message(
+        gettext_noop("more than %(rows)s rows: split the file (an import reads at most %(rows)s)"),
+        {"rows": f"{limits.rows:,}"},
     )
 
 
-def field_too_long(limits: Limits) -> str:
-    return f"a field longer than {size(limits.field_bytes)}"
+def field_too_long(limits: Limits) -> Message:
+    return Message(gettext_noop("a field longer than %(size)s"), {"size": size(limits.field_bytes)})
+
+
+def expected_fields(expected: int, found: int) -> Message:
+    """A row of another width than the header."""
+    return Message(
+        gettext_noop("expected %(expected)s fields, found %(found)s"),
+        {"expected": expected, "found": found},
+    )
+
+
+def not_a_workbook(suffix: str) -> Message:
+    """A file named as a zipped workbook (.xlsx, .ods …) that is no zip archive: damaged, cut
+    short, or another kind of file."""
+    return Message(
+        gettext_noop("not a %(suffix)s workbook (it is not a zip archive)"),
+        {"suffix": suffix or "zip"},
+    )
+
+
+def library_error(error: object, *, suffix: str = "") -> Message:
+    """What a library said about a file it could not read, in our words where we know them
+    (a damaged zip, a password), else its own text after our prefix."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    lowered = text.lower()
+    if "eocd" in lowered or "zip" in lowered or "central directory" in lowered:
+        return not_a_workbook(suffix)
+    if "password" in lowered or "encrypt" in lowered:
+        return Message(gettext_noop("the workbook is protected by a password: save it without one"))
+    return Message(gettext_noop("cannot read the file: %(error)s"), {"error": text})

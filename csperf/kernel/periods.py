@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from csperf.kernel.i18n import Message, gettext_noop
+
 PeriodKind = Literal["month", "quarter", "half", "year", "range"]
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 # Years a label may name: a wider range is no evaluation period, and year 0 or 9999 would
@@ -67,7 +69,8 @@ class Period:
             a, b = (p.strip() for p in label.split("..", 1))
             first, last = _parse_day(a), _parse_day(b)
             if last < first:
-                raise PeriodError(f"period {label!r} ends before it starts")
+                ends = gettext_noop("period '%(label)s' ends before it starts")
+                raise PeriodError(Message(ends, {"label": label}))
             return cls(first, last + timedelta(days=1), "range", label, start_day)
         if m := _TYPED.match(label):
             return _from_match(repr(label), m, start_day)
@@ -75,8 +78,13 @@ class Period:
             day = _parse_day(label)
             return cls(day, day + timedelta(days=1), "range", day.isoformat(), start_day)
         raise PeriodError(
-            f"{label!r} is not a period: use 2026-03, 2026-Q1, 2026-H2, 2026"
-            " or 2026-03-01..2026-03-15"
+            Message(
+                gettext_noop(
+                    "'%(label)s' is not a period: use 2026-03, 2026-Q1, 2026-H2, 2026"
+                    " or 2026-03-01..2026-03-15"
+                ),
+                {"label": label},
+            )
         )
 
     # -- what it covers --------------------------------------------------------------------
@@ -182,11 +190,16 @@ def _from_match(shown: str, m: re.Match[str], start_day: int) -> Period:
     _check_start_day(start_day)
     year = int(m.group(1))
     if not YEARS[0] <= year <= YEARS[1]:
-        raise PeriodError(f"{shown}: the year must be {YEARS[0]}–{YEARS[1]}")
+        year_range = gettext_noop("%(label)s: the year must be %(first)s–%(last)s")
+        raise PeriodError(
+            Message(year_range, {"label": shown, "first": YEARS[0], "last": YEARS[1]})
+        )
     if m.group(2):
         month = int(m.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"{shown}: month must be 01–12")
+            raise PeriodError(
+                Message(gettext_noop("%(label)s: month must be 01–12"), {"label": shown})
+            )
         kind: PeriodKind = "month"
         first, count = month, 1
     elif m.group(3):
@@ -229,7 +242,8 @@ def _parse_day(text: str) -> date:
         y, m, d = (int(p) for p in text.split("-"))
         return date(y, m, d)
     except ValueError:
-        raise PeriodError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        not_a_day = gettext_noop("'%(text)s' is not a date (YYYY-MM-DD)")
+        raise PeriodError(Message(not_a_day, {"text": text})) from None
 
 
 def parse_period(text: str, start_day: int = 1) -> Period:

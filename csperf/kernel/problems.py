@@ -4,12 +4,16 @@ A problem names a ``file`` (or the caller names the source when rendering), a ``
 of a text document or a row of a table, from 1), a ``column`` of a table, a ``path`` inside a
 structured document (``sections[0].items[2].rule``), the ``message`` a person reads and an
 optional ``code`` a program can test. Rendered: ``file:row:column: path: message``, leaving out
-what is not known.
+what is not known. A message made as a :class:`~csperf.kernel.i18n.Message` also keeps its
+``msgid`` and ``params``, so a page can show it in the reader's language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from csperf.kernel.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,14 @@ class Problem:
     file: str | None = None
     column: str | None = None
     code: str | None = None  # stable, machine-readable reason (e.g. "not_yes_no")
+    # the message's msgid and params (taken from a Message); None: the message is plain text
+    msgid: str | None = None
+    params: Mapping[str, object] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.msgid is None and isinstance(self.message, Message):
+            object.__setattr__(self, "msgid", self.message.msgid)
+            object.__setattr__(self, "params", self.message.params)
 
     def where(self, source: str | None = None) -> str:
         """``file:row:column`` — ``source`` stands in for the file when the problem has none."""

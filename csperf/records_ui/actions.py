@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from csperf.core import audit, jobs
@@ -85,7 +86,13 @@ def start_import(user: User, kind: str, upload: Any, *, encoding: str = "") -> J
             fh.write(chunk)
     job = jobs.enqueue(
         KIND,
-        {"kind": kind, "path": str(path), "name": upload.name, "encoding": encoding or ""},
+        {
+            "kind": kind,
+            "path": str(path),
+            "name": upload.name,
+            "encoding": encoding or "",
+            "language": get_language() or "",  # the job's own messages are in the starter's
+        },
         user=user,
     )
     audit.record(user, "import_records", job, new={"type": kind, "file": upload.name})

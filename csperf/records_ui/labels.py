@@ -5,6 +5,7 @@ The record types' own names are in :mod:`csperf.core.record_types` (the audit lo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,15 @@ COLUMN_DOCS: dict[str, Any] = {
         ),
     )
 }
+
+
+def header_of(column: Any) -> str:
+    """The header a blank template uses: the Chinese name where there is one (users write
+    Chinese; the importer accepts both), else the column's own name."""
+    for a in column.aliases:
+        if re.search(r"[\u4e00-\u9fff]", a):
+            return a
+    return column.name
 
 
 def column_kind(column: Any) -> str:

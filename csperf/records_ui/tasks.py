@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from csperf.core.errors import ActionError
 from csperf.core.jobs import Progress, job_handler
 from csperf.core.models import Job
+from csperf.records_ui.problems import stored_problem
 
 log = logging.getLogger("csperf.jobs")
 
 
 @job_handler("records.import")
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    # the job's own words (its error) in the language of the person who started it; its
+    # problems are kept as msgids and shown in each reader's language
+    language = job.params.get("language")
+    with translation.override(language) if language else contextlib.nullcontext():
+        return _import(job, progress)
+
+
+def _import(job: Job, progress: Progress) -> dict[str, Any]:
     from csperf.ingest.importer import ImportFailed, import_file
     from csperf.ingest.limits import from_settings
     from csperf.ingest.store import StoreError, open_store
@@ -25,7 +37,9 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
     path = Path(job.params["path"])
     name = job.params.get("name") or path.name
     if not path.exists():
-        raise ActionError(f"{name}: the uploaded file is gone; upload it again")
+        raise ActionError(
+            _("%(file)s: the uploaded file is gone; upload it again") % {"file": name}
+        )
     progress(0, 1, name)
     try:
         store = open_store(settings.DATA_DIR)
@@ -42,26 +56,26 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
         )
     except ImportFailed as exc:
         # Kept on the job so the page can show (and download) every problem.
-        problems = [
-            {
-                "file": name,
-                "row": p.row,
-                "column": p.column,
-                "message": p.message.replace(str(path), name),
-            }
-            for p in exc.problems
-        ]
+        problems = [stored_problem(p, name=name, path=str(path)) for p in exc.problems]
         Job.objects.filter(pk=job.pk).update(result={"problems": problems, "total": exc.total})
-        raise ActionError(f"{name}: {exc.total} problem(s); nothing was imported") from None
+        raise ActionError(
+            _("%(file)s: %(n)s problem(s); nothing was imported") % {"file": name, "n": exc.total}
+        ) from None
     except (StoreError, LookupError, OSError) as exc:
-        raise ActionError(f"{name}: {exc}".replace(str(path), name)) from None
+        error = str(exc).replace(str(path), name)  # the store's or the system's own words
+        raise ActionError(
+            _("%(file)s: cannot import: %(error)s") % {"file": name, "error": error}
+        ) from None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # the traceback goes to the log; the page shows the reference
         log.exception("import job %s (%s) failed", job.pk, name)
         raise ActionError(
-            f"{name}: cannot import: an unexpected error ({type(exc).__name__}); reference:"
-            f" job {job.pk}. Nothing was imported."
+            _(
+                "%(file)s: cannot import: an unexpected error (%(error)s); reference: job"
+                " %(job)s. Nothing was imported."
+            )
+            % {"file": name, "error": type(exc).__name__, "job": job.pk}
         ) from None
     finally:
         store.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -26,10 +25,12 @@ from csperf.records_ui.actions import KIND
 from csperf.records_ui.labels import (
     column_doc,
     column_kind,
+    header_of,
     label_by_name,
     one_row_is,
     record_type_label,
 )
+from csperf.records_ui.problems import rendered_problems
 from csperf.reports.tables import XLSX_TYPE
 
 IMPORTABLE = [k for k in RECORD_TYPES]
@@ -58,15 +59,6 @@ def _kinds() -> list[dict[str, Any]]:
         }
         for rt in RECORD_TYPES.values()
     ]
-
-
-def header_of(column: Any) -> str:
-    """The header a blank template uses: the Chinese name where there is one (users write
-    Chinese; the importer accepts both), else the column's own name."""
-    for a in column.aliases:
-        if re.search(r"[\u4e00-\u9fff]", a):
-            return a
-    return column.name
 
 
 def _describe(column: Any) -> str:
@@ -166,12 +158,13 @@ def _job(request: HttpRequest, job_id: int) -> Job:
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     result = job.result or {}
+    kind = (job.params or {}).get("kind", "")
     return render(
         request,
         "records_ui/import.html",
         {
             "job": job,
-            "problems": result.get("problems") or [],
+            "problems": rendered_problems(result.get("problems") or [], kind=kind),
             "problem_total": result.get("total", 0),
             "rt": RECORD_TYPES.get(job.params.get("kind", "")),
             "kind_label": label_by_name(job.params.get("kind", "")),
@@ -183,13 +176,14 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def problems_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     """The error report as a spreadsheet a person can sort and fix the file from."""
     job = _job(request, job_id)
-    problems = (job.result or {}).get("problems") or []
+    kind = (job.params or {}).get("kind", "")
+    problems = rendered_problems((job.result or {}).get("problems") or [], kind=kind)
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf)
     w.writerow([_("File"), _("Row"), _("Column"), _("Problem")])
     for p in problems:  # a problem quotes the file's own cells: never a formula
-        w.writerow(csv_row([p["file"], p["row"] or "", p["column"] or "", p["message"]]))
+        w.writerow(csv_row([p["file"], p["row"] or "", p["column_text"], p["text"]]))
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     return resp

@@ -52,12 +52,15 @@ def test_import_job_reports_rows_and_columns_and_stores_nothing_on_error(
     )
     jobs.run_pending()
     job = Job.objects.filter(kind="records.import").first()
-    assert job.status == "failed" and "nothing was imported" in job.error
+    # the job's words in the language of the one who started it (the client's: zh-hans)
+    assert job.status == "failed" and "未导入任何记录" in job.error
     problems = job.result["problems"]
     assert {(p["row"], p["file"]) for p in problems} >= {(2, "bad.csv"), (3, "bad.csv")}
     assert all(str(tmp_path) not in p["message"] for p in problems)
     r = client.get(f"/records/imports/{job.pk}/")
-    assert r.status_code == 200 and r.context["problems"] == problems
+    shown = r.context["problems"]
+    assert r.status_code == 200 and [{k: p[k] for k in problems[0]} for p in shown] == problems
+    assert "缺少必填值" in {p["text"] for p in shown}
     report = client.get(f"/records/imports/{job.pk}/problems.csv").content.decode("utf-8-sig")
     assert report.splitlines()[1].startswith("bad.csv,2,")
     from csperf import metrics
@@ -110,12 +113,11 @@ def test_an_unexpected_failure_shows_a_reference_and_logs_the_traceback(
     job = _upload(client, "roster.csv", "工号,姓名\nE1,甲\n".encode())
     assert job.status == "failed"
     assert job.error == (
-        f"roster.csv: cannot import: an unexpected error (RuntimeError); reference: job {job.pk}."
-        " Nothing was imported."
+        f"roster.csv：无法导入：发生意外错误（RuntimeError）；参考编号：任务 {job.pk}。未导入任何记录。"
     )
     for page in (f"/records/imports/{job.pk}/", f"/jobs/{job.pk}/"):
         html = client.get(page).content.decode()
-        assert f"job {job.pk}" in html
+        assert f"任务 {job.pk}" in html
         assert "Traceback" not in html and str(tmp_path) not in html and "secret.py" not in html
     assert "Traceback" in caplog.text and "secret.py" in caplog.text  # the log keeps it all
 
@@ -153,29 +155,32 @@ def test_bad_files_show_their_problem_lines_on_the_job_page(client, hr, settings
             bytes(rnd.randrange(256) for _ in range(3000)),
             None,
             "not a text table: binary data",
+            "不是文本表格，而是二进制数据",
         ),
         (
             "roster.csv",
             "工号,姓名,班组,部门,岗位\nE1,甲,T1,D1,话务员\nE2,乙,T1\n".encode(),
             3,
             "expected 5 fields, found 3",
+            "应有 5 个字段，实际为 3 个",
         ),
         (
             "far.xlsx",
             far_cell_xlsx(tmp_path / "far.xlsx").read_bytes(),
             None,
             "the first sheet's used range reaches cell XFD1048576",
+            "第一个工作表的已用区域延伸到单元格 XFD1048576",
         ),
     ]
-    for name, content, row, message in cases:
+    for name, content, row, message, chinese in cases:
         job = _upload(client, name, content)
-        assert job.status == "failed" and "nothing was imported" in job.error, name
+        assert job.status == "failed" and "未导入任何记录" in job.error, name
         (problem,) = job.result["problems"]
         assert (problem["file"], problem["row"]) == (name, row)
         assert problem["message"].startswith(message), problem
         page = unescape(client.get(f"/records/imports/{job.pk}/").content.decode())
         assert "Traceback" not in page and str(tmp_path) not in page
-        assert message in page
+        assert chinese in page
 
 
 def test_a_header_only_file_is_done_with_a_warning(client, hr, settings, tmp_path):

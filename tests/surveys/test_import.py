@@ -143,7 +143,7 @@ def test_missing_columns(sv, tmp_path):
     with pytest.raises(SurveyImportFailed) as exc:
         actions.import_responses(sv.users["reviewer"], sv.surveys["dealer-sales"], path)
     text = "\n".join(exc.value.problems)
-    assert "required column missing" in text and "no column names who" in text
+    assert "缺少必填列" in text and "no column names who" in text  # (the default language: zh)
 
 
 def test_only_owner_or_hr_imports(sv, tmp_path):
