@@ -39,6 +39,7 @@ MONTH = "_month"
 NO_MONTH = "none"  # the partition of rows whose time cell is empty
 IMPORTS = "_imports"
 IMPORT_META = "csperf.import"  # an import's log row, in the commit info of its data commit
+INCOMING = "incoming"  # an import's file until it is settled into its month (vacuum clears)
 CALLS_NAME = "calls"  # the record type whose imports also rewrite its rollup
 # commits that change no row (compaction, vacuum): a reader's version checks look past them
 NO_DATA_OPERATIONS = frozenset({"OPTIMIZE", "VACUUM START", "VACUUM END"})
@@ -94,6 +95,12 @@ def month_sql(rt: RecordType) -> str | None:
     dated = col.kind in ("date", "timestamp")
     expr = f"strftime({q(col.name)}, '%Y-%m')" if dated else q(col.name)
     return f"coalesce({expr}, {lit(NO_MONTH)})"
+
+
+def table_schema(rt: RecordType) -> pa.Schema:
+    """The Arrow schema of the stored rows of ``rt``, ``_month`` last when partitioned."""
+    schema = pa.schema([(n, a) for n, _, a in columns_of(rt)])
+    return schema.append(pa.field(MONTH, pa.string())) if month_sql(rt) else schema
 
 
 class Lake:
@@ -211,11 +218,20 @@ class Lake:
         sql = self.view_sql(IMPORTS, _imports_cols())
         return int(con.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM ({sql})").fetchone()[0])
 
-    def replace(self, con, rt: RecordType, new: str, log: dict | None = None) -> int:
+    def replace(
+        self,
+        con,
+        rt: RecordType,
+        new: str,
+        log: dict | None = None,
+        written: list[str] | None = None,
+    ) -> int:
         """Replace by key: the rows of relation ``new`` (in DuckDB connection ``con``, holding
         every stored column and ``_import``) replace the stored rows with the same key, in one
-        Delta commit. ``log``, the import's log row, goes into that commit's info and then into
-        the import log (see :meth:`recover_log`). Calls also rewrite their rollup for the days
+        Delta commit. ``written``: the rows of ``new`` are already these Parquet files under
+        the table's directory (:meth:`incoming`), committed as they are instead of written
+        again. ``log``, the import's log row, goes into that commit's info and then into the
+        import log (see :meth:`recover_log`). Calls also rewrite their rollup for the days
         touched. Returns the number of stored rows replaced."""
         self._need_lock()
         calls = rt.name == CALLS_NAME
@@ -224,11 +240,29 @@ class Lake:
                 "CREATE OR REPLACE TEMP TABLE _lake_days AS SELECT DISTINCT"
                 f" CAST({q(rt.time)} AS DATE) AS d FROM {new} WHERE {q(rt.time)} IS NOT NULL"
             )
-        replaced, rows_sql, schema, months = self._replacement(con, rt, new, calls)
+        replaced, kept, months = self._replacement(con, rt, new, calls)
         row = dict(log, replaced=replaced) if log is not None else None
-        if rows_sql is not None:
+        if months != []:  # [] : no rows at all, nothing to commit
             meta = {IMPORT_META: json.dumps(row, default=str)} if row else None
-            self.commit_rows(con, rt.name, rows_sql, schema, months, meta)
+            schema = table_schema(rt)
+            if written is None:
+                names = ", ".join(q(n) for n, _, _ in columns_of(rt))
+                month = f", {month_sql(rt)} AS {MONTH}" if month_sql(rt) else ""
+                fresh = f"SELECT {names}{month} FROM {new}"
+                self.commit_rows(
+                    con, rt.name, " UNION ALL ".join([*kept, fresh]), schema, months, meta
+                )
+            else:
+                try:
+                    if kept:
+                        written = written + self.write_rows(
+                            con, rt.name, " UNION ALL ".join(kept), schema
+                        )
+                    self.commit_files(con, rt.name, written, schema, months, meta)
+                except BaseException:  # not committed: no file of the import stays
+                    for f in written:
+                        Path(f).unlink(missing_ok=True)
+                    raise
         if row is not None:
             self.log_imports([row])
         if calls:
@@ -245,22 +279,78 @@ class Lake:
             con.execute("DROP TABLE _lake_days")
         return replaced
 
+    # -- an import's own files, written before its commit --------------------------------
+    def incoming(self, rt: RecordType, tag: str) -> Path:
+        """Where an import tagged ``tag`` writes its rows as one Parquet file (no partitions:
+        :meth:`settle` moves it into its month) before the commit that adds it; a reader
+        never sees a file no commit names."""
+        sub = self.path(rt.name) / INCOMING if month_sql(rt) else self.path(rt.name)
+        try:
+            sub.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LakeError(f"{sub}: cannot write the records: {exc}") from None
+        return sub / f"{tag}-{uuid.uuid4()}.parquet"
+
+    def settle(self, con, rt: RecordType, files: list[str], tag: str) -> list[str]:
+        """Put the incoming ``files`` of an import into the table's layout: a file whose rows
+        are all of one month is moved into that month's directory (the usual monthly import:
+        written once); rows of several months are written again partitioned by month."""
+        if not month_sql(rt):
+            return files
+        out, mixed = [], []
+        for f in files:
+            months = self._months_in(con, rt, f)
+            if len(months) != 1:
+                mixed.append(f)
+                continue
+            dest = self.path(rt.name) / f"{MONTH}={months[0]}" / Path(f).name
+            try:
+                dest.parent.mkdir(exist_ok=True)
+                os.replace(f, dest)
+            except OSError as exc:
+                raise LakeError(f"{dest}: cannot write the records: {exc}") from None
+            out.append(str(dest))
+        if mixed:
+            names = ", ".join(q(n) for n, _, _ in columns_of(rt))
+            flist = "[" + ", ".join(lit(f) for f in mixed) + "]"
+            sql = f"SELECT {names}, {month_sql(rt)} AS {MONTH} FROM read_parquet({flist})"
+            out += self.write_rows(con, rt.name, sql, table_schema(rt), tag + "-{uuid}")
+            for f in mixed:
+                Path(f).unlink(missing_ok=True)
+        return out
+
+    def _months_in(self, con, rt: RecordType, file: str) -> list[str]:
+        """The months of the rows of Parquet ``file``, from its first and last times only
+        (one when both fall in the same month and no time is empty; two or more otherwise)."""
+        t = q(rt.time or "")
+        f = f"read_parquet({lit(file)})"
+        ends = (
+            f"SELECT min({t}) AS {t} FROM {f} UNION ALL SELECT max({t}) FROM {f}"
+            f" UNION ALL (SELECT {t} FROM {f} WHERE {t} IS NULL LIMIT 1)"
+        )
+        return [
+            r[0] for r in con.execute(f"SELECT DISTINCT {month_sql(rt)} FROM ({ends})").fetchall()
+        ]
+
+    def discard(self, rt: RecordType, tag: str) -> None:
+        """Remove every file an import tagged ``tag`` wrote (it failed: nothing committed)."""
+        root = self.path(rt.name)
+        for pattern in (f"{tag}-*.parquet", f"*/{tag}-*.parquet"):
+            for p in root.glob(pattern):
+                p.unlink(missing_ok=True)
+
     def _replacement(
         self, con, rt: RecordType, new: str, calls: bool
-    ) -> tuple[int, str | None, pa.Schema, list[str] | None]:
-        """(rows replaced, the SQL of the rows to commit or None when nothing changes, their
-        schema, the months they replace or None for the whole table)."""
+    ) -> tuple[int, list[str], list[str] | None]:
+        """(rows replaced, the SELECTs of the stored rows kept, the months the commit replaces:
+        None for the whole table, [] when there is nothing to commit)."""
         cols = columns_of(rt)
-        schema = pa.schema([(n, a) for n, _, a in cols])
         month = month_sql(rt)
-        if month:
-            schema = schema.append(pa.field(MONTH, pa.string()))
         names = ", ".join(q(n) for n, _, _ in cols)
         keys = " AND ".join(f"o.{q(k)} = n.{q(k)}" for k in rt.key)
         with_month = f", {month} AS {MONTH}" if month else ""
-        fresh = f"SELECT {names}{with_month} FROM {new}"
         if not self.exists(rt.name):
-            return 0, fresh, schema, None
+            return 0, [], None
         current = self.view_sql(rt.name, cols)
         o_day = f", CAST(o.{q(rt.time)} AS DATE) AS d" if calls else ""
         con.execute(
@@ -273,8 +363,11 @@ class Lake:
         if not month:
             # not partitioned: the whole table is rewritten
             con.execute("DROP TABLE _lake_old")
-            keep = f"SELECT {names} FROM ({current}) o ANTI JOIN {new} n ON {keys}"
-            return replaced, f"{keep} UNION ALL {fresh}", schema, None
+            return (
+                replaced,
+                [f"SELECT {names} FROM ({current}) o ANTI JOIN {new} n ON {keys}"],
+                None,
+            )
         months = [
             r[0]
             for r in con.execute(
@@ -284,15 +377,15 @@ class Lake:
         gone = dict(con.execute(f"SELECT {MONTH}, count(*) FROM _lake_old GROUP BY 1").fetchall())
         con.execute("DROP TABLE _lake_old")
         if not months:  # no rows at all: nothing to commit
-            return 0, None, schema, None
+            return 0, [], []
         # only the files of the touched months are read again
         touched = sorted(set(months))
-        parts = [fresh]
+        kept = []
         for kind, files in self._kept_files(con, rt.name, touched, gone).items():
             old = self.files_sql(rt.name, cols, files)
             anti = f" ANTI JOIN {new} n ON {keys}" if kind == "partial" else ""
-            parts.insert(0, f"SELECT o.*, {month} AS {MONTH} FROM ({old}) o{anti}")
-        return replaced, " UNION ALL ".join(parts), schema, touched
+            kept.append(f"SELECT o.*, {month} AS {MONTH} FROM ({old}) o{anti}")
+        return replaced, kept, touched
 
     def _kept_files(
         self, con, name: str, months: list[str], gone: dict[str, int]
@@ -359,53 +452,58 @@ class Lake:
         """Write the rows of ``sql`` as new Parquet files of table ``name`` (DuckDB writes them,
         in parallel) and commit them in one Delta transaction that replaces the files of
         ``months`` (None: of the whole table); ``meta`` goes into the commit's info."""
+        self._need_lock()
+        written = self.write_rows(con, name, sql, schema)
+        self.commit_files(con, name, written, schema, months, meta)
+
+    def copy_sql(self, name: str, sql: str, schema: pa.Schema, pattern: str = "part-{uuid}") -> str:
+        """The COPY writing the rows of ``sql`` (the columns of ``schema``) as Parquet files of
+        table ``name``, partitioned by ``_month`` when the schema has it (files named by
+        ``pattern``); it returns the files written. Creates the table's directory."""
+        root = self.path(name)
+        names = ", ".join(q(f.name) for f in schema)
+        opts = f"FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN {lit(pattern)}, RETURN_FILES"
+        if MONTH in schema.names:
+            opts += f", PARTITION_BY ({MONTH}), OVERWRITE_OR_IGNORE"
+            target = root
+        else:
+            target = root / (pattern.replace("{uuid}", str(uuid.uuid4())) + ".parquet")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LakeError(f"{root}: cannot write the records: {exc}") from None
+        return f"COPY (SELECT {names} FROM ({sql})) TO {lit(str(target))} ({opts})"
+
+    def write_rows(
+        self, con, name: str, sql: str, schema: pa.Schema, pattern: str = "part-{uuid}"
+    ) -> list[str]:
+        """Write the rows of ``sql`` as Parquet files of table ``name`` (:meth:`copy_sql`),
+        committing nothing; returns the files."""
+        try:
+            res = con.execute(self.copy_sql(name, sql, schema, pattern)).fetchall()
+        except (OSError, duckdb.Error) as exc:
+            raise LakeError(f"{self.path(name)}: cannot write the records: {exc}") from None
+        return [f for row in res for f in (row[1] or [])]
+
+    def commit_files(
+        self,
+        con,
+        name: str,
+        written: list[str],
+        schema: pa.Schema,
+        months: list[str] | None,
+        meta: dict[str, str] | None = None,
+    ) -> None:
+        """Commit Parquet files ``written`` under table ``name``'s directory (in ``_month=M``
+        directories when partitioned) in one Delta transaction that replaces the files of
+        ``months`` (None: of the whole table); ``meta`` goes into the commit's info."""
         from deltalake import CommitProperties, DeltaTable
-        from deltalake.transaction import AddAction, create_table_with_add_actions
+        from deltalake.transaction import create_table_with_add_actions
 
         self._need_lock()
         root = self.path(name)
         partitioned = MONTH in schema.names
-        names = ", ".join(q(f.name) for f in schema)
-        opts = "FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}', RETURN_FILES"
-        if partitioned:
-            opts += f", PARTITION_BY ({MONTH}), OVERWRITE_OR_IGNORE"
-            target = root
-        else:
-            target = root / f"part-{uuid.uuid4()}.parquet"
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            res = con.execute(
-                f"COPY (SELECT {names} FROM ({sql})) TO {lit(str(target))} ({opts})"
-            ).fetchall()
-        except (OSError, duckdb.Error) as exc:
-            raise LakeError(f"{root}: cannot write the records: {exc}") from None
-        written = [f for row in res for f in (row[1] or [])]
-        counts = {}
-        if written:
-            flist = "[" + ", ".join(lit(f) for f in written) + "]"
-            counts = dict(
-                con.execute(
-                    f"SELECT file_name, num_rows FROM parquet_file_metadata({flist})"
-                ).fetchall()
-            )
-        actions = []
-        for f in written:
-            p = Path(f)
-            rel = p.relative_to(root).as_posix()
-            st = p.stat()
-            parts = {}
-            if partitioned:
-                parts = {MONTH: p.parent.name.split("=", 1)[1]}
-            actions.append(
-                AddAction(
-                    path=rel,
-                    size=st.st_size,
-                    partition_values=parts,
-                    modification_time=int(st.st_mtime * 1000),
-                    data_change=True,
-                    stats=json.dumps({"numRecords": int(counts.get(f, 0))}),
-                )
-            )
+        actions = _add_actions(con, root, written, partitioned)
         part = [MONTH] if partitioned else None
         dschema = _delta_schema(schema)
         props = CommitProperties(custom_metadata=meta) if meta else None
@@ -576,6 +674,37 @@ def _rows_in(con, files: list[str]) -> int:
     flist = "[" + ", ".join(lit(f) for f in files) + "]"
     n = con.execute(f"SELECT sum(num_rows) FROM parquet_file_metadata({flist})").fetchone()[0]
     return int(n or 0)
+
+
+def _add_actions(con, root: Path, written: list[str], partitioned: bool) -> list:
+    """The Delta add actions of Parquet files ``written`` under ``root`` (row counts from
+    their footers, the month from their ``_month=M`` directory)."""
+    from deltalake.transaction import AddAction
+
+    counts = {}
+    if written:
+        flist = "[" + ", ".join(lit(f) for f in written) + "]"
+        counts = dict(
+            con.execute(
+                f"SELECT file_name, num_rows FROM parquet_file_metadata({flist})"
+            ).fetchall()
+        )
+    actions = []
+    for f in written:
+        p = Path(f)
+        st = p.stat()
+        parts = {MONTH: p.parent.name.split("=", 1)[1]} if partitioned else {}
+        actions.append(
+            AddAction(
+                path=p.relative_to(root).as_posix(),
+                size=st.st_size,
+                partition_values=parts,
+                modification_time=int(st.st_mtime * 1000),
+                data_change=True,
+                stats=json.dumps({"numRecords": int(counts.get(f, 0))}),
+            )
+        )
+    return actions
 
 
 def _imports_cols() -> list[tuple[str, str, pa.DataType]]:
