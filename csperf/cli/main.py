@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from csperf import __version__
 from csperf.cli.common import CliError
 
-# records: import / indicators / demo-data / records;  web: demo / serve / worker / manage
-OPTIONAL_COMMAND_MODULES = ("records", "web")
+# records: import / demo-data / records;  indicators;  web: demo / serve / worker / manage
+OPTIONAL_COMMAND_MODULES = ("records", "indicators", "web")
 # Each command's module, so that a run imports only the module of its command: the others pull
 # in the scoring engine, Ibis or Django, seconds of start-up a script calling `csperf` pays each
 # time. tests/cli/test_lazy_cli.py checks this against what the modules register.
@@ -24,7 +24,7 @@ COMMAND_MODULES = {
     "score": "score",
     "templates": "templates",
     "import": "records",
-    "indicators": "records",
+    "indicators": "indicators",
     "demo-data": "records",
     "records": "records",
     "demo": "web",

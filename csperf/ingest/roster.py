@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from csperf.ingest.store import Store, fetch_rows
+if TYPE_CHECKING:  # imported when used: the compiled-SQL cache reads a roster without Ibis
+    import ibis
+
+    from csperf.ingest.store import Store
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,15 @@ FIELDS = tuple(Person.__dataclass_fields__)
 
 def read_roster(store: Store) -> dict[str, Person]:
     """Every person of the imported roster, by employee id."""
-    t = store.table("employees")
-    rows = fetch_rows(t.select(*FIELDS))
+    from csperf.ingest.store import fetch_rows
+
+    return roster_of(fetch_rows(roster_query(store)))
+
+
+def roster_query(store: Store) -> ibis.Table:
+    """The query of the roster's rows (:data:`FIELDS`)."""
+    return store.table("employees").select(*FIELDS)
+
+
+def roster_of(rows: list[dict[str, Any]]) -> dict[str, Person]:
     return {r["id"]: Person(**r) for r in rows}

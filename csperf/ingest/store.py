@@ -56,19 +56,26 @@ def fetch(expr: ibis.Expr) -> pa.Table:
     con = ibis.get_backend(table)
     if con.name != "duckdb":
         return table.to_pyarrow()
-    from ibis.backends.sql.datatypes import DuckDBType
     from ibis.formats.pyarrow import PyArrowData, PyArrowSchema
 
     con._run_pre_execute_hooks(table)  # registers the in-memory tables it reads, if any
+    res = con.con.sql(fetch_sql(table)).to_arrow_table()
     schema = table.schema()
-    cols = ", ".join(
-        f"CAST({_quote(name)} AS {DuckDBType.to_string(dtype)}) AS {_quote(name)}"
-        for name, dtype in schema.items()
-    )
-    res = con.con.sql(f"SELECT {cols} FROM ({con.compile(table)})").to_arrow_table()
     if res.schema != PyArrowSchema.from_ibis(schema):  # a type DuckDB gives Arrow otherwise
         return PyArrowData.convert_table(res, schema)
     return res
+
+
+def fetch_sql(expr: ibis.Expr) -> str:
+    """The DuckDB SQL :func:`fetch` runs for ``expr`` (csperf.metrics.sqlcache keeps it)."""
+    from ibis.backends.sql.datatypes import DuckDBType
+
+    table = expr.as_table()
+    cols = ", ".join(
+        f"CAST({_quote(name)} AS {DuckDBType.to_string(dtype)}) AS {_quote(name)}"
+        for name, dtype in table.schema().items()
+    )
+    return f"SELECT {cols} FROM ({ibis.get_backend(table).compile(table)})"
 
 
 def _quote(name: str) -> str:
@@ -290,16 +297,24 @@ class Store:
             self.lake.release()
 
     def commit_import(
-        self, rt: RecordType, con, relation: str, import_id: int, source: str, rows: int
+        self,
+        rt: RecordType,
+        con,
+        relation: str,
+        import_id: int,
+        source: str,
+        rows: int,
+        written: list[str] | None = None,
     ) -> int:
         """Replace by key the stored rows of ``rt`` with relation ``relation`` of DuckDB
         connection ``con`` (one Delta commit carrying the log row), log the import; returns the
-        rows replaced."""
+        rows replaced. ``written``: the relation's rows are already these Parquet files of the
+        table (csperf.ingest.lake, ``Lake.replace``)."""
         assert self.lake is not None
         log = {"id": import_id, "type": rt.name, "source": source, "rows": rows}
         log["imported_at"] = now()
         try:
-            replaced = self.lake.replace(con, rt, relation, log=log)
+            replaced = self.lake.replace(con, rt, relation, log=log, written=written)
         except LakeError as exc:
             raise StoreError(str(exc)) from None
         self.refresh(IMPORTS_TABLE, rt.name)  # the writer sees its own import, log first

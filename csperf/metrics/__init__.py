@@ -15,18 +15,42 @@ Every function takes ``data_dir=`` / ``records_url=`` (or an open ``engine=``) t
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csperf.kernel.periods import Period, PeriodError, parse_period
-from csperf.metrics.engine import CENTER, LEVELS, Engine, MetricsError
-from csperf.metrics.indicators import LIB, Indicator
+
+if TYPE_CHECKING:
+    from csperf.metrics.engine import CENTER, LEVELS, Engine, MetricsError
+    from csperf.metrics.indicators import LIB, Indicator
+
+# Loaded on first use: the compiled-SQL cache (csperf.metrics.sqlcache) answers a repeated
+# `csperf indicators compute` without the engine, the definitions or Ibis.
+_LAZY = {
+    "CENTER": "engine",
+    "LEVELS": "engine",
+    "Engine": "engine",
+    "MetricsError": "engine",
+    "LIB": "indicators",
+    "Indicator": "indicators",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
 
 
 def list_indicators(*, include_unavailable: bool = True) -> list[dict[str, Any]]:
     """Every indicator definition of the library, as plain data."""
+    from csperf.metrics.indicators import LIB
+
     out = []
     for ind in LIB.values():
         if not ind.available and not include_unavailable:
@@ -36,6 +60,9 @@ def list_indicators(*, include_unavailable: bool = True) -> list[dict[str, Any]]
 
 
 def describe(ind: Indicator | str) -> dict[str, Any]:
+    from csperf.metrics.engine import MetricsError
+    from csperf.metrics.indicators import LIB
+
     if isinstance(ind, str):
         if ind not in LIB:
             raise MetricsError(f"unknown indicator {ind!r}")
@@ -69,6 +96,8 @@ def describe(ind: Indicator | str) -> dict[str, Any]:
 def _engine(engine: Engine | None, data_dir, records_url) -> tuple[Engine, bool]:
     if engine is not None:
         return engine, False
+    from csperf.metrics.engine import Engine
+
     return Engine.open(data_dir, records_url), True
 
 
@@ -105,7 +134,7 @@ def compute_intervals(
     indicators: Iterable[str] | None = None,
     params: dict | Iterable[str] | None = None,
     *,
-    level: str = CENTER,
+    level: str = "center",
     data_dir: str | Path | None = None,
     records_url: str | None = None,
     engine: Engine | None = None,
@@ -152,7 +181,9 @@ def explain(
 __all__ = [
     "CENTER",
     "LEVELS",
+    "LIB",
     "Engine",
+    "Indicator",
     "MetricsError",
     "Period",
     "PeriodError",

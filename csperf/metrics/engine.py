@@ -10,31 +10,42 @@ team whose agents answered most of the queue's calls in the period) and its depa
 
 from __future__ import annotations
 
-import decimal
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from csperf.ingest.roster import Person, read_roster
+from csperf.ingest.roster import Person, roster_of, roster_query
 from csperf.ingest.schema import RECORD_TYPES
 from csperf.ingest.store import Store, fetch_rows, open_store, resolve_compute_url
 from csperf.kernel.periods import Period, PeriodError, parse_period
 from csperf.kernel.workdays import Workdays
-from csperf.metrics import rollups
+from csperf.metrics import rollups, sqlcache
+from csperf.metrics.combine import (
+    CENTER,
+    CTX,  # noqa: F401 (csperf.metrics.scorecard imports it from here)
+    Sums,
+    Unowned,
+    _add,
+    _combine,
+    _fmt,
+    attribute_queues,
+    compute_level,
+    merge_sums,
+    result_rows,
+    subjects_of,
+    unit_of,
+)
 from csperf.metrics.indicators import DOMAINS, LIB, SOURCE_SUBJECT, Agg, Ctx, Indicator
 from csperf.metrics.indicators.model import answered, secs
 from csperf.metrics.params import MetricsError, get_indicators, resolve_params, split_params
 
 LEVELS = ("employee", "team", "department", "center")
-CENTER = "center"
-CTX = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
 
 TIME_COLUMN = {
     "calls": "offered_at",
@@ -57,30 +68,6 @@ ROLLUPS = {k: v for m in DOMAINS for k, v in getattr(m, "ROLLUPS", {}).items()}
 
 
 # ------------------------------------------------------------------------- roster
-
-
-@dataclass(frozen=True)
-class Unowned:
-    """The group key of calls without an agent: their queue, and the team (and its department)
-    that serves the queue once attributed (none: the calls count for the centre only)."""
-
-    queue: str
-    team: str | None = None
-    department: str | None = None
-
-
-def unit_of(person: Person | None, level: str, emp: Any) -> str | None:
-    if level == CENTER:
-        return CENTER
-    if isinstance(emp, Unowned):
-        return {"team": emp.team, "department": emp.department}.get(level)
-    if person is None:
-        return None
-    if level == "employee":
-        return person.id
-    if level == "team":
-        return person.team
-    return person.department
 
 
 # ------------------------------------------------------------------------- sources
@@ -169,9 +156,6 @@ def plan_jobs(
     return jobs
 
 
-Sums = dict[str, dict[Any, Any]]  # agg key -> group key -> sum
-
-
 def run_queries(
     store: Store,
     jobs: list[Job],
@@ -208,18 +192,10 @@ def run_queries(
         if source == "calls" and subj == "agent_id":  # calls without an agent: by queue
             keys["_queue"] = ibis.ifelse(t.agent_id.isnull(), t.queue, ibis.null("string"))
         extra = extra_keys(t) if extra_keys is not None else {}
-        res = fetch_rows(t.group_by(**keys, **extra).aggregate(**metrics))
-        for r in res:
-            q = r.pop("_queue", None)
-            if r["_subject"] is None and q is not None:
-                r["_subject"] = (queues or {}).get(q, Unowned(q))
-        for i, (key, _, _) in enumerate(items):
-            d = sums.setdefault(key, {})
-            for r in res:
-                gk = tuple(r[k] for k in ["_subject", *extra]) if extra else r["_subject"]
-                v = r[f"m{i}"]
-                if v is not None:
-                    d[gk] = v
+        query = t.group_by(**keys, **extra).aggregate(**metrics)
+        agg_keys = [key for key, _, _ in items]
+        sqlcache.note("sums", query, keys=agg_keys, extra=list(extra))
+        merge_sums(sums, fetch_rows(query), agg_keys, queues, list(extra))
         if progress:
             progress(n + 1, len(groups))
     return sums
@@ -232,27 +208,14 @@ def queue_teams(
     (ties: the lowest team code), with that team's department (its members' most common);
     ``rollup``: counted from that rollup table instead of the raw calls."""
     if rollup:
-        rows = rollups.answered_by_queue(store, rollup, period.start, period.end)
+        query = rollups.answered_by_queue(store, rollup, period.start, period.end)
     else:
         t = store.table("calls")
         t = t.filter(t.offered_at >= period.start_ts, t.offered_at < period.end_ts)
         t = t.filter(answered(t), t.agent_id.notnull(), t.queue.notnull())
-        rows = fetch_rows(t.group_by("queue", "agent_id").aggregate(n=t.count()))
-    per_queue: dict[str, Counter] = defaultdict(Counter)
-    for r in rows:
-        p = roster.get(r["agent_id"])
-        if p is not None and p.team:
-            per_queue[r["queue"]][p.team] += r["n"]
-    depts: dict[str, Counter] = defaultdict(Counter)
-    for p in roster.values():
-        if p.team and p.department:
-            depts[p.team][p.department] += 1
-    out = {}
-    for q, c in per_queue.items():
-        team = min(c, key=lambda k: (-c[k], k))
-        d = depts.get(team)
-        out[q] = Unowned(q, team, min(d, key=lambda k: (-d[k], k)) if d else None)
-    return out
+        query = t.group_by("queue", "agent_id").aggregate(n=t.count())
+    sqlcache.note("queues", query)
+    return attribute_queues(fetch_rows(query), roster)
 
 
 def _queues(
@@ -317,157 +280,6 @@ def period_sums(
     return sums
 
 
-# ------------------------------------------------------------------------- combine
-
-
-def _add(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
-def _fmt(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        v = CTX.plus(v)  # rounded to CTX without entering a context (10,000s of values)
-        if v == v.to_integral_value():
-            return int(v)
-        return v.normalize()
-    return v
-
-
-def _rollup(
-    sums: Sums, key: str, source: str, level: str, roster: dict[str, Person]
-) -> dict[str, Any]:
-    """Sums of one aggregate per subject of the level."""
-    if level == "employee" and source != "plans":  # each employee on the roster is its own
-        return {e: v for e, v in sums.get(key, {}).items() if isinstance(e, str) and e in roster}
-    out: dict[str, Any] = {}
-    for emp, v in sums.get(key, {}).items():
-        if source == "plans":
-            subj = emp  # plan rows belong to the unit named in org_unit, never rolled up
-            if level == CENTER and emp != CENTER:
-                continue
-        else:
-            subj = unit_of(roster.get(emp), level, emp)
-        if subj is None:
-            continue
-        out[subj] = _add(out.get(subj), v)
-    return out
-
-
-def _values(
-    job: Job, sums: Sums, level: str, roster: dict[str, Person]
-) -> dict[str, dict[str, Any]]:
-    """role -> subject -> summed value, for one indicator at one level."""
-    out: dict[str, dict[str, Any]] = {}
-    for role, lst in job.aggs.items():
-        acc: dict[str, Any] = {}
-        for key, agg in lst:
-            for subj, v in _rollup(sums, key, agg.source, level, roster).items():
-                acc[subj] = _add(acc.get(subj), v)
-        out[role] = acc
-    return out
-
-
-def _combine(
-    job: Job, parts: dict[str, dict[str, Any]], subject: str, extra: dict | None = None
-) -> Any:
-    with decimal.localcontext(CTX):
-        return _combine_in_ctx(job, parts, subject, extra)
-
-
-def _combine_in_ctx(
-    job: Job, parts: dict[str, dict[str, Any]], subject: str, extra: dict | None = None
-) -> Any:
-    """:func:`_combine` for a caller already in the CTX decimal context."""
-    v = {role: parts[role].get(subject, 0) for role in parts}
-    if extra:
-        v.update(extra)
-    return _fmt(job.ind.combine(v, job.ctx))
-
-
-def compute_level(
-    jobs: list[Job], sums: Sums, level: str, roster: dict[str, Person], subjects: list[str]
-) -> dict[str, dict[str, Any]]:
-    """subject -> {indicator code: value}."""
-    with decimal.localcontext(CTX):  # once: entering it per value costs more than the value
-        return _compute_level(jobs, sums, level, roster, subjects)
-
-
-def _compute_level(
-    jobs: list[Job], sums: Sums, level: str, roster: dict[str, Person], subjects: list[str]
-) -> dict[str, dict[str, Any]]:
-    result: dict[str, dict[str, Any]] = {s: {} for s in subjects}
-    for job in jobs:
-        ind = job.ind
-        if ind.rollup == "mean_of_employees" and level != "employee":
-            emp_parts = _values(job, sums, "employee", roster)
-            per_unit: dict[str | None, list] = defaultdict(list)
-            for emp in roster:
-                val = _combine_in_ctx(job, emp_parts, emp)
-                unit = unit_of(roster[emp], level, emp)
-                if val is not None and unit is not None:
-                    per_unit[unit].append(Decimal(val))
-            for s in subjects:
-                vals = per_unit.get(s)
-                result[s][ind.code] = _fmt(sum(vals) / len(vals)) if vals else None
-            continue
-        parts = _values(job, sums, level, roster)
-        if ind.relative == "center":
-            center = _values(job, sums, CENTER, roster)
-            extra = {f"_center_{r}": center[r].get(CENTER, 0) for r in center}
-            for s in subjects:
-                result[s][ind.code] = _combine_in_ctx(job, parts, s, extra)
-            continue
-        if ind.relative == "peers":
-            _peer_values(job, sums, level, roster, subjects, result)
-            continue
-        for s in subjects:
-            result[s][ind.code] = _combine_in_ctx(job, parts, s)
-    return result
-
-
-def _peer_values(job, sums, level, roster, subjects, result) -> None:
-    """Own count ÷ mean count of the peer group (agents with at least one call)."""
-    emp_counts = _values(job, sums, "employee", roster)["value"]
-    ind = job.ind
-    if level == "employee":
-        peers = job.ctx.p.get("peers", "all")
-        groups: dict[str, list] = defaultdict(list)
-        for emp, n in emp_counts.items():
-            if n and emp in roster:
-                groups[_peer_key(roster[emp], peers)].append(Decimal(n))
-        for s in subjects:
-            p = roster.get(s)
-            members = groups.get(_peer_key(p, peers)) if p else None
-            with decimal.localcontext(CTX):
-                mean = sum(members) / len(members) if members else None
-                own = Decimal(emp_counts.get(s, 0) or 0)
-                result[s][ind.code] = _fmt(own / mean) if mean else None
-        return
-    per_unit: dict[str | None, list] = defaultdict(list)
-    everyone: list = []
-    for emp, n in emp_counts.items():
-        if n and emp in roster:
-            per_unit[unit_of(roster[emp], level, emp)].append(Decimal(n))
-            everyone.append(Decimal(n))
-    with decimal.localcontext(CTX):
-        center_mean = sum(everyone) / len(everyone) if everyone else None
-        for s in subjects:
-            vals = per_unit.get(s)
-            if level == CENTER:
-                vals = everyone
-            result[s][ind.code] = (
-                _fmt((sum(vals) / len(vals)) / center_mean) if vals and center_mean else None
-            )
-
-
-def _peer_key(p: Person, peers: str) -> str:
-    return {"team": p.team, "department": p.department}.get(peers, "all")
-
-
 # ------------------------------------------------------------------------- public
 
 
@@ -494,7 +306,9 @@ class Engine:
         self.close()
 
     def roster(self) -> dict[str, Person]:
-        return read_roster(self.store)
+        query = roster_query(self.store)
+        sqlcache.note("roster", query)
+        return roster_of(fetch_rows(query))
 
     def workdays(self) -> Workdays:
         """The working calendar: national 调休 plus the centre's imported ``calendar`` days."""
@@ -505,17 +319,7 @@ class Engine:
     def subjects(
         self, level: str, period: Period, roster: dict[str, Person], sums: Sums
     ) -> list[str]:
-        if level == CENTER:
-            return [CENTER]
-        found: set[str | None] = set()
-        for p in roster.values():
-            if p.active(period.start, period.end):
-                found.add(unit_of(p, level, p.id))
-        for d in sums.values():
-            for emp in d:
-                if isinstance(emp, str) and emp in roster:
-                    found.add(unit_of(roster[emp], level, emp))
-        return sorted(x for x in found if x)
+        return subjects_of(level, period.start, period.end, roster, sums)
 
     def compute(
         self,
@@ -533,6 +337,7 @@ class Engine:
             raise MetricsError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         inds = get_indicators(indicators)
         jobs = plan_jobs(inds, split_params(params), per, self.workdays())
+        sqlcache.note_jobs(jobs)
         roster = self.roster()
         sums = period_sums(
             self.store,
@@ -548,14 +353,7 @@ class Engine:
             wanted = set(subjects)
             subs = [s for s in subs if s in wanted]
         values = compute_level(jobs, sums, level, roster, subs)
-        rows = []
-        for s in subs:
-            row: dict[str, Any] = {"subject": s}
-            if level == "employee":
-                row["name"] = roster[s].name if s in roster else None
-            row.update({j.ind.code: values[s].get(j.ind.code) for j in jobs})
-            rows.append(row)
-        return rows
+        return result_rows(jobs, level, roster, subs, values)
 
     def intervals(
         self,

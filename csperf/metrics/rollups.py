@@ -34,6 +34,8 @@ from csperf.ingest.rollups import (
     wait_lt,
 )
 from csperf.ingest.store import Store, fetch_rows
+from csperf.metrics import sqlcache
+from csperf.metrics.combine import merge_sums
 
 if TYPE_CHECKING:  # the indicator modules import this one
     from csperf.metrics.indicators.model import Ctx
@@ -159,25 +161,16 @@ def run_rollup(
         "_subject": r.agent_id,
         "_queue": ibis.ifelse(r.agent_id.isnull(), r.queue, ibis.null("string")),
     }
-    res = fetch_rows(r.group_by(**keys).aggregate(**metrics))
-    from csperf.metrics.engine import Unowned  # the engine imports this module
-
+    query = r.group_by(**keys).aggregate(**metrics)
+    agg_keys = [key for key, _, _ in specs]
+    sqlcache.note("sums", query, keys=agg_keys)
     sums: dict[str, dict[Any, Any]] = {}
-    for row in res:
-        q = row.pop("_queue", None)
-        if row["_subject"] is None and q is not None:
-            row["_subject"] = (queues or {}).get(q, Unowned(q))
-    for i, (key, _, _) in enumerate(specs):
-        d = sums.setdefault(key, {})
-        for row in res:
-            v = row[f"m{i}"]
-            if v is not None:
-                d[row["_subject"]] = v
+    merge_sums(sums, fetch_rows(query), agg_keys, queues)
     return sums
 
 
-def answered_by_queue(store: Store, table: str, start: date, end: date) -> list[dict]:
-    """Inbound calls answered per (queue, agent) over the days [start, end)."""
+def answered_by_queue(store: Store, table: str, start: date, end: date) -> ir.Table:
+    """The query of inbound calls answered per (queue, agent) over the days [start, end)."""
     r = _rows(store, table, start, end)
     r = r.filter(
         r.direction == "inbound",
@@ -185,4 +178,4 @@ def answered_by_queue(store: Store, table: str, start: date, end: date) -> list[
         r.agent_id.notnull(),
         r.queue.notnull(),
     )
-    return fetch_rows(r.group_by("queue", "agent_id").aggregate(n=r.n.sum()))
+    return r.group_by("queue", "agent_id").aggregate(n=r.n.sum())

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
 
 from csperf.kernel.workdays import Workdays
+
+# the combinators live without Ibis (csperf.metrics.combine); the domain modules import them here
+from csperf.metrics.combine import as_decimal as as_decimal
+from csperf.metrics.combine import ratio as ratio
+from csperf.metrics.combine import total as total
 
 # ----------------------------------------------------------------------------- model
 
@@ -133,33 +137,6 @@ SOURCE_SUBJECT = {
 }
 
 # ---------------------------------------------------------------------- combinators
-
-
-def as_decimal(v: Any) -> Decimal:
-    """A sum as a Decimal (None: 0)."""
-    return v if isinstance(v, Decimal) else Decimal(v or 0)
-
-
-def ratio(num: str = "numerator", den: str = "denominator", scale: int = 1, div: int = 1):
-    """num × scale ÷ (den × div): div=3600 turns summed seconds into hours."""
-
-    def f(v: dict[str, Any], ctx: Ctx) -> Decimal | None:
-        d = as_decimal(v[den]) * div
-        if d == 0:
-            return None
-        return as_decimal(v[num]) * scale / d
-
-    return f
-
-
-def total(role: str = "value"):
-    def f(v: dict[str, Any], ctx: Ctx) -> Any:
-        x = v[role]
-        if isinstance(x, Decimal) and x == x.to_integral_value():
-            return int(x)
-        return x or 0
-
-    return f
 
 
 def share(
