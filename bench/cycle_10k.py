@@ -154,6 +154,18 @@ def _fingerprint(cycle) -> list[tuple]:
     )
 
 
+def _dump(cycle, path: Path) -> None:
+    """Every card's stored scores, result and inputs, to diff two versions of the code."""
+    from csperf.kernel.decimals import dumps
+    from csperf.reviews.models import Card
+
+    fields = ["employee__code", "total", "grade", "rank", "rank_from_bottom", "rank_label"]
+    fields += ["pay", "coverage", "score_error", "status", "result", "inputs", "moves", "chain"]
+    rows = Card.objects.filter(cycle=cycle).order_by("employee__code").values(*fields)
+    path.write_text(dumps(list(rows), indent=1), encoding="utf-8")
+    print(f"wrote {path}")
+
+
 def _report(results: dict[str, list[dict]]) -> None:
     best = {k: min(r["seconds"] for r in v) for k, v in results.items()}
     for k, v in results.items():
@@ -179,6 +191,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--database-url", help="a database the bench may fill (default: SQLite)")
     ap.add_argument("--profile", help="write a cProfile of one fresh cycle here and print it")
+    ap.add_argument("--dump", help="write every card's stored scores and result here (JSON)")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from metrics_calls import generate
@@ -201,6 +214,8 @@ def main() -> None:
     assert all(p == prints[0] for p in prints), "the runs stored different cards"
     assert results["cycle"][0]["rows"] == args.agents, results["cycle"][0]["summary"]
     _report(results)
+    if args.dump:
+        _dump(cycle, Path(args.dump))
     if args.profile:
         prof = cProfile.Profile()
         _cycle(cycle, fresh=True, profile=prof)

@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 from csperf.core.models import AuditEvent
 
@@ -36,6 +37,10 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# the actions once (Action.values builds its list on every call: 10,000 new cards, 1.5 s)
+_ACTIONS = frozenset(AuditEvent.Action.values)
+
+
 def _links(obj: models.Model) -> tuple[int | None, int | None]:
     card_id = getattr(obj, "audit_card_id", None)
     cycle_id = getattr(obj, "audit_cycle_id", None)
@@ -46,7 +51,7 @@ def _event(
     actor: User | None, action: AuditEvent.Action | str, obj: models.Model, **fields: Any
 ) -> AuditEvent:
     """The unsaved row of ``action`` on ``obj``; ``fields``: kind, field, old, new, reason."""
-    if action not in AuditEvent.Action.values:
+    if action not in _ACTIONS:
         # A programming error, not a person's: every action has a label on the audit log page.
         raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
     card_id, cycle_id = _links(obj)
@@ -90,10 +95,41 @@ def record(
 def record_many(
     actor: User | None, action: AuditEvent.Action | str, objs: list[models.Model], *, new: Any
 ) -> None:
-    """:func:`record` of one action on many objects (a cycle's new cards): one INSERT a batch."""
-    stored = _jsonable(new)
-    events = [_event(actor, action, obj, kind=AuditEvent.Kind.CHANGE, new=stored) for obj in objs]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    """:func:`record` of one action on many objects (a cycle's new cards): one parametrised
+    INSERT run for every row (executemany). bulk_create compiled every value of every row
+    through the SQL compiler: 2.8 s of a 10,000-card cycle."""
+    if not objs:
+        return
+    conn = connections[router.db_for_write(AuditEvent)]
+    qn = conn.ops.quote_name
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {qn(AuditEvent._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    # One row as record() makes it (the action checked there) gives every value but the
+    # object's own, prepared once: `new` is encoded once, not once a row.
+    first = _event(actor, action, objs[0], kind=AuditEvent.Kind.CHANGE, new=_jsonable(new))
+    first.at = timezone.now()  # auto_now_add is applied by save() and bulk_create only
+    same = {f.attname: f.get_db_prep_save(getattr(first, f.attname), conn) for f in fields}
+    own = [AuditEvent._meta.get_field(name) for name in _OWN]
+    rows = []
+    for obj in objs:
+        row = same | {
+            f.attname: f.get_db_prep_save(v, conn) for f, v in zip(own, _own(obj), strict=True)
+        }
+        rows.append([row[f.attname] for f in fields])
+    with conn.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+# the columns of a row that depend on its object, in the order _own() gives them
+_OWN = ("object_type", "object_id", "object_repr", "card_id", "cycle_id")
+
+
+def _own(obj: models.Model) -> tuple[str, str, str, int | None, int | None]:
+    card_id, cycle_id = _links(obj)
+    return obj._meta.model_name, str(obj.pk), str(obj)[:200], card_id, cycle_id
 
 
 def record_access(

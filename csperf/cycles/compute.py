@@ -8,8 +8,10 @@ period, and ``days_worked`` / ``period_days`` feed the template's ``pay.prorate`
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ from csperf.kernel.decimals import jsonable
 from csperf.org.models import Assignment, Employee
 from csperf.reviews import workflow
 from csperf.reviews.models import EDITABLE, RELEASED, Card, CardStatus
-from csperf.reviews.scoring import rescore, write_fields
+from csperf.reviews.scoring import insert_cards, score_cards, settle, write_fields
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -139,10 +141,12 @@ def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
     report: dict[str, list] = {"no_placement": [], "no_template": [], "not_eligible": []}
     plan = []
     employees = list(
-        Employee.objects.filter(
+        Employee.objects.select_related("user")  # who may log in: the rater gaps of the plan
+        .filter(
             Q(hired_on__isnull=True) | Q(hired_on__lte=last),
             Q(left_on__isnull=True) | Q(left_on__gte=first),
-        ).order_by("code")
+        )
+        .order_by("code")
     )
     history = _assignments(employees)
     for emp in employees:
@@ -199,36 +203,157 @@ def plan_cycle(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, list]]:
 CARD_FIELDS = ["template", "team", "department", "position", "chain", "inputs", "moves"]
 
 
-def _store_cards(actor: User | None, template: Any, new: list[Card], updated: list[Card]) -> None:
-    """Write a template group's cards in batches (10,000 cards: seconds, not a minute)."""
-    Card.objects.bulk_create(new, batch_size=1000)
-    audit.record_many(actor, "create_card", new, new={"template": str(template)})
-    now = timezone.now()
-    for card in updated:
-        card.updated_at = now  # auto_now is Django's save(): set by hand for a direct UPDATE
-    write_fields(updated, [*CARD_FIELDS, "updated_at"])
+def _card_inputs(
+    cycle: Cycle, entry: dict[str, Any], got: dict[str, Any], history: list[dict]
+) -> dict[str, Any]:
+    """What the card stores as its inputs (the engine reads them back to rescore)."""
+    emp = entry["employee"]
+    inputs = {
+        "values": jsonable(got.get("values") or {}),
+        "targets": jsonable(got.get("targets") or {}),
+        "pay_base": jsonable(got.get("pay_base", emp.pay_base)),
+        "days_worked": jsonable(got.get("days_worked", entry["days"])),
+        "period_days": jsonable(got.get("period_days", entry["period_days"])),
+        "history": history,
+    }
+    probation = got.get("probation")
+    if probation is None:
+        probation = emp.on_probation(cycle.period_obj.date_range(1)[1])
+    inputs["probation"] = bool(probation)
+    missing = {k: v for k, v in (got.get("missing") or {}).items() if k not in inputs["values"]}
+    if missing:
+        inputs["missing"] = missing
+    return inputs
 
 
-def _rescore_all(cycle: Cycle, actor: User) -> None:
-    """Score every template group of the cycle; each changed total is audited."""
-    template_ids = set(Card.objects.filter(cycle=cycle).values_list("template_id", flat=True))
-    changes = rescore(cycle.pk, template_ids)
-    for card in Card.objects.filter(pk__in=list(changes)).select_related("employee", "cycle"):
-        old, new = changes[card.pk]
-        if old is not None:
-            audit.record(
-                actor,
-                "rescore",
-                card,
-                field="total",
-                old=old,
-                new=new,
-                reason=_("cycle recomputed"),
+def _plan_group(
+    cycle: Cycle,
+    entries: list[dict],
+    existing: dict[int, Card],
+    report: dict[str, Any],
+    tick: Callable[[], None],
+) -> tuple[list[Card], list[Card], set[int], int]:
+    """One template group's cards, in memory: new ones, planned existing ones with their new
+    placement and inputs, the people the eligibility leaves out and how many are published."""
+    template = entries[0]["template"]
+    chain = workflow.chain_for(template.rater_roles or template.parsed.rater_roles())
+    values = cycle_inputs.collect(cycle, template, [e["employee"].code for e in entries])
+    _fill_from_cards(cycle, template, entries, values)
+    history = _history([e["employee"].pk for e in entries], template.code, cycle.period)
+    new: list[Card] = []
+    updated: list[Card] = []
+    left_out: set[int] = set()
+    kept = 0
+    for entry in entries:
+        emp, placement = entry["employee"], entry["placement"]
+        inputs = _card_inputs(cycle, entry, values.get(emp.code) or {}, history.get(emp.pk, []))
+        why = _ineligible(template, inputs)
+        if why:
+            report["not_eligible"].append(
+                {"code": emp.code, "name": emp.name, "days": entry["days"], "why": why}
             )
+            left_out.add(emp.pk)
+            continue
+        card = existing.get(emp.pk)
+        if card is not None and card.status not in EDITABLE | {CardStatus.EXCLUDED}:
+            kept += 1  # published: never changed by a recompute (reopen it first)
+            continue
+        fields = {
+            "template": template,
+            "team": placement.team,
+            "department": placement.team.department,
+            "position": placement.position,
+            "chain": chain,
+            "inputs": inputs,
+            "moves": entry["moves"],
+        }
+        if card is None:
+            card = Card(cycle=cycle, employee=emp, status=CardStatus.DRAFT, **fields)
+            new.append(card)
+        else:
+            for k, v in fields.items():
+                setattr(card, k, v)
+            updated.append(card)
+        tick()
+    return new, updated, left_out, kept
+
+
+def _existing_cards(cycle: Cycle) -> dict[int, Card]:
+    """The cycle's cards by employee, with what scoring reads (the stored result is read only
+    for the cards a recompute does not rewrite: :func:`_load_results`)."""
+    cards = (
+        Card.objects.filter(cycle=cycle)
+        .select_related("employee__user", "team", "department", "template")
+        .defer("result")
+    )
+    out = {}
+    for card in cards:
+        card.cycle = cycle
+        out[card.employee_id] = card
+    return out
+
+
+def _load_results(cards: list[Card]) -> None:
+    """The stored result of these cards, in one query (scoring compares it with the new one)."""
+    by_pk = {c.pk: c for c in cards if "result" in c.get_deferred_fields()}
+    for pk, result in Card.objects.filter(pk__in=list(by_pk)).values_list("pk", "result"):
+        by_pk[pk].result = result
+
+
+def _score_in_memory(cards: list[Card], rewritten: set[int]) -> tuple[list, dict[int, set[str]]]:
+    """Score every template group of the cards (the cycle's cards as they will be stored).
+
+    Returns the total changes [(card, (old, new))] and, for each card to write (by ``id()``),
+    the score fields that changed; ``rewritten``: ``id()`` of the cards written anyway."""
+    groups: dict[int, list[Card]] = defaultdict(list)
+    for card in cards:
+        groups[card.template_id].append(card)
+    changes: list = []
+    fields_of: dict[int, set[str]] = {}
+    for group in groups.values():
+        if not any(c.status in EDITABLE for c in group):
+            continue  # nothing in it may change (published cards are never rescored)
+        group.sort(key=lambda c: (c.pk is None, c.pk or 0))  # stored first, as rescore orders
+        _load_results([c for c in group if c.status in EDITABLE and id(c) not in rewritten])
+        try:
+            results = score_cards(group)
+        except ActionError as exc:
+            # Bad data for this template must not stop the rest of the cycle: the cards say why.
+            for card in group:
+                if card.status in EDITABLE:
+                    card.score_error = exc.message[:4000]
+                    fields_of.setdefault(id(card), set()).add("score_error")
+            continue
+        dirty, written, changed = settle(group, results)
+        changes.extend(changed)
+        for card in dirty:
+            fields_of.setdefault(id(card), set()).update(written | {"updated_at"})
+    return changes, fields_of
+
+
+def _write(
+    actor: User | None,
+    new: dict[Any, list[Card]],
+    writes: list[tuple[Card, set[str]]],
+    removed: list[Card],
+) -> None:
+    """Store the cycle's cards at once: removed ones deleted, new ones inserted with their
+    scores, changed ones updated (one executemany each)."""
+    for card in removed:
+        audit.record(actor, "remove_card", card, reason=_("no longer in the cycle"))
+    Card.objects.filter(pk__in=[c.pk for c in removed]).delete()
+    for template, cards in new.items():
+        insert_cards(cards)
+        audit.record_many(actor, "create_card", cards, new={"template": str(template)})
+    same: dict[tuple[str, ...], list[Card]] = defaultdict(list)
+    for card, fields in writes:
+        same[tuple(sorted(fields))].append(card)
+    for fields, cards in same.items():
+        write_fields(cards, list(fields))
 
 
 def _finish_report(
-    cycle: Cycle, report: dict[str, Any], *, cards: int, created: int, kept: int
+    cycle: Cycle, report: dict[str, Any], stored: list[Card], *, cards: int, created: int, kept: int
 ) -> dict[str, Any]:
     """Store the compute report (score errors, stages nobody can rate); return the summary."""
     errors = sorted(
@@ -239,8 +364,13 @@ def _finish_report(
         )
     )
     report["score_errors"] = [{"template": code, "error": err} for code, err in errors]
-    # Stages nobody can rate are found now, not when the cards are already waiting.
-    report["unrated_stages"] = gates.gaps_jsonable(gates.rater_gaps(cycle))
+    # Stages nobody can rate are found now, not when the cards are already waiting; from the
+    # cards as just stored (not read back), in the order the gaps page lists them.
+    waiting = sorted(
+        (c for c in stored if c.status in gates.WAITING),
+        key=lambda c: (c.team.code, c.employee.code),
+    )
+    report["unrated_stages"] = gates.gaps_jsonable(gates.rater_gaps(cycle, waiting))
     Cycle.objects.filter(pk=cycle.pk).update(compute_report=report)
     return {
         "cards": cards,
@@ -252,98 +382,93 @@ def _finish_report(
     }
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a cycle is computed: 10,000 cards are a million
+    live objects (results, explanations) and every full collection walks them all (measured:
+    a third of the scoring time). Memory is freed by reference counting meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compute_cycle(
     cycle: Cycle, progress: Progress | None = None, actor: User | None = None
 ) -> dict[str, Any]:
-    progress = progress or (lambda *a, **k: None)
+    """Plan, fill, score and store the cycle's cards: everything is worked out in memory and
+    written at the end in one transaction (new cards inserted once, with their scores)."""
     if cycle.status == Cycle.Status.CLOSED:
         raise ActionError(_("The cycle is closed."))
     if cycle.status == Cycle.Status.ARCHIVED:
         raise ActionError(_("The cycle is archived."))
+    with _collector_paused():
+        return _compute(cycle, progress or (lambda *a, **k: None), actor)
+
+
+def _compute(cycle: Cycle, progress: Progress, actor: User | None) -> dict[str, Any]:
     plan, report = plan_cycle(cycle)
     total_steps = len(plan) + 1
     progress(0, total_steps, gettext_noop("Planning %(n)s cards"), {"n": len(plan)})
     groups: dict[int, list[dict]] = defaultdict(list)
     for entry in plan:
         groups[entry["template"].pk].append(entry)
-    existing = {c.employee_id: c for c in Card.objects.filter(cycle=cycle)}
-    planned_out: set[int] = set()
-    done = created = kept = 0
+    existing = _existing_cards(cycle)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        progress(done[0], total_steps)
+
+    new: dict[Any, list[Card]] = {}
+    rewritten: list[Card] = []
+    planned = {e["employee"].pk for e in plan}
+    kept = 0
     for entries in groups.values():
-        template = entries[0]["template"]
-        chain = workflow.chain_for(template.rater_roles or template.parsed.rater_roles())
-        codes = [e["employee"].code for e in entries]
-        values = cycle_inputs.collect(cycle, template, codes)
-        _fill_from_cards(cycle, template, entries, values)
-        history = _history([e["employee"].pk for e in entries], template.code, cycle.period)
-        new_cards: list[Card] = []
-        updated: list[Card] = []
-        with transaction.atomic():
-            for entry in entries:
-                emp, placement = entry["employee"], entry["placement"]
-                got = values.get(emp.code) or {}
-                inputs = {
-                    "values": jsonable(got.get("values") or {}),
-                    "targets": jsonable(got.get("targets") or {}),
-                    "pay_base": jsonable(got.get("pay_base", emp.pay_base)),
-                    "days_worked": jsonable(got.get("days_worked", entry["days"])),
-                    "period_days": jsonable(got.get("period_days", entry["period_days"])),
-                    "history": history.get(emp.pk, []),
-                }
-                probation = got.get("probation")
-                if probation is None:
-                    probation = emp.on_probation(cycle.period_obj.date_range(1)[1])
-                inputs["probation"] = bool(probation)
-                missing = {
-                    k: v for k, v in (got.get("missing") or {}).items() if k not in inputs["values"]
-                }
-                if missing:
-                    inputs["missing"] = missing
-                why = _ineligible(template, inputs)
-                if why:
-                    report["not_eligible"].append(
-                        {"code": emp.code, "name": emp.name, "days": entry["days"], "why": why}
-                    )
-                    planned_out.add(emp.pk)
-                    continue
-                card = existing.get(emp.pk)
-                if card is not None and card.status not in EDITABLE | {CardStatus.EXCLUDED}:
-                    kept += 1  # published: never changed by a recompute (reopen it first)
-                    continue
-                fields = {
-                    "template": template,
-                    "team": placement.team,
-                    "department": placement.team.department,
-                    "position": placement.position,
-                    "chain": chain,
-                    "inputs": inputs,
-                    "moves": entry["moves"],
-                }
-                if card is None:
-                    card = Card(cycle=cycle, employee=emp, status=CardStatus.DRAFT, **fields)
-                    new_cards.append(card)
-                else:
-                    for k, v in fields.items():
-                        setattr(card, k, v)
-                    updated.append(card)
-                done += 1
-                progress(done, total_steps)
-            _store_cards(actor, template, new_cards, updated)
-            created += len(new_cards)
+        group_new, updated, left_out, group_kept = _plan_group(
+            cycle, entries, existing, report, tick
+        )
+        new[entries[0]["template"]] = group_new
+        rewritten.extend(updated)
+        planned -= left_out
+        kept += group_kept
     # Draft (or excluded) cards of people no longer in the plan (left, moved to a position
     # without a card or out of the cycle's scope, no longer eligible).
-    planned = {e["employee"].pk for e in plan} - planned_out
-    removed = 0
-    for card in Card.objects.filter(
-        cycle=cycle, status__in=[CardStatus.DRAFT, CardStatus.EXCLUDED]
-    ).exclude(employee_id__in=planned):
-        audit.record(actor, "remove_card", card, reason=_("no longer in the cycle"))
-        card.delete()
-        removed += 1
+    removed = [
+        c
+        for c in existing.values()
+        if c.status in (CardStatus.DRAFT, CardStatus.EXCLUDED) and c.employee_id not in planned
+    ]
+    gone = {c.pk for c in removed}
+    cards = [c for c in existing.values() if c.pk not in gone]
+    cards += [c for group in new.values() for c in group]
     progress(len(plan), total_steps, gettext_noop("Scoring"))
-    _rescore_all(cycle, actor)
-    summary = _finish_report(cycle, report, cards=len(plan), created=created, kept=kept)
-    summary["removed"] = removed
+    changes, fields_of = _score_in_memory(cards, {id(c) for c in rewritten})
+    writes = [(c, {*CARD_FIELDS, "updated_at", *fields_of.pop(id(c), ())}) for c in rewritten]
+    now = timezone.now()
+    for card in rewritten:
+        card.updated_at = now  # auto_now is Django's save(): set by hand for a direct UPDATE
+    by_id = {id(c): c for c in cards if c.pk is not None}
+    writes += [(by_id[key], fields) for key, fields in fields_of.items() if key in by_id]
+    with transaction.atomic():
+        _write(actor, new, writes, removed)
+        for card, (old, total) in changes:
+            if old is not None:
+                audit.record(
+                    actor,
+                    "rescore",
+                    card,
+                    field="total",
+                    old=old,
+                    new=total,
+                    reason=_("cycle recomputed"),
+                )
+    created = sum(len(group) for group in new.values())
+    summary = _finish_report(cycle, report, cards, cards=len(plan), created=created, kept=kept)
+    summary["removed"] = len(removed)
     from csperf.cycles.actions import mark_computed
 
     mark_computed(cycle)

@@ -22,12 +22,41 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
 
 def jsonable(value: Any, default: Callable[[Any], Any] | None = None) -> Any:
     """``value`` with Decimals as numbers, dates as ISO text, mappings and sequences copied.
 
     Anything else JSON cannot hold goes through ``default`` (kept as it is without one).
     """
+    # Fast path by exact type (a cycle's 10,000 results are 1.7 million values); subclasses
+    # and the rarer types take the general path below.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {
+            (k if type(k) is str else str(k)): (
+                v
+                if (t := type(v)) in _PLAIN
+                else _number(v)
+                if t is Decimal
+                else jsonable(v, default)
+            )
+            for k, v in value.items()
+        }
+    if kind is list:
+        return [
+            v if (t := type(v)) in _PLAIN else _number(v) if t is Decimal else jsonable(v, default)
+            for v in value
+        ]
+    if kind is Decimal:
+        return _number(value)
+    return _general(value, default)
+
+
+def _general(value: Any, default: Callable[[Any], Any] | None) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):
@@ -42,9 +71,11 @@ def jsonable(value: Any, default: Callable[[Any], Any] | None = None) -> Any:
 
 
 def _number(d: Decimal) -> int | float:
-    if not d.is_finite():
-        raise ValueError(f"{d} is not a JSON number")
-    return int(d) if d == d.to_integral_value() else float(d)
+    try:
+        whole = int(d)
+    except (ValueError, OverflowError):  # NaN, infinity
+        raise ValueError(f"{d} is not a JSON number") from None
+    return whole if whole == d else float(d)
 
 
 def to_decimal(value: Any) -> Decimal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -66,16 +66,22 @@ def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str
     raises :class:`ActionError`. Cards HR excluded from the cycle are left out of the run
     (their peers are ranked without them) and get no result.
     """
-    out: dict[int, tuple[dict[str, Any] | None, str]] = {
-        c.pk: (None, "") for c in cards if c.status == CardStatus.EXCLUDED
-    }
-    cards = [c for c in cards if c.status != CardStatus.EXCLUDED]
-    if not cards:
+    return {c.pk: got for c, got in zip(cards, score_cards(cards), strict=True)}
+
+
+def score_cards(cards: list[Card]) -> list[tuple[dict[str, Any] | None, str]]:
+    """:func:`score_group` by position, for cards not stored yet (a cycle's new cards are
+    scored in memory and inserted once, with their scores)."""
+    out: list[tuple[dict[str, Any] | None, str]] = [(None, "")] * len(cards)
+    scored = [(i, c) for i, c in enumerate(cards) if c.status != CardStatus.EXCLUDED]
+    if not scored:
         return out
+    cards = [c for _, c in scored]
     template = cards[0].template
     cycle = cards[0].cycle
     ratings: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for r in Rating.objects.filter(card__in=cards, value__isnull=False):
+    stored = [c.pk for c in cards if c.pk is not None]
+    for r in Rating.objects.filter(card_id__in=stored, value__isnull=False):
         ratings[r.card_id].setdefault(r.item_code, {})[r.role] = _number(r.value)
     data = {
         "period": cycle.period,
@@ -88,16 +94,13 @@ def score_group(cards: list[Card]) -> dict[int, tuple[dict[str, Any] | None, str
         raise ActionError(name(str(exc))) from None
     results = {r.id: r for r in run.results}
     ineligible = {x.id: x.reason for x in run.ineligible}
-    for card in cards:
+    for i, card in scored:
         code = card.employee.code
         if code in ineligible:
-            out[card.pk] = (None, _("Not eligible: %(why)s") % {"why": ineligible[code]})
+            out[i] = (None, _("Not eligible: %(why)s") % {"why": ineligible[code]})
             continue
         res = results[code]
-        out[card.pk] = (
-            jsonable(res.to_dict(explain_parts=True)),
-            name("\n".join(res.errors)),
-        )
+        out[i] = (jsonable(res.to_dict(explain_parts=True)), name("\n".join(res.errors)))
     return out
 
 
@@ -122,8 +125,9 @@ def apply_result(card: Card, result: dict[str, Any]) -> list[str]:
         "coverage": _coverage(card, result),
     }
     changed = []
+    deferred = card.get_deferred_fields()  # not read (a recompute rewrites it): not compared
     for field, value in new.items():
-        if getattr(card, field) != value:
+        if field in deferred or getattr(card, field) != value:
             setattr(card, field, value)
             changed.append(field)
     return changed
@@ -148,7 +152,7 @@ def rescore(
             .order_by("id")
         )
         try:
-            results = score_group(cards)
+            results = score_cards(cards)
         except ActionError as exc:
             # Bad data for this template must not stop the rest of the cycle: the cards say why.
             writable = [c.pk for c in cards if c.status in EDITABLE or c.pk in also]
@@ -156,28 +160,44 @@ def rescore(
             if strict:
                 raise
             continue
-        now = timezone.now()
-        dirty: list[Card] = []
-        written: set[str] = set()
-        for card in cards:
-            if card.status not in EDITABLE and card.pk not in also:
-                continue
-            result, error = results[card.pk]
-            if strict and error:
-                raise ActionError(error)
-            old_total = card.total
-            fields = apply_result(card, result) if result is not None else []
-            if card.score_error != error[:4000]:
-                card.score_error = error[:4000]
-                fields.append("score_error")
-            if fields:
-                card.updated_at = now  # auto_now is applied by save() only
-                dirty.append(card)
-                written.update(fields)
-            if old_total != card.total:
-                changes[card.pk] = (old_total, card.total)
+        dirty, written, changed = settle(cards, results, also=also, strict=strict)
+        changes.update({card.pk: totals for card, totals in changed})
         write_fields(dirty, [*sorted(written), "updated_at"])
     return changes
+
+
+def settle(
+    cards: list[Card],
+    results: list[tuple[dict[str, Any] | None, str]],
+    *,
+    also: Collection[int] = (),
+    strict: bool = False,
+) -> tuple[list[Card], set[str], list[tuple[Card, tuple]]]:
+    """Put each writable card's (result, error) on it, in memory.
+
+    Returns the cards that changed, the fields that changed on any of them and, for each card
+    whose total changed, (card, (old total, new total))."""
+    now = timezone.now()
+    dirty: list[Card] = []
+    written: set[str] = set()
+    changes: list[tuple[Card, tuple]] = []
+    for card, (result, error) in zip(cards, results, strict=True):
+        if card.status not in EDITABLE and card.pk not in also:
+            continue
+        if strict and error:
+            raise ActionError(error)
+        old_total = card.total
+        fields = apply_result(card, result) if result is not None else []
+        if card.score_error != error[:4000]:
+            card.score_error = error[:4000]
+            fields.append("score_error")
+        if fields:
+            card.updated_at = now  # auto_now is applied by save() only
+            dirty.append(card)
+            written.update(fields)
+        if old_total != card.total:
+            changes.append((card, (old_total, card.total)))
+    return dirty, written, changes
 
 
 def write_fields(cards: list[Card], fields: list[str]) -> None:
@@ -198,3 +218,36 @@ def write_fields(cards: list[Card], fields: list[str]) -> None:
     ]
     with conn.cursor() as cur:
         cur.executemany(sql, rows)
+
+
+def insert_cards(cards: list[Card]) -> None:
+    """Insert new cards: one parametrised INSERT run for all of them (executemany), their ids
+    read back in one query. bulk_create compiles every value of every row through the SQL
+    compiler, which for 10,000 cards costs more than scoring them."""
+    if not cards:
+        return
+    conn = connections[router.db_for_write(Card)]
+    qn = conn.ops.quote_name
+    now = timezone.now()
+    for card in cards:
+        card.updated_at = now  # auto_now is applied by save() and bulk_create only
+    fields = [f for f in Card._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {qn(Card._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [[f.get_db_prep_save(getattr(c, f.attname), conn) for f in fields] for c in cards]
+    with conn.cursor() as cur:
+        cur.executemany(sql, rows)
+    # one card per cycle and employee (a constraint): that pair finds each new card's id
+    ids = dict(
+        ((cycle_id, emp_id), pk)
+        for cycle_id, emp_id, pk in Card.objects.using(conn.alias)
+        .filter(cycle_id__in={c.cycle_id for c in cards})
+        .order_by()
+        .values_list("cycle_id", "employee_id", "pk")
+    )
+    for card in cards:
+        card.pk = ids[(card.cycle_id, card.employee_id)]
+        card._state.adding = False
+        card._state.db = conn.alias

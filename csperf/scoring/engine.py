@@ -98,6 +98,17 @@ class _Run(Payout):
         self.counted = {i.value for _, i in template.items if kind_of(i.rule).counts}
         self.domain_flags: dict[int, list[str]] = {}
         self.rejected: dict[int, set[str]] = {}  # inputs left out for being outside their unit
+        # What each item's scoring reads of the template, worked out once per run (not once
+        # per item and employee: 10,000 people are 60,000 item scores).
+        self.paths = {
+            id(item): f"sections[{s}].items[{i}]"
+            for s, section in enumerate(template.sections)
+            for i, item in enumerate(section.items)
+        }
+        self.target_specs = {id(i): getattr(i.rule, "target", None) for _, i in template.items}
+        self.percent = {
+            id(i): bool(i.unit is not None and i.unit.percent) for _, i in template.items
+        }
 
     # ---- errors
 
@@ -231,7 +242,9 @@ class _Run(Payout):
                 item.rule, value, path=path, rejected=rejected, report=self.problem
             )
         except MissingValue as missing:
-            return missing
+            # kept in self.raw: without its traceback (frames -> self -> raw), the run is not
+            # a reference cycle and is freed when done, not by the garbage collector
+            return missing.with_traceback(None)
         return _Raw(read, note)
 
     def entered_value(self, emp: Employee, item: Item) -> tuple[Any, str, str] | None:
@@ -388,18 +401,13 @@ class _Run(Payout):
     # ---- items
 
     def item_path(self, item: Item) -> str:
-        for s_idx, section in enumerate(self.t.sections):
-            for i_idx, candidate in enumerate(section.items):
-                if candidate is item:
-                    return f"sections[{s_idx}].items[{i_idx}]"
-        return item.code  # pragma: no cover
+        return self.paths.get(id(item), item.code)
 
     def score_item(self, emp: Employee, section: Section, item: Item) -> ItemResult:
-        rule = item.rule
         scale = item.scale
         raw = self.raw[(emp.index, item.code)]
         target: Decimal | None = None
-        target_spec = getattr(rule, "target", None)
+        target_spec = self.target_specs[id(item)]
         if target_spec is not None:
             target = self.target(emp, item, target_spec, f"{self.item_path(item)}.rule.target")
         flags: list[str] = []
@@ -410,6 +418,7 @@ class _Run(Payout):
             value = raw.value
             scored = self.apply_rule(emp, item, raw, target)
         except MissingValue as missing:
+            missing.__traceback__ = None  # a raw value raised again: no cycle through self.raw
             result = self.missing_item(item, missing.why, target)
             result.value = missing.value
             if missing.flag and not result.excluded:  # excluded items are flagged anyway
@@ -442,11 +451,10 @@ class _Run(Payout):
     def finish_parts(
         self, item: Item, parts: dict[str, Any], score_: Decimal | None, contribution: Any
     ) -> dict[str, Any]:
-        unit = item.unit
         return X.finish(
             parts,
             name=item.label,
-            percent=bool(unit is not None and unit.percent),
+            percent=self.percent[id(item)],
             score=score_,
             scale=item.scale,
             points=item.points,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
@@ -464,6 +465,15 @@ DEFAULT_RATERS = WeightedRaters((("supervisor", Decimal(1)),))
 # -- items, sections, template ----------------------------------------------------------------
 
 
+@cache
+def _kind_of() -> Any:
+    """csperf.scoring.rules.kind_of (that package imports this module): imported on first use,
+    once, not on every call of a property the engine reads for every item and employee."""
+    from csperf.scoring.rules import kind_of
+
+    return kind_of
+
+
 class Item(Node):
     code: Text
     name: str | None = None
@@ -476,9 +486,7 @@ class Item(Node):
     @property
     def rated(self) -> bool:
         """Scored from the raters' ratings (levels, manual)."""
-        from csperf.scoring.rules import kind_of  # the rule types import this module
-
-        return kind_of(self.rule).rated
+        return _kind_of()(self.rule).rated
 
     def input_names(self) -> set[str]:
         """The inputs the rule reads besides the item's value (a formula's v.<name>)."""

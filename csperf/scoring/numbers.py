@@ -11,6 +11,7 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(13)}  # plain(x, places)
 
 
 def engine_context() -> AbstractContextManager[Context]:
@@ -51,10 +52,27 @@ def plain(value: Decimal | int | None, places: int | None = None) -> str:
     """
     if value is None:
         return "—"
-    d = Decimal(value)
-    exponent = d.as_tuple().exponent  # a letter for NaN and infinity
-    if places is not None and isinstance(exponent, int) and exponent < -places:
-        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if type(value) is not Decimal:
+        return _plain(Decimal(value), places)
+    # A cycle writes the same few numbers (targets, steps, scales) hundreds of thousands of
+    # times; the text of a Decimal keeps its exponent, so 0.7 and 0.70 are different keys.
+    key = (str(value), places)
+    text = _PLAIN.get(key)
+    if text is None:
+        text = _plain(value, places)
+        if len(_PLAIN) < 50_000:
+            _PLAIN[key] = text
+    return text
+
+
+_PLAIN: dict[tuple[str, int | None], str] = {}
+
+
+def _plain(d: Decimal, places: int | None) -> str:
+    if places is not None:
+        exponent = d.as_tuple().exponent  # a letter for NaN and infinity
+        if isinstance(exponent, int) and exponent < -places:
+            d = d.quantize(_QUANTUM.get(places) or Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = format(d, "f")
     if "." in text:
         whole, frac = text.split(".")

@@ -90,3 +90,32 @@ def test_codes_stored_as_values_read_as_their_labels():
         assert _words({"code": "dealer-sales", "kind": "dealer"}).endswith("经销商客户满意度指数")
     with translation.override("en"):
         assert _words({"type": "calls"}) == "Type：Call records"
+
+
+def _rows(ids) -> list[dict]:
+    skip = {"id", "at"}  # the new rows' own; everything else must be what record() stores
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.name not in skip]
+    return list(AuditEvent.objects.filter(pk__in=ids).order_by("object_id").values(*fields))
+
+
+def test_record_many_stores_the_rows_record_stores(world):
+    from decimal import Decimal
+
+    cards = list(world.cycle.cards.select_related("employee").order_by("pk"))
+    actor = world.users["hr"]
+    new = {"template": str(world.template), "at": Decimal("12.50"), "n": [1, "二"]}
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    one_by_one = [audit.record(actor, "create_card", c, new=new).pk for c in cards]
+    audit.record_many(actor, "create_card", cards, new=new)
+    many = set(AuditEvent.objects.values_list("pk", flat=True)) - before - set(one_by_one)
+    assert len(many) == len(cards) > 1
+    assert _rows(many) == _rows(one_by_one)
+    stored = AuditEvent.objects.filter(pk__in=many)
+    assert all(e.at is not None and e.new["at"] == "12.50" for e in stored)
+
+
+def test_record_many_refuses_an_unknown_action_before_anything_is_written(world):
+    count = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="no_such_action"):
+        audit.record_many(None, "no_such_action", list(world.cycle.cards.all()), new=None)
+    assert AuditEvent.objects.count() == count
