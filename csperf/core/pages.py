@@ -1,7 +1,7 @@
 """Parts of a page that a higher app adds to a lower app's page.
 
 The employee page (``org``) lists the person's cards (``reviews``); the card page (``reviews``)
-lists the card's improvement plans (``board``). A lower app never imports a higher one
+lists the card's improvement plans (``board``) and its history in words (``reports``). A lower app never imports a higher one
 (docs/architecture.md, checked by import-linter), so the higher app adds its part when Django
 starts (its ``AppConfig.ready``) and the page asks for the parts here. Each page names the
 context keys it needs, so a part that was never added stops the page instead of leaving a hole.
@@ -20,7 +20,7 @@ Part = Callable[[HttpRequest, Any], dict[str, Any]]
 # page -> the context keys its template shows from other apps
 PAGES: dict[str, tuple[str, ...]] = {
     "org.employee": ("cards",),
-    "reviews.card": ("plans",),
+    "reviews.card": ("plans", "history_rows"),
 }
 _PARTS: dict[str, list[Part]] = {}
 

@@ -48,6 +48,7 @@ from csperf.ingest.readers import RawBatch, Source
 from csperf.ingest.roster import read_roster
 from csperf.ingest.schema import CALLS
 from csperf.ingest.store import Store
+from csperf.kernel.i18n import Message, gettext_noop
 
 EVENTS = {
     "ENTERQUEUE",
@@ -137,7 +138,7 @@ def _tz() -> ZoneInfo | None:
                     file="CSPERF_TIMEZONE",
                     row=None,
                     column=None,
-                    message=f"unknown time zone {name!r}",
+                    message=Message(gettext_noop("unknown time zone %(name)r"), {"name": name}),
                 )
             ]
         ) from None
@@ -151,16 +152,11 @@ def parse_queue_log(path: str | Path) -> tuple[list[Call], list[Problem], list[s
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ImportFailed(
-            [Problem(path="", file=fname, row=None, column=None, message="no such file")]
+            [Problem(path="", file=fname, message=Message(gettext_noop("no such file")))]
         ) from None
     except IsADirectoryError:
-        raise ImportFailed(
-            [
-                Problem(
-                    path="", file=fname, row=None, column=None, message="is a directory, not a file"
-                )
-            ]
-        ) from None
+        why = Message(gettext_noop("is a directory, not a file"))
+        raise ImportFailed([Problem(path="", file=fname, message=why)]) from None
     log = _LogReader(fname, _tz())
     for line_no, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
         if line.strip():
@@ -198,7 +194,10 @@ class _LogReader:
                     file=self.fname,
                     row=line,
                     column=col,
-                    message=f"{what} {v!r} is not a number",
+                    message=Message(
+                        gettext_noop("%(what)s %(value)r is not a number"),
+                        {"what": what, "value": v},
+                    ),
                 )
             )
             return None
@@ -209,7 +208,9 @@ class _LogReader:
                     file=self.fname,
                     row=line,
                     column=col,
-                    message=f"{what} {v} is negative",
+                    message=Message(
+                        gettext_noop("%(what)s %(value)s is negative"), {"what": what, "value": v}
+                    ),
                 )
             )
             return None
@@ -229,7 +230,9 @@ class _LogReader:
                 return ts.replace(tzinfo=None, microsecond=0)
             return datetime.fromisoformat(ts_s).replace(microsecond=0)
         except ValueError:
-            msg = f"{ts_s!r} is not a Unix time or a date and time"
+            msg = Message(
+                gettext_noop("%(value)r is not a Unix time or a date and time"), {"value": ts_s}
+            )
             self.problems.append(
                 Problem(path="", file=self.fname, row=line_no, column="time", message=msg)
             )
@@ -238,7 +241,12 @@ class _LogReader:
     def line(self, line_no: int, line: str) -> None:
         parts = line.rstrip("\r").split("|")
         if len(parts) < 5:
-            msg = f"expected time|callid|queue|agent|event|data…, found {len(parts)} fields"
+            msg = Message(
+                gettext_noop(
+                    "expected time|callid|queue|agent|event|data…, found %(count)s fields"
+                ),
+                {"count": len(parts)},
+            )
             self.problems.append(
                 Problem(path="", file=self.fname, row=line_no, column=None, message=msg)
             )
@@ -252,9 +260,9 @@ class _LogReader:
         call = self.open_calls.get(callid)
         if event == "ENTERQUEUE":
             if call is not None:  # entered again without an end: the earlier pass is unfinished
+                again = gettext_noop("%(where)s: call %(call)s entered a queue again before ending")
                 self.notes.append(
-                    f"{self.fname}:{call.line}: call {call.call_id} entered a queue again"
-                    " before ending"
+                    Message(again, {"where": f"{self.fname}:{call.line}", "call": call.call_id})
                 )
             call = self.new_segment(callid, line_no)
             call.queue, call.offered_at, call.customer_id = queue, ts, _data(parts, 1).strip()
@@ -296,14 +304,16 @@ class _LogReader:
     def end_notes(self) -> list[str]:
         """The notes, with the calls the log leaves unfinished or began before its start."""
         for call in self.open_calls.values():
+            open_call = gettext_noop("%(where)s: call %(call)s has not ended in this log; skipped")
             self.notes.append(
-                f"{self.fname}:{call.line}: call {call.call_id} has not ended in this log; skipped"
+                Message(open_call, {"where": f"{self.fname}:{call.line}", "call": call.call_id})
             )
         if self.orphan:
-            self.notes.append(
-                f"{self.orphan} call(s) began before the start of the log;"
-                " rebuilt from their later events"
+            orphans = gettext_noop(
+                "%(count)s call(s) began before the start of the log; rebuilt from their later"
+                " events"
             )
+            self.notes.append(Message(orphans, {"count": self.orphan}))
         return self.notes
 
 

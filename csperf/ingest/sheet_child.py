@@ -93,22 +93,37 @@ def _check_extent(sheet, opts: dict) -> int:
     if end is None:
         raise SheetProblem(gettext_noop("the first sheet is empty"))
     rows, cols = end[0] + 1, end[1] + 1
-    over = []
-    if rows - 1 > opts["rows"]:
-        over.append(f"{opts['rows']:,} rows")
-    if cols > opts["columns"]:
-        over.append(f"{opts['columns']} columns")
-    if sheet.height * sheet.width > opts["cells"]:
-        over.append(f"{opts['cells']:,} cells")
+    over = limits_over(
+        rows=opts["rows"] if rows - 1 > opts["rows"] else None,
+        columns=opts["columns"] if cols > opts["columns"] else None,
+        cells=opts["cells"] if sheet.height * sheet.width > opts["cells"] else None,
+    )
     if over:
         raise SheetProblem(
             gettext_noop(
                 "the first sheet holds %(rows)s rows × %(columns)s columns, more than an import"
                 " reads (%(over)s): remove what lies beyond the data, or save the sheet as CSV"
             ),
-            params={"rows": f"{rows:,}", "columns": f"{cols:,}", "over": ", ".join(over)},
+            params={"rows": f"{rows:,}", "columns": f"{cols:,}", "over": over},
         )
     return rows
+
+
+def limits_over(*, rows: int | None, columns: int | None, cells: int | None) -> dict | None:
+    """The limits a sheet breaks (those not None) as one message, ``200 columns, 20,000,000
+    cells``: each limit and each ", " a msgid of its own, so a reader reads them in their
+    language; a {msgid, params} dict, as the child reports it (the parent uses it too)."""
+    out: dict | None = None
+    for count, msgid in (
+        (rows, gettext_noop("%(count)s rows")),
+        (columns, gettext_noop("%(count)s columns")),
+        (cells, gettext_noop("%(count)s cells")),
+    ):
+        if count is not None:
+            item = {"msgid": msgid, "params": {"count": f"{count:,}"}}
+            pair = gettext_noop("%(list)s, %(item)s")
+            out = item if out is None else {"msgid": pair, "params": {"list": out, "item": item}}
+    return out
 
 
 def _too_long(text: str, most: int) -> bool:

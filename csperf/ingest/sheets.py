@@ -69,15 +69,22 @@ def column_letters(n: int) -> str:
     return s
 
 
+def as_message(d: dict) -> Message:
+    """A {msgid, params} dict (nested ones in its params too) as a Message."""
+    params = {
+        k: as_message(v) if isinstance(v, dict) and "msgid" in v else v
+        for k, v in (d.get("params") or {}).items()
+    }
+    return Message(str(d["msgid"]), params)
+
+
 def check_extent(p: Path, rows: int, cols: int, lim: Limits, what: str) -> None:
     """Refuse a sheet of `rows` rows (the header included) and `cols` columns over the limits."""
-    over = []
-    if rows - 1 > lim.rows:
-        over.append(f"{lim.rows:,} rows")
-    if cols > lim.columns:
-        over.append(f"{lim.columns} columns")
-    if rows * cols > lim.sheet_cells:
-        over.append(f"{lim.sheet_cells:,} cells")
+    over = sheet_child.limits_over(
+        rows=lim.rows if rows - 1 > lim.rows else None,
+        columns=lim.columns if cols > lim.columns else None,
+        cells=lim.sheet_cells if rows * cols > lim.sheet_cells else None,
+    )
     if over:
         raise fail(
             p,
@@ -92,7 +99,7 @@ def check_extent(p: Path, rows: int, cols: int, lim: Limits, what: str) -> None:
                     "cell": f"{column_letters(cols)}{rows}",
                     "rows": f"{rows:,}",
                     "columns": f"{cols:,}",
-                    "over": ", ".join(over),
+                    "over": as_message(over),
                 },
             ),
         )
@@ -334,7 +341,7 @@ def _child_message(p: Path, line: dict) -> str:
     """The child's problem (sheet_child.main): its msgid and params, or a library's text."""
     if line.get("library") is not None:
         return library_error(line["library"], suffix=p.suffix.lower())
-    return Message(str(line["message"]), line.get("params") or {})
+    return as_message({"msgid": line["message"], "params": line.get("params")})
 
 
 def _too_large(p: Path, lim: Limits) -> ReadError:

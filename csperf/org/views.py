@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from csperf.core.errors import InvalidInput
 from csperf.core.pages import parts_for
@@ -25,6 +26,7 @@ from csperf.org.access import (
     teams_for_user,
 )
 from csperf.org.models import Department, Employee, Membership, Position, Role, Team
+from csperf.org.roster import ROSTER
 
 
 def _date(request: HttpRequest, name: str) -> dt.date:
@@ -74,18 +76,25 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The reasons the code writes on an assignment (the roster load, a hire without a reason).
+CODE_REASONS = {ROSTER: gettext_lazy("roster import"), "hire": gettext_lazy("Hire")}
+
+
 @login_required
 def employee(request: HttpRequest, employee_id: int) -> HttpResponse:
     emp = get_employee_for_user(request.user, employee_id)
+    assignments = list(
+        emp.assignments.select_related("team__department", "position").order_by("-start")
+    )
+    for a in assignments:  # a reason the code wrote, in words; a person's as written
+        a.reason_text = str(CODE_REASONS.get(a.reason, a.reason))
     return render(
         request,
         "org/employee.html",
         {
             **parts_for("org.employee", request, emp),  # the cards: csperf.reviews.parts
             "emp": emp,
-            "assignments": emp.assignments.select_related("team__department", "position").order_by(
-                "-start"
-            ),
+            "assignments": assignments,
             "can_manage": can_manage_org(request.user),
             "teams": Team.objects.select_related("department"),
             "positions": Position.objects.all(),

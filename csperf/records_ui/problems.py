@@ -9,6 +9,7 @@ Params that are our own words are translated too: a nested message, a column of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from contextlib import nullcontext
 from typing import Any
@@ -24,6 +25,8 @@ from csperf.records_ui.labels import header_of, label_by_name
 
 COLUMN_PARAMS = ("field", "dst")  # params naming a column of the record type
 TYPE_PARAMS = ("type",)  # params naming a record type
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CHOICE_PARAMS = ("allowed",)  # params listing an enumeration's values (``inbound, outbound``)
 
 
 def stored_problem(problem: Problem, *, name: str, path: str) -> dict[str, Any]:
@@ -119,13 +122,40 @@ def _render(msgid: str, params: Mapping[str, Any] | None, kind: str) -> str:
 
 
 def _param(key: str, value: Any, kind: str) -> Any:
-    if isinstance(value, Mapping) and "msgid" in value:  # a nested message
+    if isinstance(value, Mapping) and "msgid" in value:  # a nested message, as a job keeps it
         return _render(str(value["msgid"]), value.get("params"), kind)
+    if isinstance(value, Message):  # a nested message, as the importer made it
+        return _render(value.msgid, value.params, kind)
     if key in COLUMN_PARAMS and isinstance(value, str):
         return _column_word(value, kind)
     if key in TYPE_PARAMS and isinstance(value, str):
         return label_by_name(value)
+    if key in CHOICE_PARAMS and isinstance(value, str):
+        return _choices_word(value, kind)
     return value
+
+
+def _choices_word(allowed: str, kind: str) -> str:
+    """An enumeration's values as a Chinese reader reads them: each value the file may hold
+    with its Chinese word, ``inbound（呼入）、outbound（呼出）``; the English list otherwise."""
+    if not (translation.get_language() or "").startswith("zh"):
+        return allowed
+    words = _chinese_choices(kind)
+    return "、".join(f"{v}（{words[v]}）" if v in words else v for v in allowed.split(", ") if v)
+
+
+def _chinese_choices(kind: str) -> dict[str, str]:
+    """value -> its first Chinese word, over the enumerations of ``kind`` (every record type's
+    when the kind is not known)."""
+    types = [RECORD_TYPES[kind]] if kind in RECORD_TYPES else list(RECORD_TYPES.values())
+    out: dict[str, str] = {}
+    for rt in types:
+        for c in rt.columns:
+            for value, aliases in (c.choices or {}).items():
+                chinese = next((a for a in aliases if CJK.search(a)), None)
+                if chinese:
+                    out.setdefault(value, chinese)
+    return out
 
 
 def _column_word(name: str, kind: str) -> str:

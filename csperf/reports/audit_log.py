@@ -141,6 +141,7 @@ CODE_REASONS: list[tuple[re.Pattern[str], Any]] = [
 ]
 
 PAGE_SIZE = 50
+EXPONENT = re.compile(r"-?\d+(?:\.\d+)?E[+-]?\d+")  # a number as Decimal writes it
 EXPORT_LIMIT = 50000
 
 
@@ -407,6 +408,8 @@ def _words(v: Any, statuses: dict[str, Any] | None = None) -> str:
     if isinstance(v, str):
         if statuses and v in statuses:
             return str(statuses[v])
+        if EXPONENT.fullmatch(v):  # a total kept as Decimal text ("6E+1"): read as 60
+            return _number(v)
         return v
     if isinstance(v, list | tuple):
         return "、".join(_words(x) for x in v) if v else "—"

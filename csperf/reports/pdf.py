@@ -128,19 +128,29 @@ def _heading(card: Any, ps: _Paragraphs) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
+    parts = [
+        f"{_('Period')} {card.cycle.period}",
+        pgettext("printed card", "{name} ({code})").format(
+            name=card.employee.name, code=card.employee.code
+        ),
+        f"{card.department.name} / {card.team.name}",
+        card.position.name,
+        card.get_status_display(),
+    ]
     return [
         ps.p(f"{card.template.name}", ps.title),
-        ps.p(
-            f"{_('Period')} {card.cycle.period} · "
-            + pgettext("printed card", "{name} ({code})").format(
-                name=card.employee.name, code=card.employee.code
-            )
-            + f" · {card.department.name} / {card.team.name} · {card.position.name} · "
-            f"{card.get_status_display()}",
-            ps.sub,
-        ),
+        ps.p(dotted(parts), ps.sub),
         Spacer(1, 4 * mm),
     ]
+
+
+def dotted(parts: list[str]) -> str:
+    """``a · b · c``; after a full-width bracket (``张三（E001）``), which has its own space,
+    the "·" follows without one."""
+    out = str(parts[0]) if parts else ""
+    for part in parts[1:]:
+        out += ("· " if out.endswith(("）", "】", "」", "》")) else " · ") + str(part)
+    return out
 
 
 def _header_row(cols: list[dict[str, Any]], ps: _Paragraphs) -> list[Any]:

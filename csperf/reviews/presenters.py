@@ -223,6 +223,18 @@ def _levels(it: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _named_kinds(it: Any, value: Any) -> Any:
+    """Counts by kind ({shouting: 0}) with each kind by its name, as the rule in words names it
+    (the rule's ``x-kinds``, else the event catalogue's name); other values as they are."""
+    if not isinstance(value, dict):
+        return value
+    from csperf.exports.scorecard_xlsx import kind_names
+    from csperf.scoring.rules.words import kind_label
+
+    names = kind_names()
+    return {kind_label(it.rule, str(k), names): v for k, v in value.items()}
+
+
 def _item_view(seen: _Seen, it: Any) -> tuple[dict[str, Any], bool]:
     """The item's row, and whether a hidden column rates it (its derived figures withheld)."""
     ri = seen.result_items.get(it.code, {})
@@ -244,7 +256,9 @@ def _item_view(seen: _Seen, it: Any) -> tuple[dict[str, Any], bool]:
         # Before (or without) a successful scoring, show the input the card holds.
         "value": value,
         "unit": unit,
-        "value_shown": figures.figure(value, unit, lang=translation.get_language()),
+        "value_shown": figures.figure(
+            _named_kinds(it, value), unit, lang=translation.get_language()
+        ),
         "target": ri.get("target"),
         "score": ri.get("score") if show_item else None,
         "scale": ri.get("scale"),

@@ -16,7 +16,6 @@ from csperf.reviews import actions, rating_form, workflow
 from csperf.reviews.access import (
     get_card_for_user,
     get_evidence_for_user,
-    history_for_user,
 )
 from csperf.reviews.presenters import appeal_preview, appeal_view, card_detail
 from csperf.reviews.printed import CONTENT_TYPE, card_xlsx
@@ -27,7 +26,6 @@ from csperf.reviews.transitions import run_step
 def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_card_for_user(request.user, card_id)
     view = card_detail(request.user, card)
-    history = history_for_user(request.user, card)
     template = card.template.parsed
     appeals = [
         appeal_view(request.user, a, template)
@@ -43,11 +41,11 @@ def card_page(request: HttpRequest, card_id: int) -> HttpResponse:
         "reviews/card.html",
         {
             **view,
-            "history": history[:300],
             "appeals": appeals,
             "appeal_desks": desks,
             "reopen_roles": roles_for_reopen,
-            # the improvement plans of a failing card: csperf.board.parts
+            # the improvement plans of a failing card (csperf.board.parts), the card's
+            # history in words (csperf.reports.parts)
             **parts_for("reviews.card", request, card),
         },
     )

@@ -49,6 +49,39 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 _LIST_SEP = {X.ZH: "、", X.EN: ", "}
+# the units of csperf.scoring.extensions.UNITS as the reader says them
+_UNITS: dict[str, dict[str, str]] = {
+    X.ZH: {
+        "share": "占比",
+        "ratio": "比率",
+        "signed_ratio": "增减率",
+        "count": "计数",
+        "mean": "平均值",
+        "score": "分值",
+        "flag": "是/否",
+        "amount": "金额",
+        "seconds": "秒",
+        "minutes": "分钟",
+        "hours": "小时",
+        "days": "天数",
+        "number": "数值",
+    },
+    X.EN: {
+        "share": "share",
+        "ratio": "ratio",
+        "signed_ratio": "signed ratio",
+        "count": "count",
+        "mean": "mean",
+        "score": "score",
+        "flag": "yes/no",
+        "amount": "amount",
+        "seconds": "seconds",
+        "minutes": "minutes",
+        "hours": "hours",
+        "days": "days",
+        "number": "number",
+    },
+}
 
 _DAYS = "days_worked missing: eligibility (min_days_worked) not checked"
 _NOT_RANKED = "not ranked: the card has input errors"
@@ -203,5 +236,8 @@ def _why_text(p: dict[str, Any], lang: str) -> str:
             kind=p.get("kind", ""), why=_why_text(p.get("why") or {}, lang)
         )
     if code in ("outside", "not_whole"):
-        return t[code].format(**{k: v for k, v in p.items() if k != "code"})
+        words = {k: v for k, v in p.items() if k != "code"}
+        unit = str(words.get("unit", ""))
+        words["unit"] = _UNITS[lang].get(unit, unit)
+        return t[code].format(**words)
     return str(p.get("text", ""))

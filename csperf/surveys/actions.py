@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from csperf.core import audit
 from csperf.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from csperf.core.locking import lock
+from csperf.kernel.i18n import Message
 from csperf.kernel.periods import PeriodError, parse_period
 from csperf.org.access import scope_for
 from csperf.org.models import Employee, Membership, Role, Team
@@ -66,6 +67,15 @@ class SurveyImportFailed(InvalidInput):
         super().__init__(problems[0] + more + _(" — nothing was imported."), field="file")
         self.problems = problems
         self.total = total
+
+
+def _said(text: object) -> str:
+    """A message of a layer without Django (a kernel.i18n Message: csperf.ingest's readers,
+    csperf.surveys.scoring) in the reader's language; other text as it is."""
+    if not isinstance(text, Message):
+        return str(text)
+    params = {k: _said(v) if isinstance(v, Message) else v for k, v in text.params.items()}
+    return _(text.msgid) % params if params else _(text.msgid)
 
 
 def _norm(h: str) -> str:
@@ -131,7 +141,7 @@ def _parse_time(text: str) -> dt.datetime:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date and time (YYYY-MM-DD HH:MM:SS)")
+    raise ValueError(_("%(value)r is not a date and time (YYYY-MM-DD HH:MM:SS)") % {"value": text})
 
 
 def _small_int(text: str, low: int, high: int) -> int | None:
@@ -141,9 +151,10 @@ def _small_int(text: str, low: int, high: int) -> int | None:
     try:
         v = Decimal(text)
     except Exception:
-        raise ValueError(f"{text!r} is not a whole number") from None
+        raise ValueError(_("%(value)r is not a whole number") % {"value": text}) from None
     if v != v.to_integral_value() or not low <= v <= high:
-        raise ValueError(f"{text} is not a whole number {low}–{high}")
+        why = _("%(value)s is not a whole number %(low)s–%(high)s")
+        raise ValueError(why % {"value": text, "low": low, "high": high})
     return int(v)
 
 
@@ -181,18 +192,20 @@ def _columns(header: list[str], sdef: Any, fname: str) -> dict[str, int]:
         if f and f not in col:
             col[f] = i
     problems = [
-        f"{fname}:1: {_('required column missing')}: {' / '.join(FIXED_COLUMNS[need][2:4])}"
+        f"{fname}:1: "
+        + _("required column missing: %(columns)s")
+        % {"columns": " / ".join(FIXED_COLUMNS[need][2:4])}
         for need in ("response_id", "surveyed_at", "status")
         if need not in col
     ]
     role_cols = [f"role:{r.code}" for r in sdef.roles]
     if not any(c in col for c in ["agent", *role_cols]):
         names = ", ".join([FIXED_COLUMNS["agent"][1]] + [r.column for r in sdef.roles])
-        problems.append(f"{fname}:1: {_('no column names who the survey is about')} ({names})")
+        why = _("no column names who the survey is about (%(columns)s)") % {"columns": names}
+        problems.append(f"{fname}:1: {why}")
     if not any(k.startswith("q:") for k in col) and sdef.questions and "rating" not in col:
-        problems.append(
-            f"{fname}:1: {_('no question column')} ({', '.join(q.code for q in sdef.questions)})"
-        )
+        codes = ", ".join(q.code for q in sdef.questions)
+        problems.append(f"{fname}:1: " + _("no question column (%(codes)s)") % {"codes": codes})
     if problems:
         raise SurveyImportFailed(problems, len(problems))
     return col
@@ -228,7 +241,7 @@ class _RowReader:
         try:
             rec["status"] = parse_status(cell["status"])
         except ValueError as exc:
-            bad(rownum, header["status"], str(exc))
+            bad(rownum, header["status"], _said(exc.args[0]))
             return None
         for f, low, high in (("rating", 1, 5), ("nps", 0, 10)):
             try:
@@ -256,7 +269,7 @@ class _RowReader:
             try:
                 scores[q.code] = answer_score(self.sdef, raw)
             except ValueError as exc:
-                self.problems.bad(rownum, self.header[f"q:{q.code}"], str(exc))
+                self.problems.bad(rownum, self.header[f"q:{q.code}"], _said(exc.args[0]))
         return answers, scores
 
     def _people(self, rownum: int, cell: dict[str, str]) -> dict[str, list]:
@@ -297,7 +310,7 @@ def import_responses(
     try:
         src = open_table(path)
     except ReadError as exc:
-        raise SurveyImportFailed([f"{fname}: {str(exc).split(': ', 1)[-1]}"], 1) from None
+        raise _read_failed(exc, fname) from None
     col = _columns(src.header, survey.parsed, fname)
     problems = _Problems(fname)
     teams = {t.code: t for t in Team.objects.select_related("department")}
@@ -319,12 +332,22 @@ def import_responses(
                 parsed_rows.append(rec)
     for r, msg in src.invalid_rows or ():
         problems.total += 1
-        problems.lines.append(f"{fname}:{r or '?'}: {msg}")
+        problems.lines.append(f"{fname}:{r or '?'}: {_said(msg)}")
     if problems.lines:
         raise problems.fail()
     if not parsed_rows:
-        raise SurveyImportFailed([f"{fname}: {_('the file has no rows')}"], 1)
+        raise SurveyImportFailed([f"{fname}: " + _("the file has no rows")], 1)
     return _store_rows(actor, survey, parsed_rows, fname)
+
+
+def _read_failed(exc: Exception, fname: str) -> SurveyImportFailed:
+    """The reader's refusal (csperf.ingest.sources.ReadError) in the reader's language, each
+    problem at its file:row:column."""
+    lines = []
+    for row, column, message in getattr(exc, "problems", None) or [(None, None, str(exc))]:
+        where = ":".join(str(x) for x in (fname, row, column) if x not in (None, ""))
+        lines.append(f"{where}: {_said(message)}")
+    return SurveyImportFailed(lines, max(getattr(exc, "total", 0), len(lines)))
 
 
 def _supervisor_of(team: Team) -> Any:

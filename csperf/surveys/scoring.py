@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from csperf.kernel.i18n import Message, gettext_noop
 from csperf.kernel.problems import Problem
 from csperf.scoring.errors import ScoringError, join_path
 from csperf.scoring.loader import LoadError, parse_document
@@ -256,7 +257,7 @@ def answer_score(survey: SurveyDef, raw: Any) -> Decimal | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not an answer")
+        raise ValueError(Message(gettext_noop("%(value)r is not an answer"), {"value": raw}))
     if isinstance(raw, int | Decimal | float):
         d = Decimal(str(raw))
     else:
@@ -269,9 +270,10 @@ def answer_score(survey: SurveyDef, raw: Any) -> Decimal | None:
             d = Decimal(s)
         except InvalidOperation:
             known = "、".join(survey.labels)
-            raise ValueError(f"{s!r} is neither a score 0–100 nor one of {known}") from None
+            why = gettext_noop("%(value)r is neither a score 0–100 nor one of %(known)s")
+            raise ValueError(Message(why, {"value": s, "known": known})) from None
     if not d.is_finite() or not ZERO <= d <= HUNDRED:
-        raise ValueError(f"{raw} is outside 0–100")
+        raise ValueError(Message(gettext_noop("%(value)s is outside 0–100"), {"value": raw}))
     return d
 
 
@@ -280,7 +282,10 @@ def parse_status(raw: Any) -> str:
     for status, words in STATUS_WORDS.items():
         if s in words:
             return status
-    raise ValueError(f"{raw!r} is not a status (完成/拒访/未接通 or completed/refused/unreachable)")
+    why = gettext_noop(
+        "%(value)r is not a status (完成/拒访/未接通 or completed/refused/unreachable)"
+    )
+    raise ValueError(Message(why, {"value": raw}))
 
 
 def cs_by_role(survey: SurveyDef, scores: Mapping[str, Decimal | None]) -> dict[str, Decimal]:

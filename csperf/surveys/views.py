@@ -55,6 +55,14 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _role_names(sdef: Any) -> dict[str, str]:
+    """A survey role by name, not code: the import column that names its people (销售顾问),
+    or 坐席 for the agent of a survey without roles."""
+    names = {r.code: r.column for r in sdef.roles}
+    names.setdefault("agent", _("Agent"))
+    return names
+
+
 @login_required
 def survey_page(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = get_survey_for_user(request.user, survey_id)
@@ -64,18 +72,37 @@ def survey_page(request: HttpRequest, survey_id: int) -> HttpResponse:
         else "month"
     )
     by = "team" if request.GET.get("by") == "team" else "employee"
+    names = _role_names(survey.parsed)
+    rows = survey_figures(request.user, survey, grain=grain, by=by)
+    for row in rows:
+        row["role_name"] = names.get(row["role"], row["role"])
+    responses = list(
+        responses_for_user(request.user)
+        .filter(survey=survey)
+        .prefetch_related("credits__employee", "credits__team")[:200]
+    )
+    for resp in responses:
+        for credit in resp.credits.all():
+            credit.role_name = names.get(credit.role, credit.role)
     return render(
         request,
         "surveys/survey.html",
         {
             "survey": survey,
             "sdef": survey.parsed,
+            "questions": [
+                {
+                    "code": q.code,
+                    "text": q.text,
+                    "role": names.get(q.role, q.role),
+                    "weight": q.weight,
+                }
+                for q in survey.parsed.questions
+            ],
             "grain": grain,
             "by": by,
-            "rows": survey_figures(request.user, survey, grain=grain, by=by),
-            "responses": responses_for_user(request.user)
-            .filter(survey=survey)
-            .prefetch_related("credits__employee", "credits__team")[:200],
+            "rows": rows,
+            "responses": responses,
             "imports": survey.imports.all()[:10] if can_manage_survey(request.user, survey) else [],
             "can_manage": can_manage_survey(request.user, survey),
             "employees": employees_for_user(request.user)[:500],

@@ -145,3 +145,33 @@ def test_log_starting_mid_call(store, tmp_path):
         c["offered_at"] == datetime.utcfromtimestamp(T0) and c["wait_s"] == 20 and c["talk_s"] == 80
     )
     assert any("began before the start" in n for n in res.notes)
+
+
+def test_problems_and_notes_keep_msgid_and_params_for_a_page_in_chinese(store, tmp_path):
+    """queue_log words its problems and notes like the rest of the importer (kernel.i18n): the
+    English text for the command line, a msgid and params a page translates."""
+    from django.utils import translation
+
+    from csperf.ingest.queue_log import parse_queue_log
+
+    bad = tmp_path / "bad_log"
+    bad.write_text(
+        f"{T0}|1.1|q||ENTERQUEUE||1|1\n{T0 + 5}|1.1|q|SIP/1|CONNECT|-3|1|1\n{T0}|short\n"
+        f"{T0 + 9}|2.1|q|SIP/1|COMPLETEAGENT|x|1|1\n"
+    )
+    _calls, problems, notes = parse_queue_log(bad)
+    assert [str(p) for p in problems] == [
+        f"{bad}:2:data1: holdtime -3 is negative",
+        f"{bad}:3: expected time|callid|queue|agent|event|data…, found 2 fields",
+        f"{bad}:4:data1: holdtime 'x' is not a number",
+    ]
+    assert all(p.msgid and p.params for p in problems)
+    with translation.override("zh-hans"):
+        chinese = [translation.gettext(m.msgid) % m.params for m in [*problems, *notes]]
+    assert chinese == [
+        "holdtime -3 是负数",
+        "应为 time|callid|queue|agent|event|data… 格式，实际只有 2 个字段",
+        "holdtime 'x' 不是数字",
+        f"{bad}:1：呼叫 1.1 在本日志中未结束，已跳过",
+        "1 通呼叫开始于日志起点之前，已按其后续事件重建",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-def test_detail_shows_the_card_with_rules_in_words(client, world):
+def test_detail_shows_the_card_with_rules_in_words(client, world, settings):
     client.force_login(world.users["agent"])
     r = client.get(f"/library/{world.template.pk}/")
     html = r.content.decode()
@@ -15,6 +15,12 @@ def test_detail_shows_the_card_with_rules_in_words(client, world):
     assert client.get(f"/library/{world.template.pk}/what-if/").status_code == 404
     assert client.get("/library/upload/").status_code == 404
     assert "test-card" in client.get("/library/").content.decode()
+    # who rates an item, by the roles' names as the page's own "Raters" names them, not by code
+    assert "<td>自评 → 主管 → 复核人</td>" in html and "self → supervisor" not in html
+    assert '<span class="muted small" translate="no">attitude</span>' in html  # a code
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/library/{world.template.pk}/").content.decode()
+    assert "<td>Self → Supervisor → Reviewer</td>" in html
 
 
 def test_upload_names_file_line_and_path_and_stores_nothing(client, world):

@@ -138,3 +138,29 @@ def test_employee_scope_per_persona(world):
     assert codes["reviewer"] == {"E001", "E002", "E003"}
     assert codes["hr"] == codes["auditor"] == {"E001", "E002", "E003", "E004"}
     assert codes["outsider"] == set()
+
+
+@pytest.mark.django_db
+def test_employee_page_words_the_reasons_the_code_wrote(world, client, settings):
+    """An assignment the roster load wrote reads 花名册导入 (roster import in English), not the
+    code's word; a reason a person wrote stays as written."""
+    from csperf.org.models import Assignment
+    from csperf.org.roster import ROSTER
+
+    emp = world.employees["agent"]
+    first = Assignment.objects.filter(employee=emp).order_by("start").first()
+    first.reason = ROSTER
+    first.save()
+    Assignment.objects.create(
+        employee=emp,
+        team=first.team,
+        position=first.position,
+        start=first.start.replace(year=first.start.year + 1),
+        reason="调岗：支援夜班",
+    )
+    client.force_login(world.users["hr"])
+    page = client.get(f"/org/employees/{emp.pk}/").content.decode()
+    assert "<td>花名册导入</td>" in page and "<td>调岗：支援夜班</td>" in page
+    assert "<td>roster</td>" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "<td>roster import</td>" in client.get(f"/org/employees/{emp.pk}/").content.decode()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -150,3 +152,26 @@ def test_my_trend_shows_only_my_published_cards(client, world, rate_through):
     assert data["chart"]["series"][0]["data"] == [float(card.total)]
     client.force_login(world.users["hr"])  # no employee record: no trend of their own
     assert client.get("/reports/me/").status_code == 404
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="apt-get install -y poppler-utils")
+def test_pdf_heading_has_one_space_around_each_dot(world, rate_through):
+    """张三（E001）· 部门: the full-width bracket has its own space, so none before the "·"; the
+    English heading keeps a space on both sides."""
+    from django.utils import translation
+
+    from csperf.reports.pdf import card_pdf
+    from csperf.reviews.presenters import card_detail
+
+    card = rate_through("agent")
+    emp = card.employee
+    expected = {
+        "zh-hans": f"{emp.name}（{emp.code}）· {card.department.name} / ",
+        "en": f"{emp.name} ({emp.code}) · {card.department.name} / ",
+    }
+    for language, words in expected.items():
+        with translation.override(language):
+            data = card_pdf(card_detail(world.users["hr"], card))
+        done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+        heading = done.stdout.decode("utf-8").splitlines()[1]
+        assert words in heading and "  ·" not in heading and "） ·" not in heading, heading

@@ -15,7 +15,11 @@ import csperf
 
 ROSTER = "工号,姓名,班组,部门,岗位\n"
 LABELS = "很好, 非常满意, 满意, 比较满意, 一般, 基本满意, 不满意, 投诉"
-CALL_OUTCOMES = "answered, abandoned, blocked, timeout, exited, connected, no_answer, busy"
+# an enumeration's values as the file may hold them, each with its Chinese word
+CALL_OUTCOMES = (
+    "answered（接通）、abandoned（放弃）、blocked（阻塞）、timeout（超时）、exited（按键退出）、"
+    "connected（外呼接通）、no_answer（无人接听）、busy（占线）"
+)
 
 # (record type, file, content, problems expected: (row, column as shown, Chinese text))
 CASES = [
@@ -204,3 +208,42 @@ def test_every_message_the_importer_marks_has_a_chinese_translation():
     with translation.override("zh-hans"):
         untranslated = sorted(m for m in msgids if translation.gettext(m) == m)
     assert untranslated == []
+
+
+def test_the_limits_a_sheet_breaks_read_in_chinese():
+    """The "(200 columns, 20,000,000 cells)" of a sheet too large is params too: each limit and
+    the list in the reader's language; the English text stays for the command line."""
+    from csperf.ingest.limits import Limits
+    from csperf.ingest.sheets import check_extent
+    from csperf.ingest.sources import ReadError
+    from csperf.kernel.i18n import Message
+    from csperf.kernel.problems import Problem
+    from csperf.records_ui.problems import render_problem, stored_problem
+
+    with pytest.raises(ReadError) as ei:
+        check_extent(
+            Path("far.xlsx"), 1_048_576, 16_384, Limits(), Message("the first sheet's used range")
+        )
+    (_, _, message) = ei.value.problems[0]
+    assert "more than an import reads (200 columns, 20,000,000 cells)" in message
+    problem = Problem(path="", message=message, file="far.xlsx")
+    kept = stored_problem(problem, name="far.xlsx", path="/tmp/far.xlsx")
+    for p in (problem, kept):
+        text = render_problem(p, language="zh-hans")
+        assert "（200 列、20,000,000 个单元格）" in text, text
+        assert "第一个工作表" in text and "columns" not in text
+        assert "(200 columns, 20,000,000 cells)" in render_problem(p, language="en")
+
+
+def test_an_enumerations_values_read_with_their_chinese_words():
+    from csperf.records_ui.problems import render_problem
+
+    problem = {
+        "message": "'sideways' is not one of inbound, outbound",
+        "msgid": "%(value)s is not one of %(allowed)s",
+        "params": {"value": "'sideways'", "allowed": "inbound, outbound"},
+    }
+    assert render_problem(problem, language="zh-hans", kind="calls") == (
+        "'sideways' 不是以下取值之一：inbound（呼入）、outbound（呼出）"
+    )
+    assert render_problem(problem, language="en", kind="calls") == problem["message"]

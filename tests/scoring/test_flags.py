@@ -58,12 +58,12 @@ def test_engine_flags_render_in_english():
         ),
         (
             "aht: 1.3 is outside 0–1 (share); not scored",
-            "aht：1.3 超出取值范围 0–1（share），未计分",
+            "aht：1.3 超出取值范围 0–1（占比），未计分",
             "aht: 1.3 is outside 0–1 (share); not scored",
         ),
         (
             "late: a: 1.5 is not a whole number (count); not scored",
-            "late：a：1.5 不是整数（count），未计分",
+            "late：a：1.5 不是整数（计数），未计分",
             "late: a: 1.5 is not a whole number (count); not scored",
         ),
         (

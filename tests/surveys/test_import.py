@@ -132,8 +132,9 @@ def test_errors_name_file_row_and_column_and_store_nothing(sv, tmp_path):
         actions.import_responses(sv.users["reviewer"], sv.surveys["dealer-sales"], path)
     text = "\n".join(exc.value.problems)
     assert "bad.csv:2:销售顾问: 不存在员工 E999" in text
-    assert "bad.csv:3:回访时间:" in text and "bad.csv:3:q3: '还行' is neither" in text
-    assert "bad.csv:4:回访状态: '也许' is not a status" in text
+    assert "bad.csv:3:回访时间: '2026-13-05' 不是日期时间" in text
+    assert "bad.csv:3:q3: '还行' 既不是 0–100 的分数" in text
+    assert "bad.csv:4:回访状态: '也许' 不是回访状态" in text
     assert "bad.csv:5:回访编号: A 与第 2 行重复" in text
     assert Response.objects.count() == 0
 
@@ -143,7 +144,9 @@ def test_missing_columns(sv, tmp_path):
     with pytest.raises(SurveyImportFailed) as exc:
         actions.import_responses(sv.users["reviewer"], sv.surveys["dealer-sales"], path)
     text = "\n".join(exc.value.problems)
-    assert "缺少必填列" in text and "no column names who" in text  # (the default language: zh)
+    # (the default language: zh) each problem in Chinese, its columns and codes as params
+    assert "cols.csv:1: 缺少必填列：调研时间 / 时间" in text
+    assert "cols.csv:1: 没有列写明回访针对的人员（坐席工号, 销售顾问）" in text
 
 
 def test_only_owner_or_hr_imports(sv, tmp_path):
