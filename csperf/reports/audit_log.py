@@ -531,6 +531,23 @@ def _who(event: AuditEvent) -> str:
     return f"{full} ({event.actor.username})" if full else event.actor.username
 
 
+# Job kinds (csperf.core.jobs.enqueue) as a person says them.
+JOB_KINDS = {
+    "records.import": gettext_lazy("Records import"),
+    "cycle.compute": gettext_lazy("Cycle computation"),
+}
+
+
+def _job_subject(event: AuditEvent) -> str:
+    """A job by its kind in words and its number (its stored text, ``records.import#4 queued``,
+    names the kind by code and the status it had then)."""
+    kind = event.object_repr.partition("#")[0]
+    label = JOB_KINDS.get(kind)
+    if label is None:
+        return event.object_repr
+    return _("%(kind)s #%(id)s") % {"kind": label, "id": event.object_id}
+
+
 def rows(events: list[AuditEvent]) -> list[Row]:
     ctx = _Context(events)
     kinds = dict(AuditEvent.Kind.choices)
@@ -541,6 +558,8 @@ def rows(events: list[AuditEvent]) -> list[Row]:
         cycle = ctx.cycles.get(cycle_id) if cycle_id else None
         if card is not None:
             subject = f"{card.employee.name}（{card.employee.code}）"
+        elif e.object_type == "job":
+            subject = _job_subject(e)
         else:
             subject = e.object_repr
         out.append(

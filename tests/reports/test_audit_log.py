@@ -140,3 +140,14 @@ def test_excel_export_holds_words_and_is_audited(client, world):
     assert AuditEvent.objects.filter(
         kind="export", actor=world.users["auditor"], reason__startswith="audit log"
     ).exists()
+
+
+def test_a_job_is_named_by_its_kind_not_its_code(client, world):
+    from csperf.core import audit, jobs
+
+    job = jobs.enqueue("records.import", {"kind": "calls"}, user=world.users["hr"])
+    audit.record(world.users["hr"], "import_records", job, new={"type": "calls", "file": "a.csv"})
+    client.force_login(world.users["auditor"])
+    subjects = [r.subject for r in client.get(URL, {"action": "import_records"}).context["rows"]]
+    assert subjects == [f"记录导入（编号 {job.pk}）"]
+    assert "records.import" not in client.get(URL).content.decode()
