@@ -225,10 +225,13 @@ CSPERF_TOKEN_DAYS = env_int("CSPERF_TOKEN_DAYS", 30, minimum=1, maximum=3650)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "csperf.web.logs.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CSPERF_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # a 403/400 is logged as one line; only server errors carry a traceback
+        "django.request": {"filters": ["refusals"]},
         "axes": {"level": "WARNING"},  # failures and lockouts, not every successful login
     },
 }
