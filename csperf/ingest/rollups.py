@@ -64,7 +64,8 @@ def rating_ge(level: int) -> str:
 
 
 def _measures() -> list[tuple[str, str]]:
-    """(column, SQL over the calls of a group) of every measure."""
+    """(column, SQL over the calls of a group) of every measure but the repeat counts (those
+    come from a window: :func:`_repeats_sql`)."""
     out = [
         ("n", "count(*)"),
         ("n_transferred", "count(*) FILTER (WHERE transferred)"),
@@ -79,17 +80,13 @@ def _measures() -> list[tuple[str, str]]:
     out += [(wait_le(t), f"count(*) FILTER (WHERE wait_s <= {t})") for t in SL_THRESHOLDS]
     out += [(wait_lt(s), f"count(*) FILTER (WHERE wait_s < {s})") for s in SHORT_ABANDONS]
     out += [(rating_ge(r), f"count(*) FILTER (WHERE rating >= {r})") for r in RATING_LEVELS]
-    out += [
-        (repeat_in(h), f"count(*) FILTER (WHERE customer_id IS NOT NULL AND _rep{h})")
-        for h in REPEAT_WINDOWS
-    ]
     return out
 
 
 def columns() -> list[tuple[str, str, pa.DataType]]:
     """(name, DuckDB type, Arrow type) of every rollup column."""
     cols = list(DIMENSIONS)
-    for name, _ in _measures():
+    for name in [n for n, _ in _measures()] + [repeat_in(h) for h in REPEAT_WINDOWS]:
         if name == "rating_sum":
             cols.append((name, "BIGINT", pa.int64()))
         elif name.endswith("_sum"):
@@ -143,34 +140,73 @@ def _back_days() -> int:
 def _rows_sql(calls: str, days: str | None, lo: str | None, hi: str | None) -> str:
     """The rollup rows of the calls of relation ``calls`` on the days of relation ``days``
     (column ``d``; None: every day); ``lo``/``hi`` bound the calls read (first day, day after
-    the last) so that the repeat flags see the calls up to the longest window after ``hi``."""
-    reps = ", ".join(
-        f"direction = 'inbound' AND _next IS NOT NULL"
-        f" AND EPOCH(_next) - EPOCH(offered_at) <= {h * 3600} AS _rep{h}"
-        for h in REPEAT_WINDOWS
-    )
+    the last) so that the repeat flags see the calls up to the longest window after ``hi``.
+
+    Two aggregates joined by group: every measure but the repeat counts straight from the
+    calls (no window), and the repeat counts from a narrow window over the calls that can
+    repeat. Sorting only the columns the repeat counts need, not every measure's, is what
+    makes the rollup of an import cheap (issue 15)."""
     bound = ""
     if lo is not None and hi is not None:
         bound = (
-            f" WHERE offered_at >= CAST({lit(lo)} AS TIMESTAMP) AND offered_at <"
+            f"offered_at >= CAST({lit(lo)} AS TIMESTAMP) AND offered_at <"
             f" CAST({lit(hi)} AS TIMESTAMP) + INTERVAL {max(REPEAT_WINDOWS)} HOUR"
         )
-    pick = f" WHERE CAST(offered_at AS DATE) IN (SELECT d FROM {days})" if days else ""
-    dims = ", ".join(q(n) for n, _, _ in DIMENSIONS)
-    meas = ", ".join(
-        f"CAST({sql} AS {t}) AS {q(n)}"
-        for (n, sql), (_, t, _) in zip(_measures(), columns()[len(DIMENSIONS) :], strict=True)
-    )
-    # Only an inbound call with a customer can be a repeat: the window sorts those alone, so
-    # outbound calls and calls without a customer (one partition of their own) cost no sort.
-    cand = "direction = 'inbound' AND customer_id IS NOT NULL"
+    pick = f"CAST(offered_at AS DATE) IN (SELECT d FROM {days})" if days else ""
+    dims = [n for n, _, _ in DIMENSIONS]
+    reps = [repeat_in(h) for h in REPEAT_WINDOWS]
+    out = [f"a.{q(n)}" for n in dims]
+    # no repeat in a group: no row of b, a count of 0
+    out += [
+        f"CAST(coalesce(b.{q(n)}, 0) AS BIGINT) AS {q(n)}" if n in reps else f"a.{q(n)}"
+        for n, _, _ in columns()[len(DIMENSIONS) :]
+    ]
+    on = " AND ".join(f"a.{q(n)} IS NOT DISTINCT FROM b.{q(n)}" for n in dims)
     return (
-        f"WITH c AS (SELECT * FROM ({calls}) c0{bound}),"
-        " f AS (SELECT *, lead(offered_at) OVER (PARTITION BY customer_id"
-        f" ORDER BY offered_at, call_id) AS _next FROM c WHERE {cand}"
-        f" UNION ALL SELECT *, CAST(NULL AS TIMESTAMP) AS _next FROM c WHERE NOT coalesce({cand}, false)),"
-        f" g AS (SELECT *, CAST(offered_at AS DATE) AS _day, {reps} FROM f{pick})"
-        f" SELECT {dims}, {meas}, strftime(_day, '%Y-%m') AS {MONTH} FROM g GROUP BY ALL"
+        f"SELECT {', '.join(out)}, strftime(a._day, '%Y-%m') AS {MONTH}"
+        f" FROM ({_plain_sql(calls, bound, pick)}) a"
+        f" LEFT JOIN ({_repeats_sql(calls, bound, pick)}) b ON {on}"
+    )
+
+
+def _where(*conds: str) -> str:
+    return " WHERE " + " AND ".join(c for c in conds if c) if any(conds) else ""
+
+
+def _plain_sql(calls: str, bound: str, pick: str) -> str:
+    """Per group of the picked calls, every measure but the repeat counts."""
+    dims = ", ".join(q(n) for n, _, _ in DIMENSIONS)
+    types = {n: t for n, t, _ in columns()}
+    meas = ", ".join(f"CAST({sql} AS {types[n]}) AS {q(n)}" for n, sql in _measures())
+    # ``bound`` holds every picked call; it lets the Parquet reader skip other row groups
+    return (
+        f"SELECT {dims}, {meas} FROM (SELECT *, CAST(offered_at AS DATE) AS _day"
+        f" FROM ({calls}) c0{_where(bound, pick)}) c1 GROUP BY ALL"
+    )
+
+
+def _repeats_sql(calls: str, bound: str, pick: str) -> str:
+    """Per group of the picked calls, the repeat counts (groups without a repeat left out).
+
+    Only an inbound call with a customer can be a repeat: the window sorts those alone, with
+    only the columns of their group, and a call is a repeat when its customer's next call (in
+    (offered_at, call_id) order) comes within H hours."""
+    cand = "direction = 'inbound' AND customer_id IS NOT NULL"
+    gap = "EPOCH(_next) - EPOCH(offered_at)"
+    dims = [n for n, _, _ in DIMENSIONS if n not in ("_day", "direction")]
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {gap} <= {h * 3600}) AS {q(repeat_in(h))}" for h in REPEAT_WINDOWS
+    )
+    window = (
+        f"SELECT offered_at, {', '.join(q(n) for n in dims)}, lead(offered_at) OVER"
+        f" (PARTITION BY customer_id ORDER BY offered_at, call_id) AS _next"
+        f" FROM ({calls}) c0{_where(cand, bound)}"
+    )
+    within = f"_next IS NOT NULL AND {gap} <= {max(REPEAT_WINDOWS) * 3600}"
+    return (
+        f"SELECT CAST(offered_at AS DATE) AS _day, {', '.join(q(n) for n in dims)},"
+        f" 'inbound' AS direction, {counts} FROM ({window}) w{_where(pick, within)}"
+        f" GROUP BY CAST(offered_at AS DATE), {', '.join(q(n) for n in dims)}"
     )
 
 
@@ -205,7 +241,9 @@ def rebuild(lake: Lake, con, touched: str | None = None) -> None:
     near = _months_between(lo, hi + timedelta(days=back))
     calls = lake.month_files_sql(CALLS.name, columns_of(CALLS), near) or calls
     fresh = _rows_sql(calls, "_rollup_days", lo.isoformat(), hi.isoformat())
-    old = lake.month_files_sql(ROLLUP, columns(), months)
+    # a month whose every day is rewritten keeps none of its old rows: they are not read
+    partial = _partial_months(con, months)
+    old = lake.month_files_sql(ROLLUP, columns(), partial) if partial else None
     sql = fresh
     if old:
         keep = f"SELECT o.*, strftime(o._day, '%Y-%m') AS {MONTH} FROM ({old}) o"
@@ -214,6 +252,22 @@ def rebuild(lake: Lake, con, touched: str | None = None) -> None:
     lake.commit_rows(con, ROLLUP, sql, _schema(), months, meta)
     con.execute("DROP TABLE _rollup_days")
     _rebuild_months(lake, con, months, meta)
+
+
+def _partial_months(con, months: list[str]) -> list[str]:
+    """The months of ``months`` with a day not in ``_rollup_days``."""
+    have = dict(
+        con.execute(
+            "SELECT strftime(d, '%Y-%m'), count(DISTINCT d) FROM _rollup_days GROUP BY 1"
+        ).fetchall()
+    )
+    out = []
+    for m in months:
+        first = date.fromisoformat(f"{m}-01")
+        after = (first + timedelta(days=31)).replace(day=1)
+        if have.get(m, 0) < (after - first).days:
+            out.append(m)
+    return out
 
 
 def _months_between(first: date, last: date) -> list[str]:

@@ -158,3 +158,35 @@ def test_a_partly_replaced_month_keeps_its_other_rows(store, monkeypatch):
         want = new.get(r["call_id"], r)
         assert got[r["call_id"]] == (want["offered_at"], want["wait_s"])
     assert {k for k in got if k.startswith("N")} == {f"N{i}" for i in range(10)}
+
+
+def test_a_rollup_month_whose_every_day_is_rewritten_is_not_read(store, monkeypatch):
+    def every_day(seed: int) -> pa.Table:
+        t = random_calls(310, seed=seed)
+        days = [dt.datetime(2026, 3, 1 + i % 31, 9 + i % 7) for i in range(310)]
+        return t.set_column(t.schema.get_field_index("offered_at"), "offered_at", [days])
+
+    write_typed(store, CALLS, [every_day(9)], source="a")
+    lake = store.lake
+    steps: list[tuple] = []
+    files_sql, commit_rows = type(lake).month_files_sql, type(lake).commit_rows
+
+    def read(self, name, cols, months):
+        steps.append(("read", name, list(months)))
+        return files_sql(self, name, cols, months)
+
+    def commit(self, con, name, *args, **kw):
+        steps.append(("commit", name))
+        return commit_rows(self, con, name, *args, **kw)
+
+    monkeypatch.setattr(type(lake), "month_files_sql", read)
+    monkeypatch.setattr(type(lake), "commit_rows", commit)
+    write_typed(store, CALLS, [every_day(10)], source="b")  # the same ids: March rewritten
+    before = steps[: steps.index(("commit", "_rollup_calls"))]
+    assert [s for s in before if s[1] == "_rollup_calls"] == [
+        ("read", "_rollup_calls", ["2026-02"])  # the repeat window's days before March only
+    ]
+    con = duckdb.connect()
+    sql = store.lake.view_sql("_rollup_calls", columns())
+    n, days = con.execute(f"SELECT sum(n), count(DISTINCT _day) FROM ({sql})").fetchone()
+    assert (n, days) == (310, 31)
