@@ -11,8 +11,9 @@ See docs/records.md for the record types and their columns.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from csperf.kernel.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from csperf.ingest.importer import (
@@ -40,13 +41,7 @@ _LAZY = {
     "open_store": "store",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [

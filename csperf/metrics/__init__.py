@@ -15,12 +15,12 @@ Every function takes ``data_dir=`` / ``records_url=`` (or an open ``engine=``) t
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from csperf.kernel.lazy import lazy_getattr
 from csperf.kernel.periods import Period, PeriodError, parse_period
 
 if TYPE_CHECKING:
@@ -38,13 +38,7 @@ _LAZY = {
     "Indicator": "indicators",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 def list_indicators(*, include_unavailable: bool = True) -> list[dict[str, Any]]:
