@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from csperf.kernel.i18n import stored_message
 
 
 class AuditEvent(models.Model):
@@ -188,12 +188,11 @@ def job_message(stored: str) -> str:
     """A stored job message (``{"msgid": ..., "params": {...}}`` or plain text) translated."""
     from django.utils.translation import gettext
 
-    if not stored.startswith('{"msgid"'):
+    message = stored_message(stored)
+    if message is None:  # plain text, or cut or not ours: shown as stored
         return stored
+    text = gettext(message.msgid)
     try:
-        data = json.loads(stored)
-        text = gettext(str(data["msgid"]))
-        params = data.get("params") or {}
-        return text % params if params else text
-    except (ValueError, KeyError, TypeError):  # cut or not ours: shown as stored
-        return stored
+        return text % message.params if message.params else text
+    except (KeyError, ValueError, TypeError):  # a translation that does not fit: the English
+        return str(message)

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from csperf.ingest.hooks import HOOKS
 from csperf.ingest.schema import SQL_TYPES, Column, RecordType, lower_strings
-from csperf.kernel.i18n import Message, gettext_noop
+from csperf.kernel.i18n import gettext_noop, stored_message
 from csperf.kernel.words import NO_WORDS, YES_WORDS
 
 BAD_ROW = "csperf-bad-row"
@@ -65,13 +65,7 @@ def message_sql(msgid: str, **params: str) -> str:
 
 def message_of(text: str) -> str:
     """A message from SQL (:func:`message_sql`) or a hook as a Message; other text as it is."""
-    if not text.startswith('{"msgid"'):
-        return text
-    try:
-        data = json.loads(text)
-        return Message(str(data["msgid"]), data.get("params") or {})
-    except (ValueError, KeyError, TypeError):
-        return text
+    return stored_message(text) or text
 
 
 MISSING = gettext_noop("required value missing")

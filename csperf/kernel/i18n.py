@@ -9,6 +9,7 @@ language and fills in the params.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 
@@ -34,4 +35,17 @@ class Message(str):
         return self
 
 
-__all__ = ["Message", "gettext_noop"]
+def stored_message(text: str) -> Message | None:
+    """A message kept as JSON text, ``{"msgid": ..., "params": {...}}`` (a job's message, a
+    problem raised inside SQL), as a :class:`Message`; None for any other text (plain text, or
+    JSON cut or not ours), which is shown as it is."""
+    if not text.startswith('{"msgid"'):
+        return None
+    try:
+        data = json.loads(text)
+        return Message(str(data["msgid"]), data.get("params") or {})
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+__all__ = ["Message", "gettext_noop", "stored_message"]
